@@ -1,0 +1,207 @@
+// The kiosk's command line: check, test and evaluate screening files.
+#include "cli/commands.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "core/answers_json.h"
+#include "core/decision_json.h"
+#include "rules/cases.h"
+#include "rules/decision.h"
+#include "rules/loader.h"
+
+#ifndef KIOSK_ASSETS_DIR
+#define KIOSK_ASSETS_DIR "assets"
+#endif
+
+namespace kiosk {
+namespace {
+
+const char* const kUsage =
+    "Usage: kiosk [COMMAND] [ARGS]\n"
+    "\n"
+    "Commands:\n"
+    "  check FILE...                       validate screening files; every problem as file:line:col\n"
+    "  test FILE                           run a screening file's test cases\n"
+    "  evaluate FILE --answers ANSWERS.json [--today YYYY-MM-DD] [--language CODE]\n"
+    "                                      print the decision for one patient's answers as JSON\n"
+    "\n"
+    "With no command, kiosk checks and tests the default screening\n"
+    "($KIOSK_SCREENING or assets/screenings/default.toml).\n"
+    "'kiosk COMMAND --help' describes a command. Exit codes: 0 success, 1 invalid input or\n"
+    "failed cases, 2 wrong usage.\n";
+
+const char* const kCheckHelp =
+    "Usage: kiosk check FILE...\n"
+    "\n"
+    "Loads and validates each screening file as the kiosk would before showing it to a patient,\n"
+    "and prints every problem as FILE:LINE:COL: error: MESSAGE (or warning:).\n"
+    "Exit 0 when every file is valid (warnings allowed), 1 when any has an error, 2 on wrong usage.\n";
+
+const char* const kTestHelp =
+    "Usage: kiosk test FILE\n"
+    "\n"
+    "Runs the [[cases]] of a screening file and prints each failure with expected against actual,\n"
+    "then 'N passed, N failed'. Fails (exit 1) when any case fails, when any rule is fired by no\n"
+    "case, or when the file does not load. Exit 2 on wrong usage.\n";
+
+const char* const kEvaluateHelp =
+    "Usage: kiosk evaluate FILE --answers ANSWERS.json [--today YYYY-MM-DD] [--language CODE]\n"
+    "\n"
+    "Decides for one patient's answers and prints the decision as JSON: outcome, fired rules\n"
+    "(id, effect, reason, staff text, sources), notes, undetermined rules with the answers they\n"
+    "lacked, track statuses, and the screening's id, version and content hash.\n"
+    "\n"
+    "ANSWERS.json maps question ids to values: \"yes\"/\"no\", an option code, a list of codes,\n"
+    "a number (or {\"value\": 5.5, \"unit\": \"ft\"}), \"YYYY-MM-DD\", text, or \"not_sure\".\n"
+    "An absent id is a skipped question. Unknown ids and ill-typed values are errors (exit 1).\n"
+    "--today is the screening day (default: today's local date); --language picks the language\n"
+    "of reason texts and messages (default: the screening's first language).\n";
+
+bool WantsHelp(const std::vector<std::string>& args) {
+    for (const std::string& a : args)
+        if (a == "--help" || a == "-h") return true;
+    return false;
+}
+
+rules::Date LocalToday() {
+    std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
+}
+
+// Loads a screening, printing diagnostics; null when it has errors.
+std::unique_ptr<rules::Screening> LoadAndReport(const std::string& path, std::ostream& err, bool warnings) {
+    rules::LoadResult result = rules::LoadScreeningFile(path);
+    if (result.diagnostics.HasErrors() || warnings) err << result.diagnostics.Format();
+    return std::move(result.screening);
+}
+
+}  // namespace
+
+std::string DefaultScreeningPath() {
+    if (const char* env = std::getenv("KIOSK_SCREENING"); env && *env) return env;
+    return std::string(KIOSK_ASSETS_DIR) + "/screenings/default.toml";
+}
+
+int RunCheck(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    if (WantsHelp(args)) { out << kCheckHelp; return kExitOk; }
+    if (args.empty()) { err << kCheckHelp; return kExitUsage; }
+    int status = kExitOk;
+    for (const std::string& path : args) {
+        if (!path.empty() && path[0] == '-') { err << "kiosk check: unknown option '" << path << "'\n"; return kExitUsage; }
+        rules::LoadResult result = rules::LoadScreeningFile(path);
+        err << result.diagnostics.Format();
+        if (result.diagnostics.HasErrors()) {
+            status = kExitInvalid;
+            out << path << ": invalid (" << result.diagnostics.ErrorCount() << " error"
+                << (result.diagnostics.ErrorCount() == 1 ? "" : "s") << ", " << result.diagnostics.WarningCount() << " warning"
+                << (result.diagnostics.WarningCount() == 1 ? "" : "s") << ")\n";
+        } else {
+            const rules::Screening& s = *result.screening;
+            out << path << ": ok: " << s.id << " " << s.version << ", " << s.questions.size() << " questions, " << s.rules.size()
+                << " rules, " << s.cases.size() << " cases, " << s.languages.size() << " languages, "
+                << result.diagnostics.WarningCount() << " warning" << (result.diagnostics.WarningCount() == 1 ? "" : "s")
+                << ", sha256 " << s.content_hash.substr(0, 12) << "\n";
+        }
+    }
+    return status;
+}
+
+int RunTest(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    if (WantsHelp(args)) { out << kTestHelp; return kExitOk; }
+    if (args.size() != 1 || args[0].empty() || args[0][0] == '-') { err << kTestHelp; return kExitUsage; }
+    auto screening = LoadAndReport(args[0], err, false);
+    if (!screening) {
+        out << "0 passed, 0 failed\n" << args[0] << ": does not load; no case was run\n";
+        return kExitInvalid;
+    }
+    const rules::Screening& s = *screening;
+    rules::CaseReport report = rules::RunCases(s);
+    for (const rules::CaseResult& r : report.results) {
+        if (r.passed) continue;
+        const rules::TestCase& c = s.cases[r.case_index];
+        out << s.path << ":" << c.pos.line << ": case '" << c.name << "' FAILED\n";
+        for (const std::string& f : r.failures) out << "    " << f << "\n";
+    }
+    for (int r : report.never_fired)
+        out << s.path << ":" << s.rules[r].pos.line << ": rule '" << s.rules[r].id << "' is fired by no case\n";
+    out << report.passed << " passed, " << report.failed << " failed\n";
+    if (!report.never_fired.empty())
+        out << report.never_fired.size() << " of " << s.rules.size() << " rules never fired\n";
+    else
+        out << "all " << s.rules.size() << " rules fired in at least one case\n";
+    return report.failed == 0 && report.never_fired.empty() ? kExitOk : kExitInvalid;
+}
+
+int RunEvaluate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    if (WantsHelp(args)) { out << kEvaluateHelp; return kExitOk; }
+    std::string file, answers_path, today_text, language;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&](std::string& target) {
+            if (i + 1 >= args.size()) return false;
+            target = args[++i];
+            return true;
+        };
+        if (a == "--answers") { if (!value(answers_path)) { err << "kiosk evaluate: --answers needs a file\n"; return kExitUsage; } }
+        else if (a == "--today") { if (!value(today_text)) { err << "kiosk evaluate: --today needs a date\n"; return kExitUsage; } }
+        else if (a == "--language") { if (!value(language)) { err << "kiosk evaluate: --language needs a code\n"; return kExitUsage; } }
+        else if (!a.empty() && a[0] == '-') { err << "kiosk evaluate: unknown option '" << a << "'\n" << kEvaluateHelp; return kExitUsage; }
+        else if (file.empty()) file = a;
+        else { err << "kiosk evaluate: one screening file only\n"; return kExitUsage; }
+    }
+    if (file.empty() || answers_path.empty()) { err << kEvaluateHelp; return kExitUsage; }
+    rules::Date today = LocalToday();
+    if (!today_text.empty()) {
+        auto parsed = rules::ParseDate(today_text);
+        if (!parsed) { err << "kiosk evaluate: --today must be a date as YYYY-MM-DD, not '" << today_text << "'\n"; return kExitUsage; }
+        today = *parsed;
+    }
+    auto screening = LoadAndReport(file, err, false);
+    if (!screening) return kExitInvalid;
+    int lang = 0;
+    if (!language.empty()) {
+        lang = screening->FindLanguage(language);
+        if (lang < 0) { err << "kiosk evaluate: the screening has no language '" << language << "'\n"; return kExitUsage; }
+    }
+    std::ifstream in(answers_path, std::ios::binary);
+    if (!in) { err << answers_path << ": cannot open the answers file\n"; return kExitInvalid; }
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    AnswersParse parsed = AnswersFromJsonText(*screening, buffer.str(), today);
+    if (!parsed.ok()) {
+        for (const std::string& e : parsed.errors) err << answers_path << ": error: " << e << "\n";
+        return kExitInvalid;
+    }
+    rules::Decision decision;
+    std::vector<rules::ParamValue> params = screening->ParameterValues();
+    rules::Decide(*screening, parsed.answers, today, params, decision);
+    out << DecisionToJson(*screening, decision, today, lang).dump(2) << "\n";
+    return kExitOk;
+}
+
+int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    if (args.empty()) {
+        // The main job until the kiosk window exists: check and test the default screening.
+        std::string path = DefaultScreeningPath();
+        int check = RunCheck({path}, out, err);
+        if (check != kExitOk) return check;
+        return RunTest({path}, out, err);
+    }
+    const std::string& command = args[0];
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (command == "--help" || command == "-h" || command == "help") { out << kUsage; return kExitOk; }
+    if (command == "check") return RunCheck(rest, out, err);
+    if (command == "test") return RunTest(rest, out, err);
+    if (command == "evaluate") return RunEvaluate(rest, out, err);
+    err << "kiosk: unknown command '" << command << "'\n\n" << kUsage;
+    return kExitUsage;
+}
+
+}  // namespace kiosk

@@ -1,0 +1,64 @@
+// Deciding: a screening plus one patient's answers give a Decision that explains itself.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "rules/answers.h"
+#include "rules/expr.h"
+#include "rules/screening.h"
+
+namespace rules {
+
+struct UndeterminedRule {
+    int32_t rule = -1;
+    int32_t missing_first = 0;  // into Decision::missing
+    int32_t missing_count = 0;
+};
+
+// The result of one decision. Reuse one Decision for many calls to Decide: after the first
+// call its storage is sized and deciding allocates nothing.
+struct Decision {
+    int outcome = -1;                 // outcome index; -1 = none (the screening ended storing nothing)
+    bool fallback = false;            // no rule gave an outcome; [decision] fallback_outcome applied
+    bool store = true;                // false: store nothing (consent declined)
+    int ended_by = -1;                // rule with flow = "end" that ended the screening
+    std::vector<int32_t> fired;       // rule indices, in file order
+    std::vector<UndeterminedRule> undetermined;
+    std::vector<int32_t> missing;     // question indices, see UndeterminedRule
+    std::vector<uint8_t> tracks;      // TrackStatus per track
+    std::vector<uint8_t> shown;       // per question: 1 if the question is asked
+    std::vector<int32_t> ignored;     // questions with an answer that is not shown (never submitted)
+
+    // Scratch space for the evaluator.
+    std::vector<Value> derived_values;
+    std::vector<uint8_t> derived_done;
+    std::vector<uint8_t> rule_state;  // per rule: 0 not evaluated, 1 false, 2 fired, 3 undetermined
+    int current_rank = 0;
+
+    bool Fired(int rule) const;
+    bool Interrupts(const Screening& screening) const;  // a fired rule has flow = "interrupt"
+};
+
+// Decides. `params` are the parameter values (Screening::ParameterValues(), or a case's
+// overrides); `today` is the screening day. Never throws; allocates nothing once `out` has
+// been used for this screening.
+void Decide(const Screening& screening, const Answers& answers, const Date& today,
+            std::span<const ParamValue> params, Decision& out);
+
+// Decides with the screening's own parameter values.
+Decision Decide(const Screening& screening, const Answers& answers, const Date& today);
+
+// Which questions are shown for these answers (the session uses this for navigation).
+void ComputeShown(const Screening& screening, const Answers& answers, const Date& today,
+                  std::span<const ParamValue> params, Decision& scratch);
+
+// The outcome a rule's level stands for with these parameter values (kLevel* or an outcome index).
+int RuleLevel(const Screening& screening, const Rule& rule, std::span<const ParamValue> params);
+
+// Evaluates one expression (for tests and tools).
+Value EvaluateExpression(const Screening& screening, int32_t node, const Answers& answers,
+                         const Date& today, std::span<const ParamValue> params, Decision& scratch);
+
+}  // namespace rules

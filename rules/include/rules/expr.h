@@ -1,0 +1,123 @@
+// The expression language: typed trees built once at load, evaluated three-valued.
+//
+// Lexer -> parser (untyped syntax tree) -> checker (typed Node tree). The checker is in
+// expr_check.cpp, the evaluator in decide.cpp. See docs/screening-format.md for the language.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rules/diagnostics.h"
+
+namespace rules {
+
+enum class ValueType : uint8_t {
+    Bool,
+    Number,
+    Date,
+    Option,     // one option of a single-choice question (domain = question index)
+    OptionSet,  // the selected options of a multiple-choice question (domain = question index)
+    OptionList, // a literal list of options/statuses/outcomes (only as the right side of `in`)
+    Text,
+    String,
+    TrackStatus,
+    Outcome,    // compared by rank
+};
+
+const char* ValueTypeName(ValueType type);
+
+struct TypeInfo {
+    ValueType kind = ValueType::Bool;
+    int32_t domain = -1;  // question index for Option / OptionSet / OptionList of options
+    ValueType element = ValueType::Bool;  // for OptionList: Option, TrackStatus or Outcome
+};
+
+// Three states of a runtime value (see "Missing answers" in docs/screening-format.md).
+enum class State : uint8_t { Known, Unknown, Absent };
+
+struct Value {
+    State state = State::Absent;
+    bool boolean = false;
+    int32_t integer = 0;  // date day number, option index, track status, outcome rank
+    double number = 0;
+    uint64_t set = 0;     // option bit set
+    std::string_view text;
+
+    static Value MakeBool(bool b) { Value v; v.state = State::Known; v.boolean = b; return v; }
+    static Value MakeUnknown() { Value v; v.state = State::Unknown; return v; }
+    static Value MakeAbsent() { return Value{}; }
+};
+
+enum class Op : uint8_t {
+    Const,
+    Question,   // index = question
+    Derived,    // index = derived value
+    Param,      // index = parameter
+    Not, And, Or,
+    Eq, Ne, Lt, Le, Gt, Ge,
+    InList,     // a (Option/Status/Outcome) is one of mask b
+    NotInList,
+    Contains,   // option index `index` is selected in set a
+    AnyOf,      // set a intersects mask
+    Add, Sub, Mul, Div, Neg,
+    Answered, Unsure, Skipped, Unknown, Shown,  // index = question
+    Age, MonthsSince, DaysSince,                // a = date operand
+    CountSet,   // a = set operand
+    CountTrue,  // args[first_arg .. first_arg+arg_count)
+    Status,     // index = track
+    Level,
+};
+
+struct Node {
+    Op op = Op::Const;
+    TypeInfo type;
+    int32_t a = -1;
+    int32_t b = -1;
+    int32_t index = -1;
+    int32_t first_arg = 0;
+    int32_t arg_count = 0;
+    uint64_t mask = 0;
+    Value constant;
+    std::string constant_text;  // storage for a string constant (constant.text points here after load)
+    SourcePos pos;
+};
+
+struct ExprPool {
+    std::vector<Node> nodes;
+    std::vector<int32_t> args;
+};
+
+// Untyped syntax tree produced by the parser.
+enum class SyntaxKind : uint8_t { Number, String, Name, Call, List, Unary, Binary };
+
+struct Syntax {
+    SyntaxKind kind = SyntaxKind::Name;
+    std::string text;        // name, operator, literal text
+    double number = 0;
+    std::vector<int32_t> children;
+    SourcePos pos;
+};
+
+struct SyntaxTree {
+    std::vector<Syntax> nodes;
+    int32_t root = -1;
+};
+
+// Maps a byte offset inside an expression string to its place in the file.
+struct PosMapper {
+    virtual ~PosMapper() = default;
+    virtual SourcePos Map(size_t offset) const = 0;
+};
+
+constexpr int kMaxExpressionDepth = 64;
+
+// Parses `text`; reports syntax errors (all it can, without cascades) to `diags`.
+// Returns false if the tree is unusable.
+bool ParseExpression(std::string_view text, const PosMapper& mapper, Diagnostics& diags, SyntaxTree& out);
+
+// Every bare name the tree refers to outside function-call position, with its position.
+void CollectNames(const SyntaxTree& tree, std::vector<std::pair<std::string, SourcePos>>& out);
+
+}  // namespace rules

@@ -1,0 +1,381 @@
+// Deciding: evaluates the typed trees three-valued and composes the outcome, tracks and reasons.
+//
+// Order of work in Decide():
+//   1. which questions are shown (show_if in asking order; unknown shows the question);
+//   2. rules with flow = "end" that fire cut the screening after the last question they read;
+//   3. every rule in file order: fired, undetermined (unknown) or not; level() and status()
+//      see the rules above;
+//   4. no outcome from any rule: the screening's fallback outcome.
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "rules/decision.h"
+
+namespace rules {
+namespace {
+
+enum class Tri : uint8_t { False, True, Unknown };
+
+Tri ToTri(const Value& v) {
+    if (v.state == State::Unknown) return Tri::Unknown;
+    if (v.state == State::Absent) return Tri::False;
+    return v.boolean ? Tri::True : Tri::False;
+}
+
+Value FromTri(Tri t) {
+    return t == Tri::Unknown ? Value::MakeUnknown() : Value::MakeBool(t == Tri::True);
+}
+
+Value MakeNumber(double x) {
+    Value v;
+    v.state = State::Known;
+    v.number = x;
+    return v;
+}
+
+Value MakeInteger(int32_t x) {
+    Value v;
+    v.state = State::Known;
+    v.integer = x;
+    return v;
+}
+
+constexpr uint8_t kRuleNotEvaluated = 0, kRuleFalse = 1, kRuleFired = 2, kRuleUndetermined = 3;
+
+class Evaluator {
+public:
+    Evaluator(const Screening& s, const Answers& answers, const Date& today, std::span<const ParamValue> params, Decision& d)
+        : m_s(s), m_answers(answers), m_today(today), m_params(params), m_d(d) {}
+
+    Value Eval(int32_t index) {
+        const Node& n = m_s.expr.nodes[index];
+        switch (n.op) {
+            case Op::Const: return n.constant;
+            case Op::Question: return QuestionValue(n.index);
+            case Op::Derived: return DerivedValue(n.index);
+            case Op::Param: {
+                const ParamValue& p = m_params[n.index];
+                Value v;
+                v.state = State::Known;
+                if (p.is_string) v.text = p.text;
+                else v.number = p.number;
+                return v;
+            }
+            case Op::Not: {
+                Tri t = ToTri(Eval(n.a));
+                return FromTri(t == Tri::Unknown ? Tri::Unknown : t == Tri::True ? Tri::False : Tri::True);
+            }
+            case Op::And: {
+                Tri a = ToTri(Eval(n.a));
+                if (a == Tri::False) return Value::MakeBool(false);
+                Tri b = ToTri(Eval(n.b));
+                if (b == Tri::False) return Value::MakeBool(false);
+                return FromTri(a == Tri::True && b == Tri::True ? Tri::True : Tri::Unknown);
+            }
+            case Op::Or: {
+                Tri a = ToTri(Eval(n.a));
+                if (a == Tri::True) return Value::MakeBool(true);
+                Tri b = ToTri(Eval(n.b));
+                if (b == Tri::True) return Value::MakeBool(true);
+                return FromTri(a == Tri::False && b == Tri::False ? Tri::False : Tri::Unknown);
+            }
+            case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: return Compare(n);
+            case Op::InList: case Op::NotInList: {
+                Value a = Eval(n.a);
+                if (a.state == State::Absent) return Value::MakeBool(false);
+                if (a.state == State::Unknown) return Value::MakeUnknown();
+                bool in = (n.mask >> a.integer) & 1u;
+                return Value::MakeBool(n.op == Op::InList ? in : !in);
+            }
+            case Op::Contains: case Op::AnyOf: {
+                Value a = Eval(n.a);
+                if (a.state == State::Absent) return Value::MakeBool(false);
+                if (a.state == State::Unknown) return Value::MakeUnknown();
+                return Value::MakeBool(n.op == Op::Contains ? ((a.set >> n.index) & 1u) != 0 : (a.set & n.mask) != 0);
+            }
+            case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: {
+                Value a = Eval(n.a), b = Eval(n.b);
+                if (a.state == State::Absent || b.state == State::Absent) return Value::MakeAbsent();
+                if (a.state == State::Unknown || b.state == State::Unknown) return Value::MakeUnknown();
+                switch (n.op) {
+                    case Op::Add: return MakeNumber(a.number + b.number);
+                    case Op::Sub: return MakeNumber(a.number - b.number);
+                    case Op::Mul: return MakeNumber(a.number * b.number);
+                    default:
+                        if (b.number == 0) return Value::MakeUnknown();  // total: no division by zero
+                        return MakeNumber(a.number / b.number);
+                }
+            }
+            case Op::Neg: {
+                Value a = Eval(n.a);
+                if (a.state != State::Known) return a;
+                return MakeNumber(-a.number);
+            }
+            case Op::Answered: return Value::MakeBool(Shown(n.index) && m_answers.values[n.index].state == AnswerState::Given);
+            case Op::Unsure: return Value::MakeBool(Shown(n.index) && m_answers.values[n.index].state == AnswerState::Unsure);
+            case Op::Skipped: return Value::MakeBool(Shown(n.index) && m_answers.values[n.index].state == AnswerState::Skipped);
+            case Op::Unknown: return Value::MakeBool(Shown(n.index) && m_answers.values[n.index].state != AnswerState::Given);
+            case Op::Shown: return Value::MakeBool(Shown(n.index));
+            case Op::Age: case Op::MonthsSince: case Op::DaysSince: {
+                Value a = Eval(n.a);
+                if (a.state != State::Known) return a;
+                if (n.op == Op::DaysSince) return MakeNumber(DayNumber(m_today) - a.integer);
+                Date from = DateFromDayNumber(a.integer);
+                return MakeNumber(n.op == Op::Age ? CompletedYears(from, m_today) : CompletedMonths(from, m_today));
+            }
+            case Op::CountSet: {
+                Value a = Eval(n.a);
+                if (a.state != State::Known) return a;
+                return MakeNumber(std::popcount(a.set));
+            }
+            case Op::CountTrue: {
+                int count = 0;
+                bool unknown = false;
+                for (int32_t i = 0; i < n.arg_count; ++i) {
+                    Tri t = ToTri(Eval(m_s.expr.args[n.first_arg + i]));
+                    if (t == Tri::True) ++count;
+                    else if (t == Tri::Unknown) unknown = true;
+                }
+                return unknown ? Value::MakeUnknown() : MakeNumber(count);
+            }
+            case Op::Status: return MakeInteger(m_d.tracks[n.index]);
+            case Op::Level: return MakeInteger(m_d.current_rank);
+        }
+        return Value::MakeUnknown();
+    }
+
+    Tri Condition(int32_t node) { return ToTri(Eval(node)); }
+
+    bool Shown(int32_t q) const { return m_d.shown[q] != 0; }
+
+    void ResetDerived() { std::fill(m_d.derived_done.begin(), m_d.derived_done.end(), 0); }
+
+private:
+    Value QuestionValue(int32_t q) {
+        if (!Shown(q)) return Value::MakeAbsent();
+        const Answer& a = m_answers.values[q];
+        if (a.state != AnswerState::Given) return Value::MakeUnknown();
+        Value v;
+        v.state = State::Known;
+        switch (m_s.questions[q].type) {
+            case QuestionType::YesNo: v.boolean = a.yes; break;
+            case QuestionType::Single: v.integer = a.option; break;
+            case QuestionType::Multi: v.set = a.set; break;
+            case QuestionType::Integer:
+            case QuestionType::Decimal: v.number = a.number; break;
+            case QuestionType::Date: v.integer = DayNumber(a.date); break;
+            case QuestionType::Text: v.text = a.text; break;
+        }
+        return v;
+    }
+
+    Value DerivedValue(int32_t d) {
+        if (m_d.derived_done[d]) return m_d.derived_values[d];
+        Value v = Eval(m_s.derived[d].expr);
+        m_d.derived_values[d] = v;
+        m_d.derived_done[d] = 1;
+        return v;
+    }
+
+    Value Compare(const Node& n) {
+        Value a = Eval(n.a), b = Eval(n.b);
+        if (a.state == State::Absent || b.state == State::Absent) return Value::MakeBool(false);
+        if (a.state == State::Unknown || b.state == State::Unknown) return Value::MakeUnknown();
+        int c = 0;
+        switch (m_s.expr.nodes[n.a].type.kind) {
+            case ValueType::Number: c = a.number < b.number ? -1 : a.number > b.number ? 1 : 0; break;
+            case ValueType::Bool: c = static_cast<int>(a.boolean) - static_cast<int>(b.boolean); break;
+            case ValueType::Text:
+            case ValueType::String: c = a.text.compare(b.text); break;
+            default: c = a.integer < b.integer ? -1 : a.integer > b.integer ? 1 : 0; break;
+        }
+        switch (n.op) {
+            case Op::Eq: return Value::MakeBool(c == 0);
+            case Op::Ne: return Value::MakeBool(c != 0);
+            case Op::Lt: return Value::MakeBool(c < 0);
+            case Op::Le: return Value::MakeBool(c <= 0);
+            case Op::Gt: return Value::MakeBool(c > 0);
+            default: return Value::MakeBool(c >= 0);
+        }
+    }
+
+    const Screening& m_s;
+    const Answers& m_answers;
+    const Date& m_today;
+    std::span<const ParamValue> m_params;
+    Decision& m_d;
+};
+
+void Prepare(const Screening& s, Decision& d) {
+    d.outcome = -1;
+    d.fallback = false;
+    d.store = true;
+    d.ended_by = -1;
+    d.current_rank = 0;
+    d.fired.clear();
+    d.undetermined.clear();
+    d.missing.clear();
+    d.ignored.clear();
+    if (d.fired.capacity() < s.rules.size()) {
+        size_t total_questions = 0;
+        for (const Rule& r : s.rules) total_questions += r.questions.size();
+        d.fired.reserve(s.rules.size());
+        d.undetermined.reserve(s.rules.size());
+        d.missing.reserve(total_questions);
+        d.ignored.reserve(s.questions.size());
+    }
+    d.tracks.assign(s.tracks.size(), static_cast<uint8_t>(TrackStatus::Ok));
+    d.shown.assign(s.questions.size(), 0);
+    d.derived_values.assign(s.derived.size(), Value{});
+    d.derived_done.assign(s.derived.size(), 0);
+    d.rule_state.assign(s.rules.size(), kRuleNotEvaluated);
+}
+
+void Shown(const Screening& s, Evaluator& e, Decision& d, int32_t cut) {
+    for (size_t q = 0; q < s.questions.size(); ++q) {
+        if (static_cast<int32_t>(q) > cut) { d.shown[q] = 0; continue; }
+        int32_t show_if = s.questions[q].show_if;
+        d.shown[q] = show_if < 0 || e.Condition(show_if) != Tri::False;
+    }
+}
+
+int8_t TrackEffect(const Screening& s, const Rule& r, int level, size_t track) {
+    if (!r.tracks.empty() && r.tracks[track] != kNoTrackEffect) return r.tracks[track];
+    if (level >= 0) return s.outcomes[level].track_status;
+    return kNoTrackEffect;
+}
+
+void Raise(Decision& d, size_t track, int8_t status) {
+    if (status != kNoTrackEffect && d.tracks[track] < static_cast<uint8_t>(status)) d.tracks[track] = static_cast<uint8_t>(status);
+}
+
+void RaiseTo(const Screening& s, Decision& d, int outcome) {
+    d.current_rank = std::max(d.current_rank, s.outcomes[outcome].rank);
+}
+
+bool ReviewWhenUnknown(const Screening& s, const Rule& r, int level) {
+    if (r.unknown == UnknownPolicy::Review) return true;
+    if (r.unknown == UnknownPolicy::Ignore) return false;
+    if (level >= 0) return s.review_outcome >= 0 && s.outcomes[level].rank >= s.outcomes[s.review_outcome].rank;
+    if (level != kLevelNone) return false;  // a note or an indication
+    for (size_t t = 0; t < s.tracks.size(); ++t)
+        if (TrackEffect(s, r, level, t) >= static_cast<int8_t>(TrackStatus::Review)) return true;
+    return false;
+}
+
+}  // namespace
+
+bool Decision::Fired(int rule) const {
+    return rule >= 0 && static_cast<size_t>(rule) < rule_state.size() && rule_state[rule] == kRuleFired;
+}
+
+bool Decision::Interrupts(const Screening& screening) const {
+    for (int32_t r : fired)
+        if (screening.rules[r].flow == Flow::Interrupt) return true;
+    return false;
+}
+
+int RuleLevel(const Screening& s, const Rule& r, std::span<const ParamValue> params) {
+    if (r.level_from >= 0) return params[r.level_from].level;
+    (void)s;
+    return r.level;
+}
+
+void ComputeShown(const Screening& s, const Answers& answers, const Date& today, std::span<const ParamValue> params,
+                  Decision& scratch) {
+    Prepare(s, scratch);
+    Evaluator e(s, answers, today, params, scratch);
+    Shown(s, e, scratch, static_cast<int32_t>(s.questions.size()));
+}
+
+Value EvaluateExpression(const Screening& s, int32_t node, const Answers& answers, const Date& today,
+                         std::span<const ParamValue> params, Decision& scratch) {
+    ComputeShown(s, answers, today, params, scratch);
+    Evaluator e(s, answers, today, params, scratch);
+    return e.Eval(node);
+}
+
+void Decide(const Screening& s, const Answers& answers, const Date& today, std::span<const ParamValue> params, Decision& d) {
+    Prepare(s, d);
+    Evaluator e(s, answers, today, params, d);
+    const int32_t question_count = static_cast<int32_t>(s.questions.size());
+    Shown(s, e, d, question_count);
+
+    // Gates: the screening ends after the questions the earliest firing gate reads.
+    int32_t cut = question_count;
+    for (size_t r = 0; r < s.rules.size(); ++r) {
+        const Rule& rule = s.rules[r];
+        if (rule.flow != Flow::End || rule.last_question >= cut) continue;
+        if (e.Condition(rule.when) == Tri::True) {
+            cut = rule.last_question;
+            d.ended_by = static_cast<int>(r);
+        }
+    }
+    if (d.ended_by >= 0) {
+        d.store = s.rules[d.ended_by].store;
+        for (int32_t q = cut + 1; q < question_count; ++q) d.shown[q] = 0;
+        e.ResetDerived();
+    }
+
+    for (size_t r = 0; r < s.rules.size(); ++r) {
+        const Rule& rule = s.rules[r];
+        if (d.ended_by >= 0 && rule.last_question > cut) continue;  // never reached
+        Tri t = e.Condition(rule.when);
+        int level = RuleLevel(s, rule, params);
+        if (t == Tri::True) {
+            d.rule_state[r] = kRuleFired;
+            d.fired.push_back(static_cast<int32_t>(r));
+            if (level >= 0) RaiseTo(s, d, level);
+            for (size_t k = 0; k < s.tracks.size(); ++k) Raise(d, k, TrackEffect(s, rule, level, k));
+        } else if (t == Tri::Unknown) {
+            d.rule_state[r] = kRuleUndetermined;
+            UndeterminedRule u;
+            u.rule = static_cast<int32_t>(r);
+            u.missing_first = static_cast<int32_t>(d.missing.size());
+            for (int32_t q : rule.questions)
+                if (d.shown[q] && answers.values[q].state != AnswerState::Given) d.missing.push_back(q);
+            u.missing_count = static_cast<int32_t>(d.missing.size()) - u.missing_first;
+            d.undetermined.push_back(u);
+            if (ReviewWhenUnknown(s, rule, level) && s.review_outcome >= 0) {
+                if (level == kLevelNone && rule.unknown != UnknownPolicy::Review) {
+                    // A track-only rule: the tracks it would restrict are at least review.
+                    for (size_t k = 0; k < s.tracks.size(); ++k)
+                        if (TrackEffect(s, rule, level, k) >= static_cast<int8_t>(TrackStatus::Review))
+                            Raise(d, k, static_cast<int8_t>(TrackStatus::Review));
+                } else if (level == kLevelNone) {
+                    for (size_t k = 0; k < s.tracks.size(); ++k)
+                        if (TrackEffect(s, rule, level, k) != kNoTrackEffect) Raise(d, k, static_cast<int8_t>(TrackStatus::Review));
+                } else {
+                    // As if the review outcome had fired.
+                    RaiseTo(s, d, s.review_outcome);
+                    for (size_t k = 0; k < s.tracks.size(); ++k) Raise(d, k, s.outcomes[s.review_outcome].track_status);
+                }
+            }
+        } else {
+            d.rule_state[r] = kRuleFalse;
+        }
+    }
+
+    if (d.current_rank > 0) {
+        for (size_t o = 0; o < s.outcomes.size(); ++o)
+            if (s.outcomes[o].rank == d.current_rank) d.outcome = static_cast<int>(o);
+    } else if (d.ended_by < 0 && s.fallback_outcome >= 0) {
+        d.outcome = s.fallback_outcome;
+        d.fallback = true;
+        RaiseTo(s, d, s.fallback_outcome);
+        for (size_t k = 0; k < s.tracks.size(); ++k) Raise(d, k, s.outcomes[s.fallback_outcome].track_status);
+    }
+
+    for (int32_t q = 0; q < question_count; ++q)
+        if (!d.shown[q] && answers.values[q].state != AnswerState::Skipped) d.ignored.push_back(q);
+}
+
+Decision Decide(const Screening& screening, const Answers& answers, const Date& today) {
+    Decision d;
+    std::vector<ParamValue> params = screening.ParameterValues();
+    Decide(screening, answers, today, params, d);
+    return d;
+}
+
+}  // namespace rules

@@ -1,0 +1,356 @@
+// The expression lexer and parser: text to an untyped syntax tree, with every syntax error placed.
+//
+// Grammar (loosest first):
+//   or      := and ('or' and)*
+//   and     := not ('and' not)*
+//   not     := 'not' not | compare
+//   compare := sum (('=' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not' 'in') sum)?
+//   sum     := product (('+' | '-') product)*
+//   product := unary (('*' | '/') unary)*
+//   unary   := '-' unary | primary
+//   primary := NUMBER | STRING | NAME | NAME '(' args ')' | '(' or ')' | '[' items ']'
+// A NAME is [A-Za-z0-9_]+ that is not a number, so option codes like 6w_3m are names.
+#include <cctype>
+#include <charconv>
+#include <string>
+
+#include "rules/expr.h"
+
+namespace rules {
+namespace {
+
+enum class Tok : uint8_t { Number, String, Name, Op, LParen, RParen, LBracket, RBracket, Comma, End, Bad };
+
+struct Token {
+    Tok kind = Tok::End;
+    std::string text;
+    double number = 0;
+    size_t offset = 0;
+};
+
+bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+class Lexer {
+public:
+    Lexer(std::string_view text, const PosMapper& mapper, Diagnostics& diags)
+        : m_text(text), m_mapper(mapper), m_diags(diags) {}
+
+    bool Run(std::vector<Token>& out) {
+        bool ok = true;
+        size_t i = 0;
+        while (true) {
+            while (i < m_text.size() && std::isspace(static_cast<unsigned char>(m_text[i]))) ++i;
+            Token t;
+            t.offset = i;
+            if (i >= m_text.size()) { t.kind = Tok::End; out.push_back(t); return ok; }
+            char c = m_text[i];
+            if (IsNameChar(c)) {
+                size_t j = i;
+                while (j < m_text.size() && (IsNameChar(m_text[j]) || (m_text[j] == '.' && j + 1 < m_text.size() &&
+                                                                       std::isdigit(static_cast<unsigned char>(m_text[j + 1])) &&
+                                                                       AllDigits(i, j)))) ++j;
+                t.text = std::string(m_text.substr(i, j - i));
+                double value = 0;
+                auto [ptr, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), value);
+                if (ec == std::errc() && ptr == t.text.data() + t.text.size()) {
+                    t.kind = Tok::Number;
+                    t.number = value;
+                } else {
+                    t.kind = Tok::Name;
+                }
+                i = j;
+            } else if (c == '"' || c == '\'') {
+                size_t j = i + 1;
+                while (j < m_text.size() && m_text[j] != c) ++j;
+                if (j >= m_text.size()) {
+                    m_diags.Error(m_mapper.Map(i), "unterminated string");
+                    ok = false;
+                    t.kind = Tok::Bad;
+                    i = m_text.size();
+                } else {
+                    t.kind = Tok::String;
+                    t.text = std::string(m_text.substr(i + 1, j - i - 1));
+                    i = j + 1;
+                }
+            } else if (c == '(') { t.kind = Tok::LParen; t.text = "("; ++i; }
+            else if (c == ')') { t.kind = Tok::RParen; t.text = ")"; ++i; }
+            else if (c == '[') { t.kind = Tok::LBracket; t.text = "["; ++i; }
+            else if (c == ']') { t.kind = Tok::RBracket; t.text = "]"; ++i; }
+            else if (c == ',') { t.kind = Tok::Comma; t.text = ","; ++i; }
+            else if (c == '=' || c == '!' || c == '<' || c == '>') {
+                t.kind = Tok::Op;
+                if (i + 1 < m_text.size() && m_text[i + 1] == '=') { t.text = std::string(m_text.substr(i, 2)); i += 2; }
+                else { t.text = std::string(1, c); ++i; }
+                if (t.text == "!") {
+                    m_diags.Error(m_mapper.Map(t.offset), "unexpected '!': write 'not' or '!='");
+                    ok = false;
+                    t.kind = Tok::Bad;
+                }
+                if (t.text == "==") t.text = "=";
+            } else if (c == '+' || c == '-' || c == '*' || c == '/') {
+                t.kind = Tok::Op; t.text = std::string(1, c); ++i;
+            } else if (c == '&' || c == '|') {
+                m_diags.Error(m_mapper.Map(i), std::string("unexpected '") + c + "': write '" + (c == '&' ? "and" : "or") + "'");
+                ok = false;
+                t.kind = Tok::Bad;
+                while (i < m_text.size() && m_text[i] == c) ++i;
+            } else {
+                m_diags.Error(m_mapper.Map(i), std::string("unexpected character '") + c + "'");
+                ok = false;
+                t.kind = Tok::Bad;
+                ++i;
+            }
+            if (t.kind != Tok::Bad) out.push_back(std::move(t));
+        }
+    }
+
+private:
+    bool AllDigits(size_t from, size_t to) const {
+        for (size_t k = from; k < to; ++k)
+            if (!std::isdigit(static_cast<unsigned char>(m_text[k]))) return false;
+        return to > from;
+    }
+
+    std::string_view m_text;
+    const PosMapper& m_mapper;
+    Diagnostics& m_diags;
+};
+
+class Parser {
+public:
+    Parser(std::vector<Token> tokens, const PosMapper& mapper, Diagnostics& diags, SyntaxTree& tree)
+        : m_tokens(std::move(tokens)), m_mapper(mapper), m_diags(diags), m_tree(tree) {}
+
+    bool Run() {
+        m_tree.root = ParseOr(0);
+        if (m_failed) return false;
+        if (Peek().kind != Tok::End) {
+            Fail(Peek(), "expected an operator or the end of the expression");
+            return false;
+        }
+        return m_tree.root >= 0;
+    }
+
+private:
+    const Token& Peek() const { return m_tokens[m_pos]; }
+    const Token& Next() { const Token& t = m_tokens[m_pos]; if (t.kind != Tok::End) ++m_pos; return t; }
+    bool IsName(const char* word) const { return Peek().kind == Tok::Name && Peek().text == word; }
+    bool IsOp(const char* op) const { return Peek().kind == Tok::Op && Peek().text == op; }
+
+    std::string Near(const Token& t) const {
+        if (t.kind == Tok::End) return "at the end of the expression";
+        return "near '" + t.text + "'";
+    }
+
+    int32_t Fail(const Token& t, const std::string& message) {
+        // Report only the first error of an expression: later ones are usually cascades.
+        if (!m_failed) m_diags.Error(m_mapper.Map(t.offset), message + " " + Near(t));
+        m_failed = true;
+        return -1;
+    }
+
+    int32_t Add(SyntaxKind kind, const Token& at, std::vector<int32_t> children = {}) {
+        Syntax s;
+        s.kind = kind;
+        s.text = at.text;
+        s.number = at.number;
+        s.children = std::move(children);
+        s.pos = m_mapper.Map(at.offset);
+        m_tree.nodes.push_back(std::move(s));
+        return static_cast<int32_t>(m_tree.nodes.size() - 1);
+    }
+
+    bool Deep(int depth) {
+        if (depth <= kMaxExpressionDepth) return false;
+        Fail(Peek(), "expression nested too deeply (more than " + std::to_string(kMaxExpressionDepth) + " levels)");
+        return true;
+    }
+
+    int32_t ParseOr(int depth) {
+        if (Deep(depth)) return -1;
+        int32_t left = ParseAnd(depth + 1);
+        while (!m_failed && IsName("or")) {
+            Token op = Next();
+            int32_t right = ParseAnd(depth + 1);
+            if (right < 0) return -1;
+            left = Add(SyntaxKind::Binary, op, {left, right});
+        }
+        return m_failed ? -1 : left;
+    }
+
+    int32_t ParseAnd(int depth) {
+        if (Deep(depth)) return -1;
+        int32_t left = ParseNot(depth + 1);
+        while (!m_failed && IsName("and")) {
+            Token op = Next();
+            int32_t right = ParseNot(depth + 1);
+            if (right < 0) return -1;
+            left = Add(SyntaxKind::Binary, op, {left, right});
+        }
+        return m_failed ? -1 : left;
+    }
+
+    int32_t ParseNot(int depth) {
+        if (Deep(depth)) return -1;
+        if (IsName("not")) {
+            Token op = Next();
+            int32_t operand = ParseNot(depth + 1);
+            if (operand < 0) return -1;
+            return Add(SyntaxKind::Unary, op, {operand});
+        }
+        return ParseCompare(depth + 1);
+    }
+
+    int32_t ParseCompare(int depth) {
+        int32_t left = ParseSum(depth + 1);
+        if (m_failed) return -1;
+        Token op;
+        if (Peek().kind == Tok::Op && Peek().text != "+" && Peek().text != "-" && Peek().text != "*" && Peek().text != "/") {
+            op = Next();
+        } else if (IsName("in")) {
+            op = Next();
+        } else if (IsName("not") && m_tokens[m_pos + 1].kind == Tok::Name && m_tokens[m_pos + 1].text == "in") {
+            op = Next();
+            Next();
+            op.text = "not in";
+        } else {
+            return left;
+        }
+        int32_t right = ParseSum(depth + 1);
+        if (right < 0) return -1;
+        int32_t node = Add(SyntaxKind::Binary, op, {left, right});
+        if (Peek().kind == Tok::Op && Peek().text != "+" && Peek().text != "-" && Peek().text != "*" && Peek().text != "/")
+            return Fail(Peek(), "comparisons cannot be chained; join them with 'and'");
+        return node;
+    }
+
+    int32_t ParseSum(int depth) {
+        if (Deep(depth)) return -1;
+        int32_t left = ParseProduct(depth + 1);
+        while (!m_failed && (IsOp("+") || IsOp("-"))) {
+            Token op = Next();
+            int32_t right = ParseProduct(depth + 1);
+            if (right < 0) return -1;
+            left = Add(SyntaxKind::Binary, op, {left, right});
+        }
+        return m_failed ? -1 : left;
+    }
+
+    int32_t ParseProduct(int depth) {
+        if (Deep(depth)) return -1;
+        int32_t left = ParseUnary(depth + 1);
+        while (!m_failed && (IsOp("*") || IsOp("/"))) {
+            Token op = Next();
+            int32_t right = ParseUnary(depth + 1);
+            if (right < 0) return -1;
+            left = Add(SyntaxKind::Binary, op, {left, right});
+        }
+        return m_failed ? -1 : left;
+    }
+
+    int32_t ParseUnary(int depth) {
+        if (Deep(depth)) return -1;
+        if (IsOp("-")) {
+            Token op = Next();
+            int32_t operand = ParseUnary(depth + 1);
+            if (operand < 0) return -1;
+            return Add(SyntaxKind::Unary, op, {operand});
+        }
+        return ParsePrimary(depth + 1);
+    }
+
+    int32_t ParsePrimary(int depth) {
+        if (Deep(depth)) return -1;
+        const Token& t = Peek();
+        switch (t.kind) {
+            case Tok::Number: return Add(SyntaxKind::Number, Next());
+            case Tok::String: return Add(SyntaxKind::String, Next());
+            case Tok::Name: {
+                if (t.text == "and" || t.text == "or" || t.text == "in")
+                    return Fail(t, "expected a value");
+                Token name = Next();
+                if (Peek().kind != Tok::LParen) return Add(SyntaxKind::Name, name);
+                Token open = Next();
+                std::vector<int32_t> args;
+                if (Peek().kind != Tok::RParen) {
+                    while (true) {
+                        int32_t arg = ParseOr(depth + 1);
+                        if (arg < 0) return -1;
+                        args.push_back(arg);
+                        if (Peek().kind == Tok::Comma) { Next(); continue; }
+                        break;
+                    }
+                }
+                if (Peek().kind != Tok::RParen)
+                    return Fail(Peek(), "expected ')' (to close '(' at " + PosText(open) + ")");
+                Next();
+                return Add(SyntaxKind::Call, name, std::move(args));
+            }
+            case Tok::LParen: {
+                Token open = Next();
+                int32_t inner = ParseOr(depth + 1);
+                if (inner < 0) return -1;
+                if (Peek().kind != Tok::RParen)
+                    return Fail(Peek(), "expected ')' (to close '(' at " + PosText(open) + ")");
+                Next();
+                return inner;
+            }
+            case Tok::LBracket: {
+                Token open = Next();
+                std::vector<int32_t> items;
+                if (Peek().kind != Tok::RBracket) {
+                    while (true) {
+                        const Token& item = Peek();
+                        if (item.kind != Tok::Name && item.kind != Tok::String && item.kind != Tok::Number)
+                            return Fail(item, "expected an option code in the list");
+                        items.push_back(Add(item.kind == Tok::Name ? SyntaxKind::Name
+                                            : item.kind == Tok::String ? SyntaxKind::String : SyntaxKind::Number,
+                                            Next()));
+                        if (Peek().kind == Tok::Comma) { Next(); continue; }
+                        break;
+                    }
+                }
+                if (Peek().kind != Tok::RBracket)
+                    return Fail(Peek(), "expected ']' (to close '[' at " + PosText(open) + ")");
+                Next();
+                return Add(SyntaxKind::List, open, std::move(items));
+            }
+            case Tok::End: return Fail(t, "expected a value");
+            default: return Fail(t, "expected a value");
+        }
+    }
+
+    std::string PosText(const Token& t) const {
+        SourcePos p = m_mapper.Map(t.offset);
+        return std::to_string(p.line) + ":" + std::to_string(p.col);
+    }
+
+    std::vector<Token> m_tokens;
+    size_t m_pos = 0;
+    const PosMapper& m_mapper;
+    Diagnostics& m_diags;
+    SyntaxTree& m_tree;
+    bool m_failed = false;
+};
+
+}  // namespace
+
+bool ParseExpression(std::string_view text, const PosMapper& mapper, Diagnostics& diags, SyntaxTree& out) {
+    out = SyntaxTree{};
+    std::vector<Token> tokens;
+    Lexer lexer(text, mapper, diags);
+    if (!lexer.Run(tokens)) return false;
+    if (tokens.size() == 1) {
+        diags.Error(mapper.Map(0), "empty expression");
+        return false;
+    }
+    Parser parser(std::move(tokens), mapper, diags, out);
+    return parser.Run();
+}
+
+void CollectNames(const SyntaxTree& tree, std::vector<std::pair<std::string, SourcePos>>& out) {
+    for (const Syntax& s : tree.nodes)
+        if (s.kind == SyntaxKind::Name) out.emplace_back(s.text, s.pos);
+}
+
+}  // namespace rules
