@@ -240,10 +240,14 @@ void Shown(const Screening& s, Evaluator& e, Decision& d, int32_t cut) {
     }
 }
 
+// A rule's explicit track status wins over its outcome's (C-8 keeps PRP at note under review),
+// except that a level taken from a parameter lifts the tracks with it: a clinic that raises
+// TOBACCO_LEVEL to review means the procedures too.
 int8_t TrackEffect(const Screening& s, const Rule& r, int level, size_t track) {
-    if (!r.tracks.empty() && r.tracks[track] != kNoTrackEffect) return r.tracks[track];
-    if (level >= 0) return s.outcomes[level].track_status;
-    return kNoTrackEffect;
+    int8_t from_outcome = level >= 0 ? s.outcomes[level].track_status : kNoTrackEffect;
+    if (!r.tracks.empty() && r.tracks[track] != kNoTrackEffect)
+        return r.level_from >= 0 ? std::max(r.tracks[track], from_outcome) : r.tracks[track];
+    return from_outcome;
 }
 
 void Raise(Decision& d, size_t track, int8_t status) {

@@ -37,6 +37,8 @@ struct Decision {
     std::vector<uint8_t> rule_state;  // per rule: 0 not evaluated, 1 false, 2 fired, 3 undetermined
     int current_rank = 0;
 
+    enum class RuleResult : uint8_t { NotEvaluated = 0, False = 1, Fired = 2, Undetermined = 3 };
+    RuleResult Result(int rule) const { return static_cast<RuleResult>(rule_state[rule]); }
     bool Fired(int rule) const;
     bool Interrupts(const Screening& screening) const;  // a fired rule has flow = "interrupt"
 };

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "rules/answers.h"
 #include "rules/date.h"
 #include "rules/diagnostics.h"
 #include "rules/expr.h"
@@ -117,7 +118,6 @@ struct Rule {
     SourcePos pos;
 };
 
-struct Answers;
 
 struct CaseExpectation {
     bool has_outcome = false;
