@@ -107,6 +107,7 @@ private:
         if (hint && (hint->kind == ValueType::Option || hint->kind == ValueType::OptionSet)) {
             int32_t n = AsOption(s, hint->domain);
             if (n >= 0) return n;
+            if (m_env.quiet_options && (*m_env.quiet_options)[hint->domain]) return -1;  // its own error was reported
             if (s.kind == SyntaxKind::String || m_s.FindQuestion(s.text) < 0)
                 return Error(s.pos, "'" + s.text + "' is not an option of '" + m_s.questions[hint->domain].id +
                                         "' (options: " + OptionList(m_s.questions[hint->domain]) + ")");

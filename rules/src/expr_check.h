@@ -15,6 +15,8 @@ struct CheckEnv {
     ExprPlace place = ExprPlace::Rule;
     int question_limit = -1;        // ShowIf: only questions before this index may be read
     std::string owner;              // "show_if of 'pregnant'", for messages
+    const std::vector<uint8_t>* quiet_options = nullptr;  // per question: its options had errors, so
+                                                           // names checked against them are not reported again
 };
 
 struct CheckResult {

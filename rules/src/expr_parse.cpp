@@ -166,12 +166,14 @@ private:
         return true;
     }
 
+    // `depth` counts nesting (parentheses, call arguments, 'not' and '-' chains), not grammar
+    // steps, so "64 levels" means 64 nested parentheses.
     int32_t ParseOr(int depth) {
         if (Deep(depth)) return -1;
-        int32_t left = ParseAnd(depth + 1);
+        int32_t left = ParseAnd(depth);
         while (!m_failed && IsName("or")) {
             Token op = Next();
-            int32_t right = ParseAnd(depth + 1);
+            int32_t right = ParseAnd(depth);
             if (right < 0) return -1;
             left = Add(SyntaxKind::Binary, op, {left, right});
         }
@@ -179,11 +181,10 @@ private:
     }
 
     int32_t ParseAnd(int depth) {
-        if (Deep(depth)) return -1;
-        int32_t left = ParseNot(depth + 1);
+        int32_t left = ParseNot(depth);
         while (!m_failed && IsName("and")) {
             Token op = Next();
-            int32_t right = ParseNot(depth + 1);
+            int32_t right = ParseNot(depth);
             if (right < 0) return -1;
             left = Add(SyntaxKind::Binary, op, {left, right});
         }
@@ -191,18 +192,18 @@ private:
     }
 
     int32_t ParseNot(int depth) {
-        if (Deep(depth)) return -1;
         if (IsName("not")) {
+            if (Deep(depth + 1)) return -1;
             Token op = Next();
             int32_t operand = ParseNot(depth + 1);
             if (operand < 0) return -1;
             return Add(SyntaxKind::Unary, op, {operand});
         }
-        return ParseCompare(depth + 1);
+        return ParseCompare(depth);
     }
 
     int32_t ParseCompare(int depth) {
-        int32_t left = ParseSum(depth + 1);
+        int32_t left = ParseSum(depth);
         if (m_failed) return -1;
         Token op;
         if (Peek().kind == Tok::Op && Peek().text != "+" && Peek().text != "-" && Peek().text != "*" && Peek().text != "/") {
@@ -216,7 +217,7 @@ private:
         } else {
             return left;
         }
-        int32_t right = ParseSum(depth + 1);
+        int32_t right = ParseSum(depth);
         if (right < 0) return -1;
         int32_t node = Add(SyntaxKind::Binary, op, {left, right});
         if (Peek().kind == Tok::Op && Peek().text != "+" && Peek().text != "-" && Peek().text != "*" && Peek().text != "/")
@@ -225,11 +226,10 @@ private:
     }
 
     int32_t ParseSum(int depth) {
-        if (Deep(depth)) return -1;
-        int32_t left = ParseProduct(depth + 1);
+        int32_t left = ParseProduct(depth);
         while (!m_failed && (IsOp("+") || IsOp("-"))) {
             Token op = Next();
-            int32_t right = ParseProduct(depth + 1);
+            int32_t right = ParseProduct(depth);
             if (right < 0) return -1;
             left = Add(SyntaxKind::Binary, op, {left, right});
         }
@@ -237,11 +237,10 @@ private:
     }
 
     int32_t ParseProduct(int depth) {
-        if (Deep(depth)) return -1;
-        int32_t left = ParseUnary(depth + 1);
+        int32_t left = ParseUnary(depth);
         while (!m_failed && (IsOp("*") || IsOp("/"))) {
             Token op = Next();
-            int32_t right = ParseUnary(depth + 1);
+            int32_t right = ParseUnary(depth);
             if (right < 0) return -1;
             left = Add(SyntaxKind::Binary, op, {left, right});
         }
@@ -249,18 +248,17 @@ private:
     }
 
     int32_t ParseUnary(int depth) {
-        if (Deep(depth)) return -1;
         if (IsOp("-")) {
+            if (Deep(depth + 1)) return -1;
             Token op = Next();
             int32_t operand = ParseUnary(depth + 1);
             if (operand < 0) return -1;
             return Add(SyntaxKind::Unary, op, {operand});
         }
-        return ParsePrimary(depth + 1);
+        return ParsePrimary(depth);
     }
 
     int32_t ParsePrimary(int depth) {
-        if (Deep(depth)) return -1;
         const Token& t = Peek();
         switch (t.kind) {
             case Tok::Number: return Add(SyntaxKind::Number, Next());
@@ -287,6 +285,7 @@ private:
                 return Add(SyntaxKind::Call, name, std::move(args));
             }
             case Tok::LParen: {
+                if (Deep(depth + 1)) return -1;  // reported at the '(' that goes past the limit
                 Token open = Next();
                 int32_t inner = ParseOr(depth + 1);
                 if (inner < 0) return -1;

@@ -162,7 +162,10 @@ public:
         try {
             root = toml::parse(m_content, m_path);
         } catch (const toml::parse_error& e) {
-            m_diags.Error(PosOf(e.source()), std::string(e.description()));
+            std::string message(e.description());
+            if (message.find("control characters") != std::string::npos && message.find("string") != std::string::npos)
+                message = "unterminated string: add the closing quote (a one-line string cannot hold a line break)";
+            m_diags.Error(PosOf(e.source()), message);
             return nullptr;
         }
         m_s = std::make_unique<Screening>();
@@ -200,26 +203,37 @@ private:
         return {digits[c >> 4], digits[c & 15]};
     }
 
+    // Columns count characters (code points), as toml++ and editors do.
     SourcePos OffsetPos(size_t offset) const {
         int line = 1, col = 1;
         for (size_t i = 0; i < offset && i < m_content.size(); ++i) {
             if (m_content[i] == '\n') { ++line; col = 1; }
-            else ++col;
+            else if ((static_cast<unsigned char>(m_content[i]) & 0xC0) != 0x80) ++col;
         }
         return {line, col};
     }
 
+    // Where an id is written, for errors about the id itself; the table when it has none.
+    static SourcePos IdPos(const toml::table& t, SourcePos table, const char* key = "id") {
+        const toml::node* n = t.get(key);
+        return n ? Pos(*n) : table;
+    }
+
     static SourcePos Pos(const toml::node& n) { return PosOf(n.source()); }
 
-    void CheckKeys(const toml::table& t, std::initializer_list<std::string_view> allowed, const std::string& where) {
+    // Reports keys not in `allowed`; returns how many there were.
+    int CheckKeys(const toml::table& t, std::initializer_list<std::string_view> allowed, const std::string& where) {
+        int unknown = 0;
         for (const auto& [key, value] : t) {
             if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
+            ++unknown;
             std::vector<std::string> names(allowed.begin(), allowed.end());
             std::string close = ClosestName(key.str(), names);
             m_diags.Error(PosOf(key.source()), "unknown key '" + std::string(key.str()) + "' in " + where +
                                                    (close.empty() ? " (allowed: " + Join(names) + ")" : " (did you mean '" + close + "'?)"));
             (void)value;
         }
+        return unknown;
     }
 
     const toml::node* Need(const toml::table& t, std::string_view key, const std::string& where, SourcePos at) {
@@ -261,6 +275,13 @@ private:
 
     std::vector<std::string> StringList(const toml::table& t, std::string_view key, const std::string& where) {
         std::vector<std::string> out;
+        for (auto& [text, pos] : StringListAt(t, key, where)) out.push_back(std::move(text));
+        return out;
+    }
+
+    // The strings of a list, each with its place (for errors about one item).
+    std::vector<std::pair<std::string, SourcePos>> StringListAt(const toml::table& t, std::string_view key, const std::string& where) {
+        std::vector<std::pair<std::string, SourcePos>> out;
         const toml::node* n = t.get(key);
         if (!n) return out;
         const toml::array* a = n->as_array();
@@ -273,7 +294,7 @@ private:
                 m_diags.Error(Pos(item), "'" + std::string(key) + "' in " + where + " must hold strings only");
                 continue;
             }
-            out.push_back(item.as_string()->get());
+            out.emplace_back(item.as_string()->get(), Pos(item));
         }
         return out;
     }
@@ -459,8 +480,8 @@ private:
             tr.id = String(t, "id", "[[tracks]]", at, true).value_or("");
             const std::string where = "track '" + tr.id + "'";
             CheckKeys(t, {"id", "label"}, where);
-            if (!tr.id.empty() && !IsUpperSnake(tr.id)) m_diags.Error(at, "track id '" + tr.id + "' must be UPPER_SNAKE_CASE");
-            if (m_s->FindTrack(tr.id) >= 0) m_diags.Error(at, "duplicate track id '" + tr.id + "'");
+            if (!tr.id.empty() && !IsUpperSnake(tr.id)) m_diags.Error(IdPos(t, at), "track id '" + tr.id + "' must be UPPER_SNAKE_CASE");
+            if (m_s->FindTrack(tr.id) >= 0) m_diags.Error(IdPos(t, at), "duplicate track id '" + tr.id + "'");
             tr.label = Texts(t, "label", where, at, true, false);
             m_s->tracks.push_back(std::move(tr));
         }
@@ -489,9 +510,9 @@ private:
             o.id = String(t, "id", "[[outcomes]]", at, true).value_or("");
             const std::string where = "outcome '" + o.id + "'";
             CheckKeys(t, {"id", "rank", "staff_label", "patient_message", "track_status"}, where);
-            if (!o.id.empty() && !IsUpperSnake(o.id)) m_diags.Error(at, "outcome id '" + o.id + "' must be UPPER_SNAKE_CASE");
-            if (m_s->FindOutcome(o.id) >= 0) m_diags.Error(at, "duplicate outcome id '" + o.id + "'");
-            if (m_s->FindParameter(o.id) >= 0) m_diags.Error(at, "outcome id '" + o.id + "' is also a parameter");
+            if (!o.id.empty() && !IsUpperSnake(o.id)) m_diags.Error(IdPos(t, at), "outcome id '" + o.id + "' must be UPPER_SNAKE_CASE");
+            if (m_s->FindOutcome(o.id) >= 0) m_diags.Error(IdPos(t, at), "duplicate outcome id '" + o.id + "'");
+            if (m_s->FindParameter(o.id) >= 0) m_diags.Error(IdPos(t, at), "outcome id '" + o.id + "' is also a parameter");
             if (auto rank = Number(t, "rank", where, at, true)) {
                 o.rank = static_cast<int>(*rank);
                 const toml::node* rn = t.get("rank");
@@ -529,11 +550,11 @@ private:
             const std::string where = "question '" + q.id + "'";
             CheckKeys(t, {"id", "type", "text", "help", "not_sure", "required", "show_if", "options", "min", "max", "unit",
                           "units", "past_only", "max_age_years", "precision", "max_length"}, where);
-            if (!q.id.empty() && !IsLowerSnake(q.id, false)) m_diags.Error(at, "question id '" + q.id + "' must be lower_snake_case");
+            if (!q.id.empty() && !IsLowerSnake(q.id, false)) m_diags.Error(IdPos(t, at), "question id '" + q.id + "' must be lower_snake_case");
             if (std::find(std::begin(kReservedNames), std::end(kReservedNames), q.id) != std::end(kReservedNames))
-                m_diags.Error(at, "question id '" + q.id + "' is a reserved word");
+                m_diags.Error(IdPos(t, at), "question id '" + q.id + "' is a reserved word");
             if (!q.id.empty() && !m_s->question_index.emplace(q.id, static_cast<int>(m_s->questions.size())).second)
-                m_diags.Error(at, "duplicate question id '" + q.id + "'");
+                m_diags.Error(IdPos(t, at), "duplicate question id '" + q.id + "'");
             std::string type = String(t, "type", where, at, true).value_or("");
             static const std::pair<const char*, QuestionType> kTypes[] = {
                 {"yes_no", QuestionType::YesNo}, {"single", QuestionType::Single}, {"multi", QuestionType::Multi},
@@ -558,6 +579,12 @@ private:
     }
 
     void LoadOptions(const toml::table& t, Question& q, const std::string& where, SourcePos at) {
+        const int errors_before = m_diags.ErrorCount();
+        LoadOptionList(t, q, where, at);
+        if (m_diags.ErrorCount() > errors_before) m_broken_questions.insert(q.id);
+    }
+
+    void LoadOptionList(const toml::table& t, Question& q, const std::string& where, SourcePos at) {
         const toml::node* n = t.get("options");
         bool choice = q.type == QuestionType::Single || q.type == QuestionType::Multi;
         if (!n) {
@@ -615,11 +642,12 @@ private:
                 o.label[l] = label->as_string()->get();
                 m_patient.push_back({label, static_cast<int>(l), false, owhere});
             }
+            SourcePos code_at = IdPos(*ot, oat, "code");
             if (!o.code.empty() && !IsLowerSnake(o.code, true))
-                m_diags.Error(oat, owhere + ": option codes are lower_snake_case");
+                m_diags.Error(code_at, owhere + ": option codes are lower_snake_case");
             if (o.code == "not_sure")
-                m_diags.Error(oat, where + ": \"not_sure\" is not an option code; set not_sure = true on the question");
-            if (q.FindOption(o.code) >= 0) m_diags.Error(oat, where + ": duplicate option code '" + o.code + "'");
+                m_diags.Error(code_at, where + ": \"not_sure\" is not an option code; set not_sure = true on the question");
+            if (q.FindOption(o.code) >= 0) m_diags.Error(code_at, where + ": duplicate option code '" + o.code + "'");
             q.options.push_back(std::move(o));
         }
         if (q.type == QuestionType::YesNo) {
@@ -694,12 +722,14 @@ private:
             d.id = String(t, "id", "[[derived]]", at, true).value_or("");
             const std::string where = "derived value '" + d.id + "'";
             CheckKeys(t, {"id", "expr"}, where);
-            if (!d.id.empty() && !IsLowerSnake(d.id, false)) m_diags.Error(at, "derived value id '" + d.id + "' must be lower_snake_case");
-            if (m_s->FindQuestion(d.id) >= 0) m_diags.Error(at, "derived value '" + d.id + "' has the id of a question");
+            SourcePos id_at = IdPos(t, at);
+            if (!d.id.empty() && !IsLowerSnake(d.id, false)) m_diags.Error(id_at, "derived value id '" + d.id + "' must be lower_snake_case");
+            if (m_s->FindQuestion(d.id) >= 0) m_diags.Error(id_at, "derived value '" + d.id + "' has the id of a question");
+            if (m_s->FindParameter(d.id) >= 0) m_diags.Error(id_at, "derived value '" + d.id + "' has the id of a parameter");
             for (const DerivedValue& other : m_s->derived)
-                if (other.id == d.id) m_diags.Error(at, "duplicate derived value id '" + d.id + "'");
+                if (other.id == d.id) m_diags.Error(id_at, "duplicate derived value id '" + d.id + "'");
             if (std::find(std::begin(kReservedNames), std::end(kReservedNames), d.id) != std::end(kReservedNames))
-                m_diags.Error(at, "derived value id '" + d.id + "' is a reserved word");
+                m_diags.Error(id_at, "derived value id '" + d.id + "' is a reserved word");
             const toml::node* e = Need(t, "expr", where, at);
             SyntaxTree tree;
             if (e && e->is_string()) {
@@ -749,6 +779,7 @@ private:
             for (const auto& [j, pos] : deps[i])
                 if (!m_s->derived[j].checked) return;  // a dependency failed; its own error is reported
             CheckEnv env{*m_s, ExprPlace::Derived, -1, "derived value '" + m_s->derived[i].id + "'"};
+            env.quiet_options = &QuietOptions();
             CheckResult result;
             if (CheckExpression(trees[i], env, false, m_diags, result)) {
                 DerivedValue& d = m_s->derived[i];
@@ -764,6 +795,14 @@ private:
             if (state[i] == 0) visit(i);
     }
 
+    const std::vector<uint8_t>& QuietOptions() {
+        if (m_quiet_options.size() != m_s->questions.size()) {
+            m_quiet_options.assign(m_s->questions.size(), 0);
+            for (size_t q = 0; q < m_s->questions.size(); ++q) m_quiet_options[q] = m_broken_questions.count(m_s->questions[q].id) > 0;
+        }
+        return m_quiet_options;
+    }
+
     void NoteParams(const SyntaxTree& tree) {
         std::vector<std::pair<std::string, SourcePos>> names;
         CollectNames(tree, names);
@@ -775,6 +814,7 @@ private:
     }
 
     int32_t CheckedExpression(const toml::node& n, CheckEnv& env, bool want_bool, CheckResult& result) {
+        env.quiet_options = &QuietOptions();
         if (!n.is_string()) {
             m_diags.Error(Pos(n), env.owner + " must be an expression in a string");
             return -1;
@@ -797,6 +837,12 @@ private:
     }
 
     void LoadRules(const toml::table& root) {
+        const int errors_before = m_diags.ErrorCount();
+        LoadRuleTables(root);
+        m_rules_have_errors = m_diags.ErrorCount() > errors_before;
+    }
+
+    void LoadRuleTables(const toml::table& root) {
         const toml::array* a = ArrayOfTables(root, "rules");
         if (!a) {
             m_diags.Error({1, 0}, "the file needs [[rules]]");
@@ -809,9 +855,9 @@ private:
             r.pos = at;
             r.id = String(t, "id", "[[rules]]", at, true).value_or("");
             const std::string where = "rule '" + r.id + "'";
-            CheckKeys(t, {"id", "when", "level", "level_from", "tracks", "flow", "store", "reason", "reason_text",
-                          "staff_text", "sources", "reversible", "unknown", "patient_message"}, where);
-            if (m_s->FindRule(r.id) >= 0) m_diags.Error(at, "duplicate rule id '" + r.id + "'");
+            int unknown_keys = CheckKeys(t, {"id", "when", "level", "level_from", "tracks", "flow", "store", "reason", "reason_text",
+                                             "staff_text", "sources", "reversible", "unknown", "patient_message"}, where);
+            if (m_s->FindRule(r.id) >= 0) m_diags.Error(IdPos(t, at), "duplicate rule id '" + r.id + "'");
             if (const toml::node* w = Need(t, "when", where, at)) {
                 CheckEnv env{*m_s, ExprPlace::Rule, -1, "'when' of " + where};
                 CheckResult result;
@@ -847,7 +893,8 @@ private:
             if (!r.store && r.flow != Flow::End) m_diags.Error(Pos(*t.get("store")), where + ": store = false needs flow = \"end\"");
             r.reason = String(t, "reason", where, at, false).value_or("");
             if (!r.reason.empty()) r.reason_text = Texts(t, "reason_text", where, at, true, false);
-            else if (t.get("reason_text")) m_diags.Error(Pos(*t.get("reason_text")), where + ": reason_text without a reason code");
+            else if (t.get("reason_text") && unknown_keys == 0)  // a mistyped 'reason' key is reported already
+                m_diags.Error(Pos(*t.get("reason_text")), where + ": reason_text without a reason code");
             r.staff_text = String(t, "staff_text", where, at, true).value_or("");
             r.sources = StringList(t, "sources", where);
             r.reversible = Bool(t, "reversible", where, false);
@@ -967,8 +1014,9 @@ private:
                 m_diags.Error(Pos(value), where + ": '" + std::string(key.str()) + "' has a value that is not an answer");
                 continue;
             }
-            if (auto error = SetAnswer(*m_s, answers, q, *input, today))
-                m_diags.Error(Pos(value), where + ": '" + std::string(key.str()) + "' " + *error);
+            if (auto error = SetAnswer(*m_s, answers, q, *input, today)) {
+                if (!QuietOptions()[q]) m_diags.Error(Pos(value), where + ": '" + std::string(key.str()) + "' " + *error);
+            }
             else if (given)
                 given->emplace_back(q, Pos(value));
         }
@@ -992,7 +1040,7 @@ private:
             c.name = String(t, "name", "[[cases]]", at, true).value_or("");
             const std::string where = "case '" + c.name + "'";
             CheckKeys(t, {"name", "template", "today", "answers", "skip", "parameters", "expect"}, where);
-            if (!names.insert(c.name).second) m_diags.Error(at, "duplicate case name '" + c.name + "'");
+            if (!names.insert(c.name).second) m_diags.Error(IdPos(t, at, "name"), "duplicate case name '" + c.name + "'");
             if (const toml::node* today = Need(t, "today", where, at)) {
                 if (auto d = DateValue(*today)) c.today = *d;
                 else m_diags.Error(Pos(*today), where + ": today must be a date (2026-06-15)");
@@ -1007,9 +1055,9 @@ private:
                 if (!ans->is_table()) m_diags.Error(Pos(*ans), where + ": answers must be a table of question id = value");
                 else CaseAnswers(*ans->as_table(), answers, c.today, where, &c.answered);
             }
-            for (const std::string& id : StringList(t, "skip", where)) {
+            for (const auto& [id, id_at] : StringListAt(t, "skip", where)) {
                 int q = m_s->FindQuestion(id);
-                if (q < 0) m_diags.Error(Pos(*t.get("skip")), where + ": skip names unknown question '" + id + "'");
+                if (q < 0) m_diags.Error(id_at, where + ": skip names unknown question '" + id + "'");
                 else answers.values[q] = Answer{};
             }
             if (const toml::node* params = t.get("parameters")) LoadCaseParameters(*params, c, where);
@@ -1064,11 +1112,15 @@ private:
         }
         if (t->get("reasons")) {
             e.has_reasons = true;
-            e.reasons = StringList(*t, "reasons", where);
-            for (const std::string& reason : e.reasons) {
-                bool known = reason == m_s->fallback_reason ||
-                             std::any_of(m_s->rules.begin(), m_s->rules.end(), [&](const Rule& r) { return r.reason == reason; });
-                if (!known) m_diags.Error(Pos(*t->get("reasons")), where + ": no rule gives reason '" + reason + "'");
+            std::vector<std::string> codes;
+            for (const Rule& r : m_s->rules) codes.push_back(r.reason);
+            codes.push_back(m_s->fallback_reason);
+            for (const auto& [reason, reason_at] : StringListAt(*t, "reasons", where)) {
+                e.reasons.push_back(reason);
+                // With errors among the rules, an unknown reason is likely their consequence.
+                if (m_rules_have_errors || std::find(codes.begin(), codes.end(), reason) != codes.end()) continue;
+                std::string close = ClosestName(reason, codes);
+                m_diags.Error(reason_at, where + ": no rule gives reason '" + reason + "'" + (close.empty() ? "" : " (did you mean '" + close + "'?)"));
             }
             std::sort(e.reasons.begin(), e.reasons.end());
         }
@@ -1087,9 +1139,10 @@ private:
         }
         if (t->get("undetermined")) {
             e.has_undetermined = true;
-            e.undetermined = StringList(*t, "undetermined", where);
-            for (const std::string& id : e.undetermined)
-                if (m_s->FindRule(id) < 0) m_diags.Error(Pos(*t->get("undetermined")), where + ": no rule '" + id + "'");
+            for (const auto& [id, id_at] : StringListAt(*t, "undetermined", where)) {
+                e.undetermined.push_back(id);
+                if (m_s->FindRule(id) < 0 && !m_rules_have_errors) m_diags.Error(id_at, where + ": no rule '" + id + "'");
+            }
             std::sort(e.undetermined.begin(), e.undetermined.end());
         }
     }
@@ -1100,7 +1153,7 @@ private:
 
     void CheckWholeFile() {
         // Every outcome must be reachable: named by a rule level, a level parameter, or the fallback.
-        for (size_t o = 0; o < m_s->outcomes.size(); ++o) {
+        for (size_t o = 0; o < m_s->outcomes.size() && !m_rules_have_errors; ++o) {
             bool reachable = static_cast<int>(o) == m_s->fallback_outcome;
             for (const Rule& r : m_s->rules)
                 if (r.level == static_cast<int>(o) || (r.level_from >= 0 && m_s->parameters[r.level_from].value.level == static_cast<int>(o)))
@@ -1233,6 +1286,9 @@ private:
     std::vector<PatientText> m_patient;
     std::vector<bool> m_param_used;
     std::vector<SourcePos> m_param_pos;
+    std::set<std::string> m_broken_questions;  // questions whose options had errors
+    std::vector<uint8_t> m_quiet_options;
+    bool m_rules_have_errors = false;
 };
 
 }  // namespace

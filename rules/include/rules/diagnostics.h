@@ -8,7 +8,7 @@ namespace rules {
 
 struct SourcePos {
     int line = 0;  // 1-based; 0 = the whole file
-    int col = 0;   // 1-based byte column; 0 = the whole line
+    int col = 0;   // 1-based column in characters (code points), as editors show it; 0 = the whole line
 };
 
 enum class Severity { Error, Warning };

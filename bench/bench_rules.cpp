@@ -1,0 +1,148 @@
+// Rule-engine benchmark: load-and-validate time of a screening, time per full decision over many
+// generated answer sets (median and p99), and heap allocations per decision.
+//
+//   build/release/bench/bench_rules [SCREENING.toml] [--decisions N] [--loads N]
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "rules/decision.h"
+#include "rules/loader.h"
+
+// Counting every heap allocation in the process: the decision loop must make none.
+static std::atomic<long long> g_allocations{0};
+
+void* operator new(std::size_t size) {
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Percentile(std::vector<double> values, double p) {
+    std::sort(values.begin(), values.end());
+    size_t index = static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+    return values[std::min(index, values.size() - 1)];
+}
+
+// A random, valid answer set: about 8% of answers skipped, 5% "not sure" where offered.
+rules::Answers RandomAnswers(const rules::Screening& s, std::mt19937& rng, const rules::Date& today) {
+    rules::Answers answers = rules::MakeAnswers(s);
+    std::uniform_real_distribution<double> unit(0, 1);
+    for (size_t q = 0; q < s.questions.size(); ++q) {
+        const rules::Question& question = s.questions[q];
+        rules::Answer& a = answers.values[q];
+        double roll = unit(rng);
+        if (question.required) {
+            a.state = rules::AnswerState::Given;
+            a.yes = unit(rng) < 0.97;  // consent: mostly yes, so the screening goes on
+            continue;
+        }
+        if (roll < 0.08) continue;
+        if (roll < 0.13 && question.not_sure) {
+            a.state = rules::AnswerState::Unsure;
+            continue;
+        }
+        a.state = rules::AnswerState::Given;
+        switch (question.type) {
+            case rules::QuestionType::YesNo: a.yes = unit(rng) < 0.3; break;
+            case rules::QuestionType::Single: a.option = static_cast<int32_t>(rng() % question.options.size()); break;
+            case rules::QuestionType::Multi: {
+                for (size_t o = 0; o < question.options.size(); ++o)
+                    if (!question.options[o].exclusive && unit(rng) < 0.15) a.set |= uint64_t{1} << o;
+                if (a.set == 0)
+                    for (size_t o = 0; o < question.options.size(); ++o)
+                        if (question.options[o].exclusive) a.set = uint64_t{1} << o;
+                if (a.set == 0) a.set = 1;
+                break;
+            }
+            case rules::QuestionType::Integer:
+                a.number = std::floor(question.min + unit(rng) * (question.max - question.min + 1));
+                a.number = std::min(a.number, question.max);
+                break;
+            case rules::QuestionType::Decimal: a.number = question.min + unit(rng) * (question.max - question.min); break;
+            case rules::QuestionType::Date:
+                a.date = rules::DateFromDayNumber(rules::DayNumber(today) - static_cast<int32_t>(rng() % (90 * 365)));
+                break;
+            case rules::QuestionType::Text: a.text = "free text"; break;
+        }
+    }
+    return answers;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string path = std::string(KIOSK_SOURCE_DIR) + "/assets/screenings/default.toml";
+    int decisions = 200000, loads = 50;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--decisions" && i + 1 < argc) decisions = std::atoi(argv[++i]);
+        else if (a == "--loads" && i + 1 < argc) loads = std::atoi(argv[++i]);
+        else path = a;
+    }
+
+    std::vector<double> load_ms;
+    std::unique_ptr<rules::Screening> screening;
+    for (int i = 0; i < loads; ++i) {
+        auto start = Clock::now();
+        rules::LoadResult result = rules::LoadScreeningFile(path);
+        load_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+        if (!result.screening) {
+            std::fprintf(stderr, "%s", result.diagnostics.Format().c_str());
+            return 1;
+        }
+        screening = std::move(result.screening);
+    }
+    const rules::Screening& s = *screening;
+
+    const rules::Date today{2026, 6, 15};
+    std::mt19937 rng(20261121);
+    const int kSets = 10000;
+    std::vector<rules::Answers> sets;
+    sets.reserve(kSets);
+    for (int i = 0; i < kSets; ++i) sets.push_back(RandomAnswers(s, rng, today));
+    std::vector<rules::ParamValue> params = s.ParameterValues();
+
+    rules::Decision decision;
+    for (int i = 0; i < kSets; ++i) rules::Decide(s, sets[i], today, params, decision);  // warm up, size the buffers
+
+    std::vector<double> ns;
+    ns.reserve(static_cast<size_t>(decisions));
+    std::vector<int> outcome_counts(s.outcomes.size() + 1, 0);
+    long long allocations_before = g_allocations.load();
+    for (int i = 0; i < decisions; ++i) {
+        const rules::Answers& a = sets[static_cast<size_t>(i) % sets.size()];
+        auto start = Clock::now();
+        rules::Decide(s, a, today, params, decision);
+        auto end = Clock::now();
+        ns.push_back(std::chrono::duration<double, std::nano>(end - start).count());
+        ++outcome_counts[static_cast<size_t>(decision.outcome + 1)];
+    }
+    long long allocations = g_allocations.load() - allocations_before;
+
+    std::printf("screening: %s %s (%zu questions, %zu rules, %zu derived values)\n", s.id.c_str(), s.version.c_str(),
+                s.questions.size(), s.rules.size(), s.derived.size());
+    std::printf("load and validate: median %.2f ms, max %.2f ms over %d loads\n", Percentile(load_ms, 0.5),
+                Percentile(load_ms, 1.0), loads);
+    std::printf("decision: median %.0f ns, p99 %.0f ns over %d decisions (%d generated answer sets)\n",
+                Percentile(ns, 0.5), Percentile(ns, 0.99), decisions, kSets);
+    std::printf("heap allocations per decision: %.3f (%lld in %d decisions)\n",
+                static_cast<double>(allocations) / decisions, allocations, decisions);
+    std::printf("outcomes of the generated sets:");
+    for (size_t o = 0; o < s.outcomes.size(); ++o)
+        std::printf(" %s %d", s.outcomes[o].id.c_str(), outcome_counts[o + 1]);
+    std::printf(" none %d\n", outcome_counts[0]);
+    return 0;
+}
