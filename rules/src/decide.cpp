@@ -49,9 +49,9 @@ public:
         : m_s(s), m_answers(answers), m_today(today), m_params(params), m_d(d) {}
 
     Value Eval(int32_t index) {
-        const Node& n = m_s.expr.nodes[index];
+        const EvalNode& n = m_s.expr.eval[index];
         switch (n.op) {
-            case Op::Const: return n.constant;
+            case Op::Const: return m_s.expr.constants[n.index];
             case Op::Question: return QuestionValue(n.index);
             case Op::Derived: return DerivedValue(n.index);
             case Op::Param: {
@@ -62,38 +62,10 @@ public:
                 else v.number = p.number;
                 return v;
             }
-            case Op::Not: {
-                Tri t = ToTri(Eval(n.a));
-                return FromTri(t == Tri::Unknown ? Tri::Unknown : t == Tri::True ? Tri::False : Tri::True);
-            }
-            case Op::And: {
-                Tri a = ToTri(Eval(n.a));
-                if (a == Tri::False) return Value::MakeBool(false);
-                Tri b = ToTri(Eval(n.b));
-                if (b == Tri::False) return Value::MakeBool(false);
-                return FromTri(a == Tri::True && b == Tri::True ? Tri::True : Tri::Unknown);
-            }
-            case Op::Or: {
-                Tri a = ToTri(Eval(n.a));
-                if (a == Tri::True) return Value::MakeBool(true);
-                Tri b = ToTri(Eval(n.b));
-                if (b == Tri::True) return Value::MakeBool(true);
-                return FromTri(a == Tri::False && b == Tri::False ? Tri::False : Tri::Unknown);
-            }
-            case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: return Compare(n);
-            case Op::InList: case Op::NotInList: {
-                Value a = Eval(n.a);
-                if (a.state == State::Absent) return Value::MakeBool(false);
-                if (a.state == State::Unknown) return Value::MakeUnknown();
-                bool in = (n.mask >> a.integer) & 1u;
-                return Value::MakeBool(n.op == Op::InList ? in : !in);
-            }
-            case Op::Contains: case Op::AnyOf: {
-                Value a = Eval(n.a);
-                if (a.state == State::Absent) return Value::MakeBool(false);
-                if (a.state == State::Unknown) return Value::MakeUnknown();
-                return Value::MakeBool(n.op == Op::Contains ? ((a.set >> n.index) & 1u) != 0 : (a.set & n.mask) != 0);
-            }
+            case Op::Not: case Op::And: case Op::Or: case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt:
+            case Op::Ge: case Op::InList: case Op::NotInList: case Op::Contains: case Op::AnyOf: case Op::Answered:
+            case Op::Unsure: case Op::Skipped: case Op::Unknown: case Op::Shown:
+                return FromTri(Condition(index));
             case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: {
                 Value a = Eval(n.a), b = Eval(n.b);
                 if (a.state == State::Absent || b.state == State::Absent) return Value::MakeAbsent();
@@ -112,11 +84,6 @@ public:
                 if (a.state != State::Known) return a;
                 return MakeNumber(-a.number);
             }
-            case Op::Answered: return Value::MakeBool(Shown(n.index) && m_answers.values[n.index].state == AnswerState::Given);
-            case Op::Unsure: return Value::MakeBool(Shown(n.index) && m_answers.values[n.index].state == AnswerState::Unsure);
-            case Op::Skipped: return Value::MakeBool(Shown(n.index) && m_answers.values[n.index].state == AnswerState::Skipped);
-            case Op::Unknown: return Value::MakeBool(Shown(n.index) && m_answers.values[n.index].state != AnswerState::Given);
-            case Op::Shown: return Value::MakeBool(Shown(n.index));
             case Op::Age: case Op::MonthsSince: case Op::DaysSince: {
                 Value a = Eval(n.a);
                 if (a.state != State::Known) return a;
@@ -133,7 +100,7 @@ public:
                 int count = 0;
                 bool unknown = false;
                 for (int32_t i = 0; i < n.arg_count; ++i) {
-                    Tri t = ToTri(Eval(m_s.expr.args[n.first_arg + i]));
+                    Tri t = Condition(m_s.expr.args[n.first_arg + i]);
                     if (t == Tri::True) ++count;
                     else if (t == Tri::Unknown) unknown = true;
                 }
@@ -145,7 +112,49 @@ public:
         return Value::MakeUnknown();
     }
 
-    Tri Condition(int32_t node) { return ToTri(Eval(node)); }
+    // Conditions are evaluated here, passing one byte instead of a Value; other nodes go through Eval().
+    Tri Condition(int32_t index) {
+        const EvalNode& n = m_s.expr.eval[index];
+        switch (n.op) {
+            case Op::Not: {
+                Tri t = Condition(n.a);
+                return t == Tri::Unknown ? Tri::Unknown : t == Tri::True ? Tri::False : Tri::True;
+            }
+            case Op::And: {
+                Tri a = Condition(n.a);
+                if (a == Tri::False) return Tri::False;
+                Tri b = Condition(n.b);
+                if (b == Tri::False) return Tri::False;
+                return a == Tri::True && b == Tri::True ? Tri::True : Tri::Unknown;
+            }
+            case Op::Or: {
+                Tri a = Condition(n.a);
+                if (a == Tri::True) return Tri::True;
+                Tri b = Condition(n.b);
+                if (b == Tri::True) return Tri::True;
+                return a == Tri::False && b == Tri::False ? Tri::False : Tri::Unknown;
+            }
+            case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: return Compare(n);
+            case Op::InList: case Op::NotInList: case Op::Contains: case Op::AnyOf: {
+                Value a = Eval(n.a);
+                if (a.state == State::Absent) return Tri::False;
+                if (a.state == State::Unknown) return Tri::Unknown;
+                bool result = n.op == Op::InList     ? ((n.mask >> a.integer) & 1u) != 0
+                            : n.op == Op::NotInList  ? ((n.mask >> a.integer) & 1u) == 0
+                            : n.op == Op::Contains   ? ((a.set >> n.index) & 1u) != 0
+                                                     : (a.set & n.mask) != 0;
+                return result ? Tri::True : Tri::False;
+            }
+            case Op::Answered: return Is(Shown(n.index) && m_answers.values[n.index].state == AnswerState::Given);
+            case Op::Unsure: return Is(Shown(n.index) && m_answers.values[n.index].state == AnswerState::Unsure);
+            case Op::Skipped: return Is(Shown(n.index) && m_answers.values[n.index].state == AnswerState::Skipped);
+            case Op::Unknown: return Is(Shown(n.index) && m_answers.values[n.index].state != AnswerState::Given);
+            case Op::Shown: return Is(Shown(n.index));
+            default: return ToTri(Eval(index));
+        }
+    }
+
+    static Tri Is(bool b) { return b ? Tri::True : Tri::False; }
 
     bool Shown(int32_t q) const { return m_d.shown[q] != 0; }
 
@@ -178,12 +187,12 @@ private:
         return v;
     }
 
-    Value Compare(const Node& n) {
+    Tri Compare(const EvalNode& n) {
         Value a = Eval(n.a), b = Eval(n.b);
-        if (a.state == State::Absent || b.state == State::Absent) return Value::MakeBool(false);
-        if (a.state == State::Unknown || b.state == State::Unknown) return Value::MakeUnknown();
+        if (a.state == State::Absent || b.state == State::Absent) return Tri::False;
+        if (a.state == State::Unknown || b.state == State::Unknown) return Tri::Unknown;
         int c = 0;
-        switch (m_s.expr.nodes[n.a].type.kind) {
+        switch (n.kind) {
             case ValueType::Number: c = a.number < b.number ? -1 : a.number > b.number ? 1 : 0; break;
             case ValueType::Bool: c = static_cast<int>(a.boolean) - static_cast<int>(b.boolean); break;
             case ValueType::Text:
@@ -191,12 +200,12 @@ private:
             default: c = a.integer < b.integer ? -1 : a.integer > b.integer ? 1 : 0; break;
         }
         switch (n.op) {
-            case Op::Eq: return Value::MakeBool(c == 0);
-            case Op::Ne: return Value::MakeBool(c != 0);
-            case Op::Lt: return Value::MakeBool(c < 0);
-            case Op::Le: return Value::MakeBool(c <= 0);
-            case Op::Gt: return Value::MakeBool(c > 0);
-            default: return Value::MakeBool(c >= 0);
+            case Op::Eq: return Is(c == 0);
+            case Op::Ne: return Is(c != 0);
+            case Op::Lt: return Is(c < 0);
+            case Op::Le: return Is(c <= 0);
+            case Op::Gt: return Is(c > 0);
+            default: return Is(c >= 0);
         }
     }
 

@@ -427,15 +427,7 @@ private:
             n.mask = m_s.expr.nodes[list].mask;
             if (ta.kind == ValueType::OptionSet) {
                 n.op = Op::AnyOf;
-                if (negated) {
-                    int32_t inner = Push(n);
-                    Node neg;
-                    neg.op = Op::Not;
-                    neg.a = inner;
-                    neg.type.kind = ValueType::Bool;
-                    neg.pos = s.pos;
-                    return Push(std::move(neg));
-                }
+                if (negated) return Negate(Push(n), s.pos);
             } else {
                 n.op = negated ? Op::NotInList : Op::InList;
             }
@@ -458,12 +450,16 @@ private:
         n.a = b;
         n.index = opt.constant.integer;
         int32_t node = Push(n);
-        if (!negated) return node;
+        return negated ? Negate(node, s.pos) : node;
+    }
+
+    // `x not in q` is `not (x in q)`.
+    int32_t Negate(int32_t node, SourcePos pos) {
         Node neg;
         neg.op = Op::Not;
         neg.a = node;
         neg.type.kind = ValueType::Bool;
-        neg.pos = s.pos;
+        neg.pos = pos;
         return Push(std::move(neg));
     }
 

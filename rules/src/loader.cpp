@@ -192,8 +192,7 @@ public:
         CheckWholeFile();
 
         if (m_diags.HasErrors()) return nullptr;
-        for (Node& n : m_s->expr.nodes)
-            if (n.op == Op::Const && n.type.kind == ValueType::String) n.constant.text = n.constant_text;
+        PrepareEvaluation();
         return std::move(m_s);
     }
 
@@ -1179,6 +1178,7 @@ private:
                 m_diags.Error(rule.pos, "rule '" + rule.id + "' ends the screening, so it cannot read level() or status()");
         // A condition that reads no answer and is false can never fire.
         if (!m_diags.HasErrors()) {
+            PrepareEvaluation();
             Answers empty = MakeAnswers(*m_s);
             Decision scratch;
             std::vector<ParamValue> params = m_s->ParameterValues();
@@ -1194,10 +1194,17 @@ private:
                 m_diags.Warning(m_s->parameters[p].pos, "parameter '" + m_s->parameters[p].id + "' is not used by any rule, derived value, show_if or text");
     }
 
+    // String constants point into their nodes; then the compact evaluation form is built.
+    void PrepareEvaluation() {
+        for (Node& n : m_s->expr.nodes)
+            if (n.op == Op::Const && n.type.kind == ValueType::String) n.constant.text = n.constant_text;
+        m_s->expr.BuildEval();
+    }
+
     void CheckPatientWording() {
         for (PatientText& pt : m_patient) {
             std::string text = pt.node->as_string()->get();
-            std::string expanded = ExpandParameters(text, Pos(*pt.node), pt.where);
+            std::string expanded = ExpandParameters(text, Pos(*pt.node), &pt.where);
             const std::string& lang = m_s->languages[pt.language];
             std::string banned = FindBannedWord(expanded, m_s->banned_words[pt.language], m_s->allowed_phrases[pt.language]);
             if (!banned.empty())
@@ -1215,7 +1222,7 @@ private:
         }
         // Apply the expansion to the model's texts.
         auto expand = [&](LangText& texts) {
-            for (std::string& t : texts) t = ExpandQuiet(t);
+            for (std::string& t : texts) t = ExpandParameters(t);
         };
         expand(m_s->title);
         for (auto& [key, texts] : m_s->texts) expand(texts);
@@ -1229,31 +1236,9 @@ private:
         for (Rule& r : m_s->rules) expand(r.patient_message);
     }
 
-    // Replaces {PARAM} with the parameter's value; reports unknown names.
-    std::string ExpandParameters(const std::string& text, SourcePos at, const std::string& where) {
-        std::string out;
-        size_t i = 0;
-        while (i < text.size()) {
-            size_t open = text.find('{', i);
-            if (open == std::string::npos) break;
-            size_t close = text.find('}', open);
-            if (close == std::string::npos) break;
-            out += text.substr(i, open - i);
-            std::string name = text.substr(open + 1, close - open - 1);
-            int p = m_s->FindParameter(name);
-            if (p < 0) {
-                m_diags.Error(at, where + ": {" + name + "} is not a parameter");
-            } else {
-                m_param_used[p] = true;
-                out += ParamText(m_s->parameters[p].value);
-            }
-            i = close + 1;
-        }
-        out += text.substr(i);
-        return out;
-    }
-
-    std::string ExpandQuiet(const std::string& text) {
+    // Replaces {PARAM} with the parameter's value. With `where`, reports unknown names and
+    // counts the parameters as used; without, leaves unknown names as they are.
+    std::string ExpandParameters(const std::string& text, SourcePos at = {}, const std::string* where = nullptr) {
         if (text.find('{') == std::string::npos) return text;
         std::string out;
         size_t i = 0;
@@ -1262,8 +1247,15 @@ private:
             size_t close = open == std::string::npos ? std::string::npos : text.find('}', open);
             if (close == std::string::npos) break;
             out += text.substr(i, open - i);
-            int p = m_s->FindParameter(text.substr(open + 1, close - open - 1));
-            out += p < 0 ? text.substr(open, close - open + 1) : ParamText(m_s->parameters[p].value);
+            std::string name = text.substr(open + 1, close - open - 1);
+            int p = m_s->FindParameter(name);
+            if (p >= 0) {
+                out += ParamText(m_s->parameters[p].value);
+                if (where) m_param_used[p] = true;
+            } else {
+                out += text.substr(open, close - open + 1);
+                if (where) m_diags.Error(at, *where + ": {" + name + "} is not a parameter");
+            }
             i = close + 1;
         }
         return out + text.substr(i);

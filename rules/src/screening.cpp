@@ -80,6 +80,28 @@ int Screening::FindLanguage(std::string_view code) const {
     return -1;
 }
 
+void ExprPool::BuildEval() {
+    eval.clear();
+    constants.clear();
+    eval.reserve(nodes.size());
+    for (const Node& n : nodes) {
+        EvalNode e;
+        e.op = n.op;
+        e.kind = n.a >= 0 ? nodes[n.a].type.kind : n.type.kind;
+        e.a = n.a;
+        e.b = n.b;
+        e.index = n.index;
+        e.first_arg = n.first_arg;
+        e.arg_count = n.arg_count;
+        e.mask = n.mask;
+        if (n.op == Op::Const) {
+            e.index = static_cast<int32_t>(constants.size());
+            constants.push_back(n.constant);
+        }
+        eval.push_back(e);
+    }
+}
+
 std::vector<ParamValue> Screening::ParameterValues() const {
     std::vector<ParamValue> values;
     values.reserve(parameters.size());

@@ -6,7 +6,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <regex>
+#include <cctype>
+#include <cstdio>
 #include <sstream>
 
 #include "rules/loader.h"
@@ -20,15 +21,23 @@ struct Expected {
     std::string text;
 };
 
+// Lines "# expect: LINE:COL: error|warning: TEXT".
 std::vector<Expected> ReadExpectations(const std::string& content) {
     std::vector<Expected> out;
-    std::regex pattern(R"(#\s*expect:\s*(\d+):(\d+):\s*(error|warning):\s*(.*\S))");
     std::istringstream in(content);
     std::string line;
     while (std::getline(in, line)) {
-        std::smatch m;
-        if (!std::regex_search(line, m, pattern)) continue;
-        out.push_back({std::stoi(m[1]), std::stoi(m[2]), m[3] == "error" ? rules::Severity::Error : rules::Severity::Warning, m[4]});
+        size_t at = line.find("# expect:");
+        if (at == std::string::npos) continue;
+        Expected e;
+        char severity[16] = {};
+        int consumed = 0;
+        if (std::sscanf(line.c_str() + at, "# expect: %d:%d: %15[a-z]: %n", &e.line, &e.col, severity, &consumed) < 3 || consumed == 0)
+            continue;
+        e.severity = std::string(severity) == "warning" ? rules::Severity::Warning : rules::Severity::Error;
+        e.text = line.substr(at + static_cast<size_t>(consumed));
+        while (!e.text.empty() && std::isspace(static_cast<unsigned char>(e.text.back()))) e.text.pop_back();
+        out.push_back(e);
     }
     return out;
 }

@@ -84,9 +84,26 @@ struct Node {
     SourcePos pos;
 };
 
+// The form the evaluator walks: 32 bytes a node, built from `nodes` once loading succeeded, so
+// a decision touches little memory. Same indices as `nodes`; a Const's value is constants[index].
+struct EvalNode {
+    Op op = Op::Const;
+    ValueType kind = ValueType::Bool;  // of operand a, for comparisons
+    int32_t a = -1;
+    int32_t b = -1;
+    int32_t index = -1;
+    int32_t first_arg = 0;
+    int32_t arg_count = 0;
+    uint64_t mask = 0;
+};
+
 struct ExprPool {
-    std::vector<Node> nodes;
+    std::vector<Node> nodes;         // as checked: types, places, constant texts
     std::vector<int32_t> args;
+    std::vector<EvalNode> eval;      // see EvalNode
+    std::vector<Value> constants;
+
+    void BuildEval();
 };
 
 // Untyped syntax tree produced by the parser.
