@@ -25,8 +25,7 @@ nlohmann::json RuleJson(const rules::Screening& s, const rules::Rule& rule, int 
     effect["level"] = LevelName(s, level);
     nlohmann::json tracks = nlohmann::json::object();
     for (size_t t = 0; t < s.tracks.size(); ++t) {
-        int8_t status = !rule.tracks.empty() && rule.tracks[t] != rules::kNoTrackEffect ? rule.tracks[t]
-                      : level >= 0 ? s.outcomes[level].track_status : rules::kNoTrackEffect;
+        int8_t status = rules::RuleTrackEffect(s, rule, level, t);
         if (status != rules::kNoTrackEffect) tracks[s.tracks[t].id] = rules::TrackStatusName(static_cast<rules::TrackStatus>(status));
     }
     if (!tracks.empty()) effect["tracks"] = tracks;

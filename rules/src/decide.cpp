@@ -249,16 +249,6 @@ void Shown(const Screening& s, Evaluator& e, Decision& d, int32_t cut) {
     }
 }
 
-// A rule's explicit track status wins over its outcome's (C-8 keeps PRP at note under review),
-// except that a level taken from a parameter lifts the tracks with it: a clinic that raises
-// TOBACCO_LEVEL to review means the procedures too.
-int8_t TrackEffect(const Screening& s, const Rule& r, int level, size_t track) {
-    int8_t from_outcome = level >= 0 ? s.outcomes[level].track_status : kNoTrackEffect;
-    if (!r.tracks.empty() && r.tracks[track] != kNoTrackEffect)
-        return r.level_from >= 0 ? std::max(r.tracks[track], from_outcome) : r.tracks[track];
-    return from_outcome;
-}
-
 void Raise(Decision& d, size_t track, int8_t status) {
     if (status != kNoTrackEffect && d.tracks[track] < static_cast<uint8_t>(status)) d.tracks[track] = static_cast<uint8_t>(status);
 }
@@ -273,7 +263,7 @@ bool ReviewWhenUnknown(const Screening& s, const Rule& r, int level) {
     if (level >= 0) return s.review_outcome >= 0 && s.outcomes[level].rank >= s.outcomes[s.review_outcome].rank;
     if (level != kLevelNone) return false;  // a note or an indication
     for (size_t t = 0; t < s.tracks.size(); ++t)
-        if (TrackEffect(s, r, level, t) >= static_cast<int8_t>(TrackStatus::Review)) return true;
+        if (RuleTrackEffect(s, r, level, t) >= static_cast<int8_t>(TrackStatus::Review)) return true;
     return false;
 }
 
@@ -293,6 +283,16 @@ int RuleLevel(const Screening& s, const Rule& r, std::span<const ParamValue> par
     if (r.level_from >= 0) return params[r.level_from].level;
     (void)s;
     return r.level;
+}
+
+// A rule's explicit track status wins over its outcome's (C-8 keeps PRP at note under review),
+// except that a level taken from a parameter lifts the tracks with it: a clinic that raises
+// TOBACCO_LEVEL to review means the procedures too.
+int8_t RuleTrackEffect(const Screening& s, const Rule& r, int level, size_t track) {
+    int8_t from_outcome = level >= 0 ? s.outcomes[level].track_status : kNoTrackEffect;
+    if (!r.tracks.empty() && r.tracks[track] != kNoTrackEffect)
+        return r.level_from >= 0 ? std::max(r.tracks[track], from_outcome) : r.tracks[track];
+    return from_outcome;
 }
 
 void ComputeShown(const Screening& s, const Answers& answers, const Date& today, std::span<const ParamValue> params,
@@ -340,7 +340,7 @@ void Decide(const Screening& s, const Answers& answers, const Date& today, std::
             d.rule_state[r] = kRuleFired;
             d.fired.push_back(static_cast<int32_t>(r));
             if (level >= 0) RaiseTo(s, d, level);
-            for (size_t k = 0; k < s.tracks.size(); ++k) Raise(d, k, TrackEffect(s, rule, level, k));
+            for (size_t k = 0; k < s.tracks.size(); ++k) Raise(d, k, RuleTrackEffect(s, rule, level, k));
         } else if (t == Tri::Unknown) {
             d.rule_state[r] = kRuleUndetermined;
             UndeterminedRule u;
@@ -354,11 +354,11 @@ void Decide(const Screening& s, const Answers& answers, const Date& today, std::
                 if (level == kLevelNone && rule.unknown != UnknownPolicy::Review) {
                     // A track-only rule: the tracks it would restrict are at least review.
                     for (size_t k = 0; k < s.tracks.size(); ++k)
-                        if (TrackEffect(s, rule, level, k) >= static_cast<int8_t>(TrackStatus::Review))
+                        if (RuleTrackEffect(s, rule, level, k) >= static_cast<int8_t>(TrackStatus::Review))
                             Raise(d, k, static_cast<int8_t>(TrackStatus::Review));
                 } else if (level == kLevelNone) {
                     for (size_t k = 0; k < s.tracks.size(); ++k)
-                        if (TrackEffect(s, rule, level, k) != kNoTrackEffect) Raise(d, k, static_cast<int8_t>(TrackStatus::Review));
+                        if (RuleTrackEffect(s, rule, level, k) != kNoTrackEffect) Raise(d, k, static_cast<int8_t>(TrackStatus::Review));
                 } else {
                     // As if the review outcome had fired.
                     RaiseTo(s, d, s.review_outcome);

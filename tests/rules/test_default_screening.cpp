@@ -216,3 +216,21 @@ TEST_CASE("every decision explains itself: its outcome comes from a fired rule, 
         }
     }
 }
+
+TEST_CASE("a rule's effect on tracks, as staff see it, follows a level raised by a parameter") {
+    const rules::Screening& s = Default();
+    const rules::Rule& tobacco = s.rules[s.FindRule("NOTE-TOBACCO")];
+    std::vector<rules::ParamValue> params = s.ParameterValues();
+    int note = rules::RuleLevel(s, tobacco, params);
+    CHECK(note == rules::kLevelNote);
+    params[s.FindParameter("TOBACCO_LEVEL")].level = s.FindOutcome("CLINICIAN_REVIEW");
+    int raised = rules::RuleLevel(s, tobacco, params);
+    for (size_t t = 0; t < s.tracks.size(); ++t) {
+        CAPTURE(s.tracks[t].id);
+        CHECK(rules::RuleTrackEffect(s, tobacco, note, t) == static_cast<int8_t>(rules::TrackStatus::Note));
+        CHECK(rules::RuleTrackEffect(s, tobacco, raised, t) == static_cast<int8_t>(rules::TrackStatus::Review));
+    }
+    // An explicit track status below the outcome's is kept when the level is fixed (VTE: PRP note).
+    const rules::Rule& vte = s.rules[s.FindRule("C-8")];
+    CHECK(rules::RuleTrackEffect(s, vte, vte.level, static_cast<size_t>(s.FindTrack("PRP"))) == static_cast<int8_t>(rules::TrackStatus::Note));
+}

@@ -59,6 +59,9 @@ void ComputeShown(const Screening& screening, const Answers& answers, const Date
 // The outcome a rule's level stands for with these parameter values (kLevel* or an outcome index).
 int RuleLevel(const Screening& screening, const Rule& rule, std::span<const ParamValue> params);
 
+// The status a rule sets on a track when it fires at `level` (kNoTrackEffect: none).
+int8_t RuleTrackEffect(const Screening& screening, const Rule& rule, int level, size_t track);
+
 // Evaluates one expression (for tests and tools).
 Value EvaluateExpression(const Screening& screening, int32_t node, const Answers& answers,
                          const Date& today, std::span<const ParamValue> params, Decision& scratch);
