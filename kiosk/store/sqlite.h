@@ -1,0 +1,80 @@
+// RAII over SQLite: connection, statement, transaction, and one check that keeps SQLite's message.
+// Only kiosk/store/*.cpp includes sqlite3.h; this header forward-declares what it needs.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "store/db_error.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace kiosk::store {
+
+class Connection {
+public:
+    // Opens (and with `create`, creates) the database at `path`. Throws DbException.
+    Connection(const std::string& path, bool create, bool read_only = false);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    void Exec(std::string_view sql, const char* context);
+    int64_t LastInsertRowId() const;
+    int Changes() const;
+    sqlite3* Raw() const { return m_db; }
+    const std::string& Path() const { return m_path; }
+
+    // Throws DbException for any result code that is not OK, ROW or DONE.
+    void Check(int rc, const char* context) const;
+
+private:
+    sqlite3* m_db = nullptr;
+    std::string m_path;
+};
+
+class Statement {
+public:
+    Statement(Connection& db, std::string_view sql, const char* context);
+    ~Statement();
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    Statement& Bind(int index, int64_t value);
+    Statement& Bind(int index, std::string_view value);
+    Statement& BindNull(int index);
+    Statement& BindOptional(int index, const std::optional<std::string>& value);  // NULL when empty
+
+    bool Step();        // true: a row is ready; false: done
+    void Run();         // steps to the end (for statements without rows)
+    void Reset();
+
+    int64_t Int(int column) const;
+    std::string Text(int column) const;
+    bool IsNull(int column) const;
+
+private:
+    Connection& m_db;
+    sqlite3_stmt* m_stmt = nullptr;
+    const char* m_context;
+};
+
+// BEGIN IMMEDIATE ... COMMIT; rolls back in the destructor unless committed.
+class Transaction {
+public:
+    Transaction(Connection& db, const char* context);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void Commit();
+
+private:
+    Connection& m_db;
+    const char* m_context;
+    bool m_done = false;
+};
+
+}  // namespace kiosk::store

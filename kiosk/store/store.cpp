@@ -1,0 +1,245 @@
+// The clinic database: schema and migrations, and every read and write the kiosk makes.
+#include "store/store.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include <sodium.h>
+
+#include "store/sqlite.h"
+
+namespace kiosk::store {
+namespace {
+
+// Numbered migrations on PRAGMA user_version; each runs in its own transaction. Never edit a
+// migration that has shipped: add the next one. tests/store/fixtures/ holds a frozen database of
+// each version, and the tests open it with today's code.
+struct Migration {
+    int version;
+    const char* sql;
+};
+
+const Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE submissions (
+    id                TEXT PRIMARY KEY NOT NULL,
+    kiosk_id          TEXT NOT NULL,
+    screening_id      TEXT NOT NULL,
+    screening_version TEXT NOT NULL,
+    screening_hash    TEXT NOT NULL,
+    language          TEXT NOT NULL,
+    started_at        TEXT NOT NULL,
+    submitted_at      TEXT NOT NULL,
+    answers           TEXT NOT NULL CHECK (json_valid(answers)),
+    decision          TEXT NOT NULL CHECK (json_valid(decision)),
+    outcome           TEXT,
+    source            TEXT NOT NULL CHECK (source IN ('kiosk', 'paper')),
+    status            TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'reviewed', 'exported')),
+    reviewed_by       TEXT,
+    reviewed_at       TEXT,
+    exported_at       TEXT
+) STRICT;
+CREATE INDEX submissions_by_status ON submissions (status, submitted_at);
+
+CREATE TABLE alerts (
+    id              INTEGER PRIMARY KEY,
+    session_id      TEXT NOT NULL,
+    rule_id         TEXT NOT NULL,
+    reason          TEXT NOT NULL,
+    raised_at       TEXT NOT NULL,
+    acknowledged_by TEXT,
+    acknowledged_at TEXT
+) STRICT;
+
+CREATE TABLE audit (
+    id     INTEGER PRIMARY KEY,
+    at     TEXT NOT NULL,
+    actor  TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE abandoned_sessions (
+    day   TEXT PRIMARY KEY NOT NULL,
+    count INTEGER NOT NULL
+) STRICT;
+)sql"},
+};
+
+constexpr int kLatest = sizeof kMigrations / sizeof kMigrations[0];
+static_assert(kLatest == Store::kSchemaVersion, "a migration for every schema version");
+
+constexpr const char* kInsertSubmission =
+    "INSERT INTO submissions (id, kiosk_id, screening_id, screening_version, screening_hash, language, started_at, "
+    "submitted_at, answers, decision, outcome, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+constexpr const char* kInsertAudit = "INSERT INTO audit (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)";
+constexpr const char* kSelectSubmissions =
+    "SELECT id, kiosk_id, screening_id, screening_version, screening_hash, language, started_at, submitted_at, answers, "
+    "decision, outcome, source, status FROM submissions WHERE ?1 IS NULL OR status = ?1 ORDER BY submitted_at, id";
+
+int UserVersion(Connection& db) {
+    Statement s(db, "PRAGMA user_version", "reading the schema version");
+    return s.Step() ? static_cast<int>(s.Int(0)) : 0;
+}
+
+void Migrate(Connection& db) {
+    int version = UserVersion(db);
+    if (version > kLatest)
+        throw DbException(DbError{DbErrorKind::TooNew, 0,
+                                  "the database has schema version " + std::to_string(version) + ", newer than this kiosk knows (" +
+                                      std::to_string(kLatest) + "); update the kiosk software",
+                                  "opening " + db.Path()});
+    for (const Migration& m : kMigrations) {
+        if (m.version <= version) continue;
+        Transaction t(db, "migrating the database");
+        db.Exec(m.sql, "migrating the database");
+        db.Exec("PRAGMA user_version = " + std::to_string(m.version), "migrating the database");
+        t.Commit();
+    }
+}
+
+template <class T, class F>
+Result<T> Guard(F&& body) {
+    Result<T> r;
+    try {
+        r.value = body();
+    } catch (const DbException& e) {
+        r.error = e.error();
+    }
+    return r;
+}
+
+}  // namespace
+
+std::string NewUuid() {
+    static const bool ready = sodium_init() >= 0;
+    (void)ready;
+    unsigned char b[16];
+    randombytes_buf(b, sizeof b);
+    b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);  // version 4
+    b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
+    char out[37];
+    std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3],
+                  b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    return out;
+}
+
+std::string UtcNowIso() {
+    auto now = std::chrono::system_clock::now();
+    std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char out[64];  // room for any int the compiler cannot rule out
+    std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
+                  utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms));
+    return out;
+}
+
+std::variant<std::unique_ptr<Store>, DbError> Store::Open(const StoreOptions& options) {
+    try {
+        auto db = std::make_unique<Connection>(options.path, true);
+        db->Exec("PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms), "opening the database");
+        {
+            // The first read finds a file that is not a database (or a damaged one).
+            Statement mode(*db, "PRAGMA journal_mode = WAL", "opening the database");
+            mode.Step();
+        }
+        db->Exec("PRAGMA synchronous = FULL", "opening the database");
+        db->Exec("PRAGMA foreign_keys = ON", "opening the database");
+        if (options.max_page_count > 0)
+            db->Exec("PRAGMA max_page_count = " + std::to_string(options.max_page_count), "opening the database");
+        Migrate(*db);
+        return std::unique_ptr<Store>(new Store(std::move(db)));
+    } catch (const DbException& e) {
+        return e.error();
+    }
+}
+
+Store::Store(std::unique_ptr<Connection> db) : m_db(std::move(db)) {}
+Store::~Store() = default;
+
+int Store::SchemaVersion() const { return UserVersion(*m_db); }
+
+Result<std::string> Store::Submit(const SubmissionRecord& r, const std::string& actor) {
+    return Guard<std::string>([&] {
+        const char* context = "saving a submission";
+        std::string id = NewUuid();
+        Transaction t(*m_db, context);
+        Statement insert(*m_db, kInsertSubmission, context);
+        insert.Bind(1, id).Bind(2, r.kiosk_id).Bind(3, r.screening_id).Bind(4, r.screening_version).Bind(5, r.screening_hash);
+        insert.Bind(6, r.language).Bind(7, r.started_at).Bind(8, r.submitted_at).Bind(9, r.answers_json).Bind(10, r.decision_json);
+        insert.BindOptional(11, r.outcome).Bind(12, r.source);
+        insert.Run();
+        Statement audit(*m_db, kInsertAudit, context);
+        audit.Bind(1, UtcNowIso()).Bind(2, actor).Bind(3, "submission").Bind(4, id + " " + r.outcome.value_or("none") + " (" + r.source + ")");
+        audit.Run();
+        t.Commit();  // durable here: WAL with synchronous=FULL
+        return id;
+    });
+}
+
+Result<bool> Store::Audit(const std::string& actor, const std::string& action, const std::string& detail) {
+    return Guard<bool>([&] {
+        Statement s(*m_db, kInsertAudit, "writing the audit log");
+        s.Bind(1, UtcNowIso()).Bind(2, actor).Bind(3, action).Bind(4, detail);
+        s.Run();
+        return true;
+    });
+}
+
+Result<std::vector<StoredSubmission>> Store::Submissions(const std::optional<std::string>& status) {
+    return Guard<std::vector<StoredSubmission>>([&] {
+        std::vector<StoredSubmission> out;
+        Statement s(*m_db, kSelectSubmissions, "reading submissions");
+        s.BindOptional(1, status);
+        while (s.Step()) {
+            StoredSubmission sub;
+            sub.id = s.Text(0);
+            SubmissionRecord& r = sub.record;
+            r.kiosk_id = s.Text(1);
+            r.screening_id = s.Text(2);
+            r.screening_version = s.Text(3);
+            r.screening_hash = s.Text(4);
+            r.language = s.Text(5);
+            r.started_at = s.Text(6);
+            r.submitted_at = s.Text(7);
+            r.answers_json = s.Text(8);
+            r.decision_json = s.Text(9);
+            if (!s.IsNull(10)) r.outcome = s.Text(10);
+            r.source = s.Text(11);
+            sub.status = s.Text(12);
+            out.push_back(std::move(sub));
+        }
+        return out;
+    });
+}
+
+Result<int64_t> Store::CountAudit() {
+    return Guard<int64_t>([&] {
+        Statement s(*m_db, "SELECT count(*) FROM audit", "reading the audit log");
+        s.Step();
+        return s.Int(0);
+    });
+}
+
+Result<std::string> Store::IntegrityCheck() {
+    return Guard<std::string>([&] {
+        Statement s(*m_db, "PRAGMA integrity_check", "checking the database");
+        std::string report;
+        while (s.Step()) report += (report.empty() ? "" : "\n") + s.Text(0);
+        return report;
+    });
+}
+
+}  // namespace kiosk::store

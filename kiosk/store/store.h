@@ -1,0 +1,76 @@
+// The clinic database: submissions, urgent alerts, the append-only audit log, settings, and counts
+// of abandoned sessions. Durable before thanked: Submit() returns only after the commit.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "store/db_error.h"
+
+namespace kiosk::store {
+
+class Connection;
+
+// A value or the error that a staff screen can show. Nothing in the store throws past its API.
+template <class T>
+struct Result {
+    std::optional<T> value;
+    std::optional<DbError> error;
+    bool ok() const { return !error.has_value(); }
+};
+
+struct SubmissionRecord {
+    std::string kiosk_id;
+    std::string screening_id, screening_version, screening_hash;
+    std::string language;
+    std::string started_at, submitted_at;  // ISO 8601 UTC
+    std::string answers_json;              // the answers-file format
+    std::string decision_json;             // kiosk::DecisionToJson
+    std::optional<std::string> outcome;    // outcome id
+    std::string source = "kiosk";          // "kiosk" or "paper"
+};
+
+struct StoredSubmission {
+    std::string id;  // random UUID (version 4)
+    SubmissionRecord record;
+    std::string status;  // pending | reviewed | exported
+};
+
+struct StoreOptions {
+    std::string path;
+    int busy_timeout_ms = 2000;
+    int64_t max_page_count = 0;  // > 0: a size limit (tests of a full disk)
+};
+
+class Store {
+public:
+    static constexpr int kSchemaVersion = 1;
+
+    // Opens or creates the database, applies migrations, refuses a newer schema.
+    static std::variant<std::unique_ptr<Store>, DbError> Open(const StoreOptions& options);
+    ~Store();
+
+    // Commits the submission (and its audit entry) with synchronous=FULL; the id only after COMMIT.
+    Result<std::string> Submit(const SubmissionRecord& record, const std::string& actor);
+    Result<bool> Audit(const std::string& actor, const std::string& action, const std::string& detail);
+    Result<std::vector<StoredSubmission>> Submissions(const std::optional<std::string>& status);
+    Result<int64_t> CountAudit();
+
+    int SchemaVersion() const;
+    Result<std::string> IntegrityCheck();  // "ok" or SQLite's report
+
+private:
+    explicit Store(std::unique_ptr<Connection> db);
+    std::unique_ptr<Connection> m_db;
+};
+
+// A random version-4 UUID from libsodium's generator.
+std::string NewUuid();
+// Now as ISO 8601 UTC with milliseconds: "2026-06-15T09:30:00.123Z".
+std::string UtcNowIso();
+
+}  // namespace kiosk::store

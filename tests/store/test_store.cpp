@@ -1,0 +1,265 @@
+// The clinic database on real SQLite files: durable submissions, migrations from frozen fixtures,
+// the append-only audit log, and each fault (locked, read-only, full, corrupt, too new) as the
+// typed error a staff screen shows.
+#include <doctest/doctest.h>
+
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "store/sqlite.h"
+#include "store/store.h"
+
+namespace fs = std::filesystem;
+using kiosk::store::DbErrorKind;
+using kiosk::store::Store;
+
+namespace {
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        path = fs::temp_directory_path() / ("kiosk-store-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+        fs::create_directories(path);
+    }
+    ~TempDir() {
+        ::umount2(path.c_str(), MNT_DETACH);  // if a test mounted a filesystem here
+        std::error_code ignored;
+        fs::remove_all(path, ignored);
+    }
+    std::string File(const std::string& name) const { return (path / name).string(); }
+    static inline int counter = 0;
+};
+
+std::unique_ptr<Store> OpenOk(const kiosk::store::StoreOptions& options) {
+    auto opened = Store::Open(options);
+    if (auto* error = std::get_if<kiosk::store::DbError>(&opened)) FAIL(error->Describe());
+    return std::move(std::get<std::unique_ptr<Store>>(opened));
+}
+
+kiosk::store::DbError OpenFails(const kiosk::store::StoreOptions& options) {
+    auto opened = Store::Open(options);
+    REQUIRE_MESSAGE(std::holds_alternative<kiosk::store::DbError>(opened), "the database opened");
+    return std::get<kiosk::store::DbError>(opened);
+}
+
+kiosk::store::SubmissionRecord Record(const std::string& outcome = "CLINICIAN_REVIEW") {
+    kiosk::store::SubmissionRecord r;
+    r.kiosk_id = "kiosk-1";
+    r.screening_id = "regen-ortho-default";
+    r.screening_version = "1.0.0";
+    r.screening_hash = "0123abcd";
+    r.language = "en";
+    r.started_at = "2026-06-15T09:00:00.000Z";
+    r.submitted_at = "2026-06-15T09:08:00.000Z";
+    r.answers_json = R"({"consent_data":"yes","pain_area":"knee","note":")" + std::string(200, 'x') + "\"}";
+    r.decision_json = R"({"outcome":")" + outcome + R"("})";
+    r.outcome = outcome;
+    return r;
+}
+
+std::string ReadFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+// xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx, lowercase hex.
+bool IsUuidV4(const std::string& id) {
+    if (id.size() != 36 || id[14] != '4' || std::string("89ab").find(id[19]) == std::string::npos) return false;
+    for (size_t i = 0; i < id.size(); ++i) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash != (id[i] == '-')) return false;
+        if (!dash && !std::isxdigit(static_cast<unsigned char>(id[i]))) return false;
+        if (!dash && std::isupper(static_cast<unsigned char>(id[i]))) return false;
+    }
+    return true;
+}
+
+// A small tmpfs at `dir` (root only); false where mounting is not allowed.
+bool MountTmpfs(const fs::path& dir, const char* options) {
+    return ::mount("tmpfs", dir.c_str(), "tmpfs", 0, options) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("a new database is created at the latest schema, in WAL mode, and a submission reads back whole") {
+    TempDir dir;
+    auto store = OpenOk({dir.File("clinic.db")});
+    CHECK(store->SchemaVersion() == Store::kSchemaVersion);
+
+    auto submitted = store->Submit(Record(), "kiosk");
+    REQUIRE_MESSAGE(submitted.ok(), submitted.error->Describe());
+    CHECK(IsUuidV4(*submitted.value));
+    CHECK(fs::exists(dir.File("clinic.db-wal")));  // WAL: the commit is in the log, fsynced (synchronous=FULL)
+
+    auto all = store->Submissions(std::nullopt);
+    REQUIRE(all.ok());
+    REQUIRE(all.value->size() == 1);
+    const auto& s = all.value->front();
+    CHECK(s.id == *submitted.value);
+    CHECK(s.status == "pending");
+    CHECK(s.record.answers_json == Record().answers_json);
+    CHECK(s.record.decision_json == Record().decision_json);
+    CHECK(s.record.outcome == "CLINICIAN_REVIEW");
+    CHECK(*store->CountAudit().value == 1);
+    CHECK(*store->IntegrityCheck().value == "ok");
+
+    // Another process (a second connection) sees the committed row at once.
+    auto reader = OpenOk({dir.File("clinic.db")});
+    CHECK(reader->Submissions(std::string("pending")).value->size() == 1);
+}
+
+TEST_CASE("ids are unique across many submissions") {
+    TempDir dir;
+    auto store = OpenOk({dir.File("clinic.db")});
+    std::set<std::string> ids;
+    for (int i = 0; i < 200; ++i) ids.insert(*store->Submit(Record(), "kiosk").value);
+    CHECK(ids.size() == 200);
+}
+
+TEST_CASE("a frozen version-1 database opens with today's code and keeps its rows") {
+    TempDir dir;
+    {
+        kiosk::store::Connection db(dir.File("v1.db"), true);
+        db.Exec(ReadFile(std::string(KIOSK_SOURCE_DIR) + "/tests/store/fixtures/schema-v1.sql"), "loading the fixture");
+    }
+    auto store = OpenOk({dir.File("v1.db")});
+    CHECK(store->SchemaVersion() == Store::kSchemaVersion);
+    auto rows = store->Submissions(std::nullopt);
+    REQUIRE(rows.value->size() == 1);
+    CHECK(rows.value->front().id == "6f1c0c2e-7d1a-4c59-9a43-2f7b8b1e0a11");
+    CHECK(rows.value->front().record.language == "es");
+    CHECK(store->Submit(Record(), "kiosk").ok());
+}
+
+TEST_CASE("a database from a newer kiosk is refused with a clear message and left untouched") {
+    TempDir dir;
+    { OpenOk({dir.File("clinic.db")}); }
+    {
+        kiosk::store::Connection db(dir.File("clinic.db"), false);
+        db.Exec("PRAGMA user_version = 99", "test");
+    }
+    auto error = OpenFails({dir.File("clinic.db")});
+    CHECK(error.kind == DbErrorKind::TooNew);
+    CHECK(error.Describe().find("schema version 99, newer than this kiosk knows (1)") != std::string::npos);
+    kiosk::store::Connection db(dir.File("clinic.db"), false);
+    kiosk::store::Statement v(db, "PRAGMA user_version", "test");
+    v.Step();
+    CHECK(v.Int(0) == 99);
+}
+
+TEST_CASE("the audit log is append-only: the database itself refuses UPDATE and DELETE") {
+    TempDir dir;
+    auto store = OpenOk({dir.File("clinic.db")});
+    REQUIRE(store->Audit("staff:ana", "sign-in", "").ok());
+    kiosk::store::Connection db(dir.File("clinic.db"), false);
+    for (const char* sql : {"UPDATE audit SET actor = 'someone else'", "DELETE FROM audit"}) {
+        CAPTURE(sql);
+        try {
+            db.Exec(sql, "tampering");
+            FAIL("the audit log was changed");
+        } catch (const kiosk::store::DbException& e) {
+            CHECK(e.error().message.find("append-only") != std::string::npos);
+        }
+    }
+    CHECK(*store->CountAudit().value == 1);
+}
+
+TEST_CASE("a corrupt file is refused as corrupt, not overwritten") {
+    TempDir dir;
+    std::string junk = "this is not a database, it is a shopping list: milk, eggs" + std::string(4096, '!');
+    std::ofstream(dir.File("clinic.db"), std::ios::binary) << junk;
+    auto error = OpenFails({dir.File("clinic.db")});
+    CHECK(error.kind == DbErrorKind::Corrupt);
+    CHECK(ReadFile(dir.File("clinic.db")) == junk);
+}
+
+TEST_CASE("a locked database: submit fails as busy after the timeout, and succeeds on retry once free") {
+    TempDir dir;
+    auto store = OpenOk({dir.File("clinic.db"), 100});
+    kiosk::store::Connection other(dir.File("clinic.db"), false);
+    other.Exec("BEGIN EXCLUSIVE", "test");
+    auto busy = store->Submit(Record(), "kiosk");
+    REQUIRE_FALSE(busy.ok());
+    CHECK(busy.error->kind == DbErrorKind::Busy);
+    CHECK(busy.error->Describe().find("saving a submission") != std::string::npos);
+    other.Exec("COMMIT", "test");
+    CHECK(store->Submit(Record(), "kiosk").ok());
+    CHECK(store->Submissions(std::nullopt).value->size() == 1);
+}
+
+TEST_CASE("a full database: submit fails as full, and every earlier submission is intact") {
+    TempDir dir;
+    auto store = OpenOk({dir.File("clinic.db"), 2000, 40});  // 40 pages of 4 KiB
+    int saved = 0;
+    kiosk::store::Result<std::string> last;
+    for (int i = 0; i < 1000; ++i) {
+        last = store->Submit(Record(), "kiosk");
+        if (!last.ok()) break;
+        ++saved;
+    }
+    REQUIRE_FALSE(last.ok());
+    CHECK(last.error->kind == DbErrorKind::Full);
+    CHECK(saved > 5);
+    CHECK(static_cast<int>(store->Submissions(std::nullopt).value->size()) == saved);
+    CHECK(*store->IntegrityCheck().value == "ok");
+}
+
+TEST_CASE("a full disk (a tiny filesystem): submit fails as full or i/o, and nothing committed is lost") {
+    TempDir dir;
+    if (!MountTmpfs(dir.path, "size=256k")) {
+        MESSAGE("cannot mount a tmpfs here (not root?): the max_page_count test covers a full database");
+        return;
+    }
+    auto store = OpenOk({dir.File("clinic.db")});
+    int saved = 0;
+    kiosk::store::Result<std::string> last;
+    for (int i = 0; i < 5000; ++i) {
+        last = store->Submit(Record(), "kiosk");
+        if (!last.ok()) break;
+        ++saved;
+    }
+    REQUIRE_FALSE(last.ok());
+    CAPTURE(last.error->Describe());
+    CHECK((last.error->kind == DbErrorKind::Full || last.error->kind == DbErrorKind::Io));
+    CHECK(saved > 0);
+    auto rows = store->Submissions(std::nullopt);
+    REQUIRE(rows.ok());
+    CHECK(static_cast<int>(rows.value->size()) == saved);
+}
+
+TEST_CASE("a read-only database: submit fails as read-only, with the earlier rows still readable") {
+    TempDir dir;
+    fs::path folder = dir.path / "ro";
+    fs::create_directories(folder);
+    bool mounted = MountTmpfs(folder, "size=1m");
+    std::string path = (folder / "clinic.db").string();
+    {
+        auto store = OpenOk({path});
+        REQUIRE(store->Submit(Record(), "kiosk").ok());
+    }
+    if (mounted) {
+        REQUIRE(::mount("tmpfs", folder.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, "size=1m") == 0);
+    } else {
+        fs::permissions(path, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+        fs::permissions(folder, fs::perms::owner_read | fs::perms::owner_exec);
+    }
+    auto opened = Store::Open({path});
+    if (auto* error = std::get_if<kiosk::store::DbError>(&opened)) {
+        CHECK((error->kind == DbErrorKind::ReadOnly || error->kind == DbErrorKind::CannotOpen));
+    } else {
+        auto& store = std::get<std::unique_ptr<Store>>(opened);
+        auto r = store->Submit(Record(), "kiosk");
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error->kind == DbErrorKind::ReadOnly);
+    }
+    if (mounted) ::umount2(folder.c_str(), MNT_DETACH);
+    else fs::permissions(folder, fs::perms::owner_all);
+}
