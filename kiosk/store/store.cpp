@@ -233,6 +233,43 @@ Result<int64_t> Store::CountAudit() {
     });
 }
 
+Result<std::optional<std::string>> Store::GetSetting(const std::string& key) {
+    return Guard<std::optional<std::string>>([&] {
+        Statement s(*m_db, "SELECT value FROM settings WHERE key = ?1", "reading a setting");
+        s.Bind(1, key);
+        return s.Step() ? std::optional<std::string>(s.Text(0)) : std::nullopt;
+    });
+}
+
+Result<bool> Store::SetSetting(const std::string& key, const std::string& value, const std::string& actor,
+                               const std::string& audit_detail) {
+    return Guard<bool>([&] {
+        const char* context = "saving a setting";
+        Transaction t(*m_db, context);
+        Statement s(*m_db, "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    context);
+        s.Bind(1, key).Bind(2, value);
+        s.Run();
+        if (!audit_detail.empty()) {
+            Statement audit(*m_db, kInsertAudit, context);
+            audit.Bind(1, UtcNowIso()).Bind(2, actor).Bind(3, "setting").Bind(4, audit_detail);
+            audit.Run();
+        }
+        t.Commit();
+        return true;
+    });
+}
+
+Result<std::vector<std::vector<std::string>>> Store::RecentAudit(int limit) {
+    return Guard<std::vector<std::vector<std::string>>>([&] {
+        std::vector<std::vector<std::string>> out;
+        Statement s(*m_db, "SELECT at, actor, action, detail FROM audit ORDER BY id DESC LIMIT ?1", "reading the audit log");
+        s.Bind(1, static_cast<int64_t>(limit));
+        while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3)});
+        return out;
+    });
+}
+
 Result<std::string> Store::IntegrityCheck() {
     return Guard<std::string>([&] {
         Statement s(*m_db, "PRAGMA integrity_check", "checking the database");

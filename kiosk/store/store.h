@@ -60,6 +60,14 @@ public:
     Result<std::vector<StoredSubmission>> Submissions(const std::optional<std::string>& status);
     Result<int64_t> CountAudit();
 
+    // Settings (kiosk id, staff PIN hash, lockout state, timeouts). SetSetting audits the change
+    // unless `audit_detail` is empty (the lockout counters are audited by their owner instead).
+    Result<std::optional<std::string>> GetSetting(const std::string& key);
+    Result<bool> SetSetting(const std::string& key, const std::string& value, const std::string& actor,
+                            const std::string& audit_detail);
+    // The most recent audit entries, newest first: (at, actor, action, detail).
+    Result<std::vector<std::vector<std::string>>> RecentAudit(int limit);
+
     int SchemaVersion() const;
     Result<std::string> IntegrityCheck();  // "ok" or SQLite's report
 
