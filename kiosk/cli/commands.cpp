@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/db_commands.h"
 #include "core/answers_json.h"
 #include "core/decision_json.h"
 #include "rules/cases.h"
@@ -29,6 +30,14 @@ const char* const kUsage =
     "  test FILE                           run a screening file's test cases\n"
     "  evaluate FILE --answers ANSWERS.json [--today YYYY-MM-DD] [--language CODE]\n"
     "                                      print the decision for one patient's answers as JSON\n"
+    "  submit --answers ANSWERS.json [--language CODE] [--db PATH]\n"
+    "                                      store a screening typed in from a paper form\n"
+    "  queue [--all] [--db PATH]           list pending results with outcome and reasons\n"
+    "  staff set-pin [--db PATH]           set the staff PIN from standard input\n"
+    "  db check [--db PATH]                integrity check and schema version of the clinic database\n"
+    "\n"
+    "The clinic database is --db PATH, else $KIOSK_DB, else $XDG_DATA_HOME/screening-kiosk/clinic.db\n"
+    "(~/.local/share/screening-kiosk/clinic.db).\n"
     "\n"
     "With no command, kiosk checks and tests the default screening\n"
     "($KIOSK_SCREENING or assets/screenings/default.toml).\n"
@@ -200,6 +209,10 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     if (command == "check") return RunCheck(rest, out, err);
     if (command == "test") return RunTest(rest, out, err);
     if (command == "evaluate") return RunEvaluate(rest, out, err);
+    if (command == "staff") return RunStaff(rest, std::cin, out, err);
+    if (command == "db") return RunDb(rest, out, err);
+    if (command == "queue") return RunQueue(rest, out, err);
+    if (command == "submit") return RunSubmit(rest, out, err);
     err << "kiosk: unknown command '" << command << "'\n\n" << kUsage;
     return kExitUsage;
 }

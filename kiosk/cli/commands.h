@@ -19,7 +19,7 @@ int RunCheck(const std::vector<std::string>& args, std::ostream& out, std::ostre
 int RunTest(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int RunEvaluate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
-// Dispatches `kiosk COMMAND ARGS...`; argv[0] excluded.
+// Dispatches `kiosk COMMAND ARGS...`; argv[0] excluded. `staff set-pin` reads std::cin.
 int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace kiosk

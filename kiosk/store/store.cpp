@@ -6,6 +6,8 @@
 #include <ctime>
 
 #include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/sqlite.h"
 
@@ -148,7 +150,10 @@ std::string UtcNowIso() {
 
 std::variant<std::unique_ptr<Store>, DbError> Store::Open(const StoreOptions& options) {
     try {
+        bool is_new = ::access(options.path.c_str(), F_OK) != 0;
         auto db = std::make_unique<Connection>(options.path, true);
+        // Health data: owner-only. SQLite gives the -wal and -shm files the database file's mode.
+        if (is_new) ::chmod(options.path.c_str(), S_IRUSR | S_IWUSR);
         db->Exec("PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms), "opening the database");
         {
             // The first read finds a file that is not a database (or a damaged one).

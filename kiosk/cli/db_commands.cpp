@@ -1,0 +1,259 @@
+// The command line's database commands. Each opens the clinic database, does one thing, audits it.
+#include "cli/db_commands.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "core/answers_json.h"
+#include "core/decision_json.h"
+#include "rules/decision.h"
+#include "rules/loader.h"
+#include "store/staff_pin.h"
+#include "store/store.h"
+
+namespace kiosk {
+namespace {
+
+const char* const kStaffHelp =
+    "Usage: kiosk staff set-pin [--db PATH]\n"
+    "\n"
+    "Sets the staff PIN (at least 6 digits) from standard input: one line, or two identical\n"
+    "lines when typed at a terminal. The PIN is stored only as an Argon2id hash; a new PIN\n"
+    "clears any lockout. There is no default PIN. Exit 0 set, 1 refused, 2 wrong usage.\n";
+
+const char* const kDbHelp =
+    "Usage: kiosk db check [--db PATH]\n"
+    "\n"
+    "Opens the clinic database (creating it if needed), runs SQLite's integrity check and prints\n"
+    "the schema version. Exit 0 when the check passes, 1 otherwise, 2 on wrong usage.\n";
+
+const char* const kQueueHelp =
+    "Usage: kiosk queue [--db PATH] [--all]\n"
+    "\n"
+    "Lists pending results (with --all: every result), oldest first: time, language, outcome and\n"
+    "reasons. Exit 0, or 1 when the database cannot be read.\n";
+
+const char* const kSubmitHelp =
+    "Usage: kiosk submit --answers ANSWERS.json [--language CODE] [--today YYYY-MM-DD]\n"
+    "                    [--screening FILE] [--db PATH]\n"
+    "\n"
+    "Records a completed screening typed in from a paper form: the answers (the format of\n"
+    "'kiosk evaluate') are evaluated with the screening (default: the shipped one), stored and\n"
+    "audited exactly like a kiosk submission. Prints the new submission's id only after the\n"
+    "commit. Exit 0 stored, 1 invalid answers or the database refused the write, 2 wrong usage.\n";
+
+struct Options {
+    std::string db;
+    std::vector<std::string> positional;
+    std::map<std::string, std::string> values;
+    std::vector<std::string> flags;
+    std::string error;
+};
+
+// --db PATH and the named options of a command; everything else is positional.
+Options Parse(const std::vector<std::string>& args, const std::vector<std::string>& valued, const std::vector<std::string>& flags) {
+    Options o;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        bool takes_value = a == "--db" || std::find(valued.begin(), valued.end(), a) != valued.end();
+        if (takes_value) {
+            if (i + 1 >= args.size()) {
+                o.error = a + " needs a value";
+                return o;
+            }
+            (a == "--db" ? o.db : o.values[a]) = args[++i];
+        } else if (std::find(flags.begin(), flags.end(), a) != flags.end()) {
+            o.flags.push_back(a);
+        } else if (!a.empty() && a[0] == '-') {
+            o.error = "unknown option '" + a + "'";
+            return o;
+        } else {
+            o.positional.push_back(a);
+        }
+    }
+    if (o.db.empty()) o.db = DefaultDatabasePath();
+    return o;
+}
+
+bool Has(const Options& o, const char* flag) { return std::find(o.flags.begin(), o.flags.end(), flag) != o.flags.end(); }
+
+std::unique_ptr<store::Store> OpenStore(const std::string& path, std::ostream& err) {
+    std::error_code ec;
+    std::filesystem::path folder = std::filesystem::path(path).parent_path();
+    if (!folder.empty() && !std::filesystem::exists(folder, ec)) {
+        std::filesystem::create_directories(folder, ec);
+        if (!ec) std::filesystem::permissions(folder, std::filesystem::perms::owner_all, ec);
+    }
+    auto opened = store::Store::Open({path});
+    if (auto* error = std::get_if<store::DbError>(&opened)) {
+        err << "kiosk: the clinic database cannot be used (" << store::DbErrorKindName(error->kind) << "): " << error->Describe() << "\n";
+        return nullptr;
+    }
+    return std::move(std::get<std::unique_ptr<store::Store>>(opened));
+}
+
+std::string ReadPinLine(std::istream& in) {
+    std::string line;
+    std::getline(in, line);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    return line;
+}
+
+rules::Date LocalToday() {
+    std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
+}
+
+}  // namespace
+
+std::string DefaultDatabasePath() {
+    if (const char* env = std::getenv("KIOSK_DB"); env && *env) return env;
+    std::string base;
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) base = xdg;
+    else if (const char* home = std::getenv("HOME"); home && *home) base = std::string(home) + "/.local/share";
+    else base = ".";
+    return base + "/screening-kiosk/clinic.db";
+}
+
+int RunStaff(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
+    Options o = Parse(args, {}, {"--help", "-h"});
+    if (Has(o, "--help") || Has(o, "-h")) { out << kStaffHelp; return kExitOk; }
+    if (!o.error.empty() || o.positional != std::vector<std::string>{"set-pin"}) {
+        err << (o.error.empty() ? "" : "kiosk staff: " + o.error + "\n") << kStaffHelp;
+        return kExitUsage;
+    }
+    bool terminal = &in == &std::cin && isatty(STDIN_FILENO);
+    if (terminal) out << "New staff PIN (at least " << store::kMinPinDigits << " digits): " << std::flush;
+    std::string pin = ReadPinLine(in);
+    if (terminal) {
+        out << "Again: " << std::flush;
+        if (ReadPinLine(in) != pin) { err << "kiosk staff: the two PINs differ; nothing changed\n"; return kExitInvalid; }
+    }
+    if (auto problem = store::PinProblem(pin)) { err << "kiosk staff: " << *problem << "; nothing changed\n"; return kExitInvalid; }
+    auto db = OpenStore(o.db, err);
+    if (!db) return kExitInvalid;
+    auto r = store::SetStaffPin(*db, pin, "cli");
+    if (!r.ok()) { err << "kiosk staff: " << r.error->Describe() << "\n"; return kExitInvalid; }
+    out << "staff PIN set in " << o.db << "\n";
+    return kExitOk;
+}
+
+int RunDb(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    Options o = Parse(args, {}, {"--help", "-h"});
+    if (Has(o, "--help") || Has(o, "-h")) { out << kDbHelp; return kExitOk; }
+    if (!o.error.empty() || o.positional != std::vector<std::string>{"check"}) {
+        err << (o.error.empty() ? "" : "kiosk db: " + o.error + "\n") << kDbHelp;
+        return kExitUsage;
+    }
+    auto db = OpenStore(o.db, err);
+    if (!db) return kExitInvalid;
+    auto report = db->IntegrityCheck();
+    if (!report.ok()) { err << "kiosk db: " << report.error->Describe() << "\n"; return kExitInvalid; }
+    out << o.db << ": schema version " << db->SchemaVersion() << ", integrity " << *report.value << "\n";
+    return *report.value == "ok" ? kExitOk : kExitInvalid;
+}
+
+int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    Options o = Parse(args, {}, {"--help", "-h", "--all"});
+    if (Has(o, "--help") || Has(o, "-h")) { out << kQueueHelp; return kExitOk; }
+    if (!o.error.empty() || !o.positional.empty()) {
+        err << (o.error.empty() ? "" : "kiosk queue: " + o.error + "\n") << kQueueHelp;
+        return kExitUsage;
+    }
+    auto db = OpenStore(o.db, err);
+    if (!db) return kExitInvalid;
+    auto rows = db->Submissions(Has(o, "--all") ? std::nullopt : std::optional<std::string>("pending"));
+    if (!rows.ok()) { err << "kiosk queue: " << rows.error->Describe() << "\n"; return kExitInvalid; }
+    for (const store::StoredSubmission& s : *rows.value) {
+        nlohmann::json decision = nlohmann::json::parse(s.record.decision_json, nullptr, false);
+        std::string reasons;
+        size_t undetermined = 0;
+        if (decision.is_object()) {
+            for (const auto& rule : decision.value("fired", nlohmann::json::array()))
+                if (rule.contains("reason") && rule["reason"].is_string()) reasons += (reasons.empty() ? "" : " ") + rule["reason"].get<std::string>();
+            undetermined = decision.value("undetermined", nlohmann::json::array()).size();
+        }
+        if (undetermined > 0) reasons += " (+" + std::to_string(undetermined) + " undetermined)";
+        out << s.record.submitted_at << "  " << s.record.language << "  " << s.record.outcome.value_or("none") << "  " << s.status
+            << "  " << s.id << "  " << reasons << "\n";
+    }
+    out << rows.value->size() << (Has(o, "--all") ? " results\n" : " pending\n");
+    return kExitOk;
+}
+
+int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    Options o = Parse(args, {"--answers", "--language", "--today", "--screening"}, {"--help", "-h"});
+    if (Has(o, "--help") || Has(o, "-h")) { out << kSubmitHelp; return kExitOk; }
+    if (!o.error.empty() || !o.positional.empty() || !o.values.count("--answers")) {
+        err << (o.error.empty() ? "" : "kiosk submit: " + o.error + "\n") << kSubmitHelp;
+        return kExitUsage;
+    }
+    rules::Date today = LocalToday();
+    if (o.values.count("--today")) {
+        auto parsed = rules::ParseDate(o.values["--today"]);
+        if (!parsed) { err << "kiosk submit: --today must be a date as YYYY-MM-DD\n"; return kExitUsage; }
+        today = *parsed;
+    }
+    std::string screening_path = o.values.count("--screening") ? o.values["--screening"] : DefaultScreeningPath();
+    rules::LoadResult loaded = rules::LoadScreeningFile(screening_path);
+    if (!loaded.screening) { err << loaded.diagnostics.Format(); return kExitInvalid; }
+    const rules::Screening& screening = *loaded.screening;
+    int language = 0;
+    if (o.values.count("--language")) {
+        language = screening.FindLanguage(o.values["--language"]);
+        if (language < 0) { err << "kiosk submit: the screening has no language '" << o.values["--language"] << "'\n"; return kExitUsage; }
+    }
+    std::ifstream file(o.values["--answers"], std::ios::binary);
+    if (!file) { err << o.values["--answers"] << ": cannot open the answers file\n"; return kExitInvalid; }
+    std::stringstream text;
+    text << file.rdbuf();
+    AnswersParse parsed = AnswersFromJsonText(screening, text.str(), today);
+    if (!parsed.ok()) {
+        for (const std::string& e : parsed.errors) err << o.values["--answers"] << ": error: " << e << "\n";
+        err << "kiosk submit: nothing stored\n";
+        return kExitInvalid;
+    }
+    rules::Decision decision;
+    rules::Decide(screening, parsed.answers, today, screening.ParameterValues(), decision);
+    if (!decision.store) {
+        out << "consent was declined: nothing is stored\n";
+        return kExitOk;
+    }
+    auto db = OpenStore(o.db, err);
+    if (!db) return kExitInvalid;
+    // Answers to questions that were not shown are never submitted.
+    rules::Answers submitted = parsed.answers;
+    for (size_t q = 0; q < submitted.values.size(); ++q)
+        if (!decision.shown[q]) submitted.values[q] = rules::Answer{};
+    store::SubmissionRecord record;
+    auto kiosk_id = db->GetSetting("kiosk.id");
+    record.kiosk_id = kiosk_id.ok() && *kiosk_id.value ? **kiosk_id.value : "paper";
+    record.screening_id = screening.id;
+    record.screening_version = screening.version;
+    record.screening_hash = screening.content_hash;
+    record.language = screening.languages[language];
+    record.started_at = record.submitted_at = store::UtcNowIso();
+    record.answers_json = AnswersToJson(screening, submitted).dump();
+    record.decision_json = DecisionToJson(screening, decision, today, language).dump();
+    if (decision.outcome >= 0) record.outcome = screening.outcomes[decision.outcome].id;
+    record.source = "paper";
+    auto saved = db->Submit(record, "cli");
+    if (!saved.ok()) {
+        err << "kiosk submit: not stored (" << store::DbErrorKindName(saved.error->kind) << "): " << saved.error->Describe() << "\n";
+        return kExitInvalid;
+    }
+    out << *saved.value << "\n";
+    return kExitOk;
+}
+
+}  // namespace kiosk

@@ -1,0 +1,19 @@
+// The command line's database commands: staff set-pin, db check, queue, submit (paper fallback).
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace kiosk {
+
+// The clinic database when --db is not given: $KIOSK_DB, else $XDG_DATA_HOME/screening-kiosk/clinic.db,
+// else ~/.local/share/screening-kiosk/clinic.db. The folder is created (owner-only) on first use.
+std::string DefaultDatabasePath();
+
+int RunStaff(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err);
+int RunDb(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace kiosk

@@ -1,0 +1,124 @@
+// The database commands as staff and IT use them: set-pin, db check, submit (paper), queue.
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/db_commands.h"
+#include "store/staff_pin.h"
+#include "store/store.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Scratch {
+    fs::path dir;
+    std::string db;
+    Scratch() {
+        dir = fs::temp_directory_path() / ("kiosk-dbcli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+        fs::create_directories(dir);
+        db = (dir / "sub" / "clinic.db").string();
+    }
+    ~Scratch() { fs::remove_all(dir); }
+    std::string Write(const std::string& name, const std::string& content) const {
+        std::ofstream((dir / name).string(), std::ios::binary) << content;
+        return (dir / name).string();
+    }
+    static inline int counter = 0;
+};
+
+struct Run {
+    int code = -1;
+    std::string out, err;
+};
+
+Run Kiosk(const std::vector<std::string>& args) {
+    std::ostringstream out, err;
+    Run r;
+    r.code = kiosk::RunCommandLine(args, out, err);
+    r.out = out.str();
+    r.err = err.str();
+    return r;
+}
+
+const char* const kPaperAnswers = R"({"consent_data":"yes","dob":"1968-01-10","sex_at_birth":"male","pain_area":"knee",
+  "diagnosis":"arthritis","oa_severity":"moderate","pain_duration":"gt_1y","treatments_tried":["pt"],"lasting_relief":"short",
+  "hot_joint":"no","infection_now":"no","fever_7d":"no","skin_problem":["none"],"blood_conditions":["low_platelets"],
+  "bleeding_history":"no","cancer":"no","medications":["none"],"allergies":["none"],"pain_side":"left"})";
+
+}  // namespace
+
+TEST_CASE("staff set-pin reads the PIN from standard input, refuses a short one, stores only a hash") {
+    Scratch s;
+    std::istringstream good("482915\n"), bad("1234\n");
+    std::ostringstream out, err;
+    CHECK(kiosk::RunStaff({"set-pin", "--db", s.db}, bad, out, err) == kiosk::kExitInvalid);
+    CHECK(err.str().find("at least 6 digits") != std::string::npos);
+    CHECK(kiosk::RunStaff({"set-pin", "--db", s.db}, good, out, err) == kiosk::kExitOk);
+    auto opened = kiosk::store::Store::Open({s.db});
+    auto& store = std::get<std::unique_ptr<kiosk::store::Store>>(opened);
+    CHECK(kiosk::store::VerifyStaffPin(*store, "482915", "test", 1).status == kiosk::store::PinCheck::Status::Ok);
+    struct stat st{};
+    REQUIRE(::stat(s.db.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);  // health data: owner-only
+}
+
+TEST_CASE("submit stores a paper form like a kiosk submission and prints the id only after the commit") {
+    Scratch s;
+    std::string answers = s.Write("paper.json", kPaperAnswers);
+    Run r = Kiosk({"submit", "--answers", answers, "--language", "es", "--today", "2026-06-15", "--db", s.db});
+    REQUIRE_MESSAGE(r.code == kiosk::kExitOk, r.err);
+    std::string id = r.out.substr(0, r.out.find('\n'));
+    CHECK(id.size() == 36);
+
+    auto opened = kiosk::store::Store::Open({s.db});
+    auto& store = std::get<std::unique_ptr<kiosk::store::Store>>(opened);
+    auto rows = store->Submissions(std::nullopt);
+    REQUIRE(rows.value->size() == 1);
+    const auto& row = rows.value->front();
+    CHECK(row.id == id);
+    CHECK(row.record.source == "paper");
+    CHECK(row.record.language == "es");
+    CHECK(row.record.outcome == "NOT_ELIGIBLE_TODAY");
+    CHECK(row.record.decision_json.find("R-HEME-PLT") != std::string::npos);
+    CHECK(row.record.answers_json.find("\"pain_side\"") != std::string::npos);
+
+    Run queue = Kiosk({"queue", "--db", s.db});
+    CHECK(queue.code == kiosk::kExitOk);
+    CHECK(queue.out.find("NOT_ELIGIBLE_TODAY") != std::string::npos);
+    CHECK(queue.out.find("R-HEME-PLT") != std::string::npos);
+    CHECK(queue.out.find("1 pending") != std::string::npos);
+
+    Run check = Kiosk({"db", "check", "--db", s.db});
+    CHECK(check.code == kiosk::kExitOk);
+    CHECK(check.out.find("schema version 1, integrity ok") != std::string::npos);
+}
+
+TEST_CASE("submit stores nothing for invalid answers or declined consent") {
+    Scratch s;
+    Run bad = Kiosk({"submit", "--answers", s.Write("bad.json", R"({"consent_data":"yes","pain_area":"elbw"})"), "--db", s.db});
+    CHECK(bad.code == kiosk::kExitInvalid);
+    CHECK(bad.err.find("'pain_area' has no option 'elbw'") != std::string::npos);
+    CHECK(bad.err.find("nothing stored") != std::string::npos);
+    Run declined = Kiosk({"submit", "--answers", s.Write("no.json", R"({"consent_data":"no"})"), "--db", s.db});
+    CHECK(declined.code == kiosk::kExitOk);
+    CHECK(declined.out.find("nothing is stored") != std::string::npos);
+    Run queue = Kiosk({"queue", "--all", "--db", s.db});
+    CHECK(queue.out.find("0 results") != std::string::npos);
+}
+
+TEST_CASE("a database the kiosk cannot use is reported with its kind, and nothing is lost") {
+    Scratch s;
+    fs::create_directories(fs::path(s.db).parent_path());
+    s.Write("sub/clinic.db", "not a database at all, just text");
+    Run r = Kiosk({"submit", "--answers", s.Write("paper.json", kPaperAnswers), "--db", s.db});
+    CHECK(r.code == kiosk::kExitInvalid);
+    CHECK(r.err.find("cannot be used (corrupt)") != std::string::npos);
+    CHECK(Kiosk({"db", "check", "--db", s.db}).code == kiosk::kExitInvalid);
+}
