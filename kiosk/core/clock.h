@@ -1,0 +1,62 @@
+// Where the session's time comes from: the system clock in the kiosk, a hand-set one in tests.
+#pragma once
+
+#include <chrono>
+#include <ctime>
+
+#include "rules/date.h"
+
+namespace kiosk {
+
+using SystemTime = std::chrono::system_clock::time_point;
+
+// Injected into everything that measures time, so tests move time by hand and are exact.
+class Clock {
+public:
+    virtual ~Clock() = default;
+    virtual SystemTime Now() const = 0;
+    // The screening day for Now(): the date age and "in the last N days" rules count from.
+    virtual rules::Date Today() const = 0;
+};
+
+// The calendar date of `time` in UTC.
+inline rules::Date UtcDate(SystemTime time) {
+    auto days = std::chrono::floor<std::chrono::days>(time).time_since_epoch().count();
+    return rules::DateFromDayNumber(static_cast<int32_t>(days));
+}
+
+// `time_of_day` after midnight UTC on `date`: how tests name an instant.
+inline SystemTime UtcTime(const rules::Date& date, std::chrono::seconds time_of_day = {}) {
+    return SystemTime(std::chrono::days(rules::DayNumber(date))) + time_of_day;
+}
+
+// The kiosk's clock. The screening day is the local date: a patient at 00:30 local time is
+// screened on the calendar day the clinic sees, not UTC's.
+class SystemClock final : public Clock {
+public:
+    SystemTime Now() const override { return std::chrono::system_clock::now(); }
+    rules::Date Today() const override {
+        std::time_t now = std::chrono::system_clock::to_time_t(Now());
+        std::tm local{};
+        localtime_r(&now, &local);
+        return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
+    }
+};
+
+// A clock that moves only when told to. Its screening day is the UTC date of Now(), so a test
+// does not depend on the time zone of the machine that runs it.
+class ManualClock final : public Clock {
+public:
+    explicit ManualClock(SystemTime start) : m_now(start) {}
+
+    SystemTime Now() const override { return m_now; }
+    rules::Date Today() const override { return UtcDate(m_now); }
+
+    void Advance(std::chrono::system_clock::duration by) { m_now += by; }
+    void Set(SystemTime now) { m_now = now; }
+
+private:
+    SystemTime m_now;
+};
+
+}  // namespace kiosk
