@@ -1,0 +1,61 @@
+// Exports of stored submissions for clinic staff and other systems: CSV, JSON Lines, FHIR R4.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "rules/screening.h"
+#include "store/store.h"
+
+namespace kiosk::store {
+
+// Contracts shared by every export below:
+// - `screening` is the screening the submissions were answered on. Question columns and FHIR
+//   items follow its questions; an answer to a question id it does not have is left out of CSV
+//   and FHIR (the JSON Lines export keeps every submission byte for byte).
+// - Texts (outcome label, reason texts, option labels) come from `screening` in the clinic's
+//   `language`, an index into screening.languages, when the submission was decided on the same
+//   content hash; otherwise the texts stored with the decision are used, so an export never puts
+//   a newer file's wording on an older decision.
+// - An answer is left out when it is not in the answers, or when the decision lists it in
+//   `ignored_answers` (a question that was not shown: the kiosk never submits those).
+// - Nothing here throws on stored data: a field that cannot be read is exported empty.
+
+// One row per submission, RFC 4180 (CRLF, quoting), UTF-8 with a byte order mark. Columns:
+// id, submitted_at, started_at, kiosk_id, source, language, status, screening_id,
+// screening_version, screening_hash, outcome, outcome_label, reasons, reason_texts, notes,
+// undetermined, track_<TRACK> for every track, then <question> and <question>_label for every
+// question. reasons and notes are reason codes joined with "; " (the fallback reason included),
+// reason_texts one text a line in the same order, undetermined "RULE (question, ...)" joined with
+// "; ". A question cell holds the answers-file value (lists joined with '|', "not_sure"), its
+// label cell the option labels (joined with " | "), "Not sure", or a number with its unit.
+// Cells that a spreadsheet would run as a formula start with an apostrophe (see export.cpp),
+// which changes the text of such a cell: JSON Lines is the lossless export.
+std::string ExportCsv(const rules::Screening& screening, const std::vector<StoredSubmission>& submissions, int language);
+
+// One JSON object a line ("\n"): id, started_at, submitted_at, kiosk_id, source, status,
+// screening {id, version, hash}, language, answers (object), decision (object), as stored.
+std::string ExportJsonl(const std::vector<StoredSubmission>& submissions);
+
+// A FHIR R4 Bundle (type "collection") of one QuestionnaireResponse per submission, with the
+// decision carried in extensions on it (see export.cpp for the design).
+nlohmann::json ExportFhirBundle(const rules::Screening& screening, const std::vector<StoredSubmission>& submissions);
+
+// The screening as a FHIR R4 Questionnaire, status "draft" (a clinician must approve it), texts
+// in `language` with the other languages as translation extensions. show_if becomes enableWhen
+// where FHIR can say exactly the same thing; see export.cpp for which expressions map.
+nlohmann::json ExportQuestionnaire(const rules::Screening& screening, int language);
+
+// The extension and code system URLs the FHIR exports use, for readers and tests.
+std::string FhirCodeSystemUrl(const rules::Screening& screening, const std::string& question_id);
+std::string FhirExtensionUrl(const rules::Screening& screening, const std::string& name);
+
+// Writes `content` to `path` so that a reader sees the old file or the new one, never a part:
+// a temporary file in the same folder (mode 0600: exports hold health data), fsync, rename over
+// `path`, fsync of the folder. Returns an error message, or nullopt on success.
+std::optional<std::string> WriteFileAtomically(const std::string& path, const std::string& content);
+
+}  // namespace kiosk::store
