@@ -16,6 +16,7 @@
 #include "core/decision_json.h"
 #include "rules/decision.h"
 #include "rules/loader.h"
+#include "store/export.h"
 #include "store/staff_pin.h"
 #include "store/store.h"
 
@@ -49,6 +50,22 @@ const char* const kSubmitHelp =
     "'kiosk evaluate') are evaluated with the screening (default: the shipped one), stored and\n"
     "audited exactly like a kiosk submission. Prints the new submission's id only after the\n"
     "commit. Exit 0 stored, 1 invalid answers or the database refused the write, 2 wrong usage.\n";
+
+const char* const kExportHelp =
+    "Usage: kiosk export --format csv|jsonl|fhir --out PATH [--since YYYY-MM-DD] [--status STATUS]\n"
+    "                    [--mark-exported] [--language CODE] [--screening FILE] [--db PATH]\n"
+    "\n"
+    "Writes stored results to PATH (atomically, owner-only): CSV (one row per submission, a column\n"
+    "pair per question), JSON Lines, or a FHIR R4 Bundle of QuestionnaireResponses. --since keeps\n"
+    "results submitted on or after that day (UTC); --status keeps pending, reviewed or exported\n"
+    "ones; --mark-exported marks what was written as exported. Every export is audited.\n"
+    "Exit 0 written, 1 the database or the file could not be used, 2 wrong usage.\n";
+
+const char* const kQuestionnaireHelp =
+    "Usage: kiosk export-questionnaire --out PATH [--language CODE] [--screening FILE]\n"
+    "\n"
+    "Writes the screening as a FHIR R4 Questionnaire (items, answer options, enableWhen where a\n"
+    "show_if maps to it). Exit 0 written, 1 invalid screening or unwritable file, 2 wrong usage.\n";
 
 struct Options {
     std::string db;
@@ -112,6 +129,21 @@ rules::Date LocalToday() {
     std::tm local{};
     localtime_r(&now, &local);
     return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
+}
+
+// The screening for --screening FILE or the default; null (diagnostics printed) when invalid.
+std::unique_ptr<rules::Screening> LoadScreening(Options& o, std::ostream& err) {
+    std::string path = o.values.count("--screening") ? o.values["--screening"] : DefaultScreeningPath();
+    rules::LoadResult loaded = rules::LoadScreeningFile(path);
+    if (!loaded.screening) err << loaded.diagnostics.Format();
+    return std::move(loaded.screening);
+}
+
+int LanguageIndex(Options& o, const rules::Screening& s, std::ostream& err) {
+    if (!o.values.count("--language")) return 0;
+    int language = s.FindLanguage(o.values["--language"]);
+    if (language < 0) err << "kiosk: the screening has no language '" << o.values["--language"] << "'\n";
+    return language;
 }
 
 }  // namespace
@@ -253,6 +285,87 @@ int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostr
         return kExitInvalid;
     }
     out << *saved.value << "\n";
+    return kExitOk;
+}
+
+}  // namespace kiosk
+
+namespace kiosk {
+
+int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    Options o = Parse(args, {"--format", "--out", "--since", "--status", "--language", "--screening"}, {"--help", "-h", "--mark-exported"});
+    if (Has(o, "--help") || Has(o, "-h")) { out << kExportHelp; return kExitOk; }
+    std::string format = o.values.count("--format") ? o.values["--format"] : "";
+    if (!o.error.empty() || !o.positional.empty() || !o.values.count("--out") || (format != "csv" && format != "jsonl" && format != "fhir")) {
+        err << (o.error.empty() ? "" : "kiosk export: " + o.error + "\n") << kExportHelp;
+        return kExitUsage;
+    }
+    std::optional<std::string> status;
+    if (o.values.count("--status")) {
+        status = o.values["--status"];
+        if (*status != "pending" && *status != "reviewed" && *status != "exported") {
+            err << "kiosk export: --status is pending, reviewed or exported\n";
+            return kExitUsage;
+        }
+    }
+    std::string since;
+    if (o.values.count("--since")) {
+        if (!rules::ParseDate(o.values["--since"])) { err << "kiosk export: --since must be a date as YYYY-MM-DD\n"; return kExitUsage; }
+        since = o.values["--since"];
+    }
+    auto screening = LoadScreening(o, err);
+    if (!screening) return kExitInvalid;
+    int language = LanguageIndex(o, *screening, err);
+    if (language < 0) return kExitUsage;
+    auto db = OpenStore(o.db, err);
+    if (!db) return kExitInvalid;
+    auto rows = db->Submissions(status);
+    if (!rows.ok()) { err << "kiosk export: " << rows.error->Describe() << "\n"; return kExitInvalid; }
+    std::vector<store::StoredSubmission> selected;
+    for (store::StoredSubmission& row : *rows.value)
+        if (since.empty() || row.record.submitted_at.substr(0, 10) >= since) selected.push_back(std::move(row));
+    std::string content = format == "csv"   ? store::ExportCsv(*screening, selected, language)
+                        : format == "jsonl" ? store::ExportJsonl(selected)
+                                            : store::ExportFhirBundle(*screening, selected).dump(2) + "\n";
+    const std::string& path = o.values["--out"];
+    if (auto error = store::WriteFileAtomically(path, content)) {
+        err << "kiosk export: not written: " << *error << "\n";
+        db->Audit("cli", "export failed", format + " to " + path + ": " + *error);
+        return kExitInvalid;
+    }
+    std::string detail = format + " to " + path + ", " + std::to_string(selected.size()) + " results";
+    if (Has(o, "--mark-exported")) {
+        std::vector<std::string> ids;
+        for (const auto& row : selected) ids.push_back(row.id);
+        auto marked = db->MarkExported(ids, "cli", detail);
+        if (!marked.ok()) {
+            err << "kiosk export: written to " << path << " but not marked exported: " << marked.error->Describe() << "\n";
+            return kExitInvalid;
+        }
+    } else {
+        db->Audit("cli", "export", detail);
+    }
+    out << selected.size() << " results written to " << path << " (" << format << ")\n";
+    return kExitOk;
+}
+
+int RunExportQuestionnaire(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    Options o = Parse(args, {"--out", "--language", "--screening"}, {"--help", "-h"});
+    if (Has(o, "--help") || Has(o, "-h")) { out << kQuestionnaireHelp; return kExitOk; }
+    if (!o.error.empty() || !o.positional.empty() || !o.values.count("--out")) {
+        err << (o.error.empty() ? "" : "kiosk export-questionnaire: " + o.error + "\n") << kQuestionnaireHelp;
+        return kExitUsage;
+    }
+    auto screening = LoadScreening(o, err);
+    if (!screening) return kExitInvalid;
+    int language = LanguageIndex(o, *screening, err);
+    if (language < 0) return kExitUsage;
+    const std::string& path = o.values["--out"];
+    if (auto error = store::WriteFileAtomically(path, store::ExportQuestionnaire(*screening, language).dump(2) + "\n")) {
+        err << "kiosk export-questionnaire: not written: " << *error << "\n";
+        return kExitInvalid;
+    }
+    out << "Questionnaire " << screening->id << " " << screening->version << " written to " << path << "\n";
     return kExitOk;
 }
 

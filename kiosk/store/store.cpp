@@ -230,6 +230,27 @@ Result<std::vector<StoredSubmission>> Store::Submissions(const std::optional<std
     });
 }
 
+Result<int64_t> Store::MarkExported(const std::vector<std::string>& ids, const std::string& actor, const std::string& detail) {
+    return Guard<int64_t>([&] {
+        const char* context = "marking submissions exported";
+        std::string now = UtcNowIso();
+        Transaction t(*m_db, context);
+        Statement mark(*m_db, "UPDATE submissions SET status = 'exported', exported_at = ?2 WHERE id = ?1", context);
+        int64_t changed = 0;
+        for (const std::string& id : ids) {
+            mark.Reset();
+            mark.Bind(1, id).Bind(2, now);
+            mark.Run();
+            changed += m_db->Changes();
+        }
+        Statement audit(*m_db, kInsertAudit, context);
+        audit.Bind(1, now).Bind(2, actor).Bind(3, "export").Bind(4, detail + ", " + std::to_string(changed) + " marked exported");
+        audit.Run();
+        t.Commit();
+        return changed;
+    });
+}
+
 Result<int64_t> Store::CountAudit() {
     return Guard<int64_t>([&] {
         Statement s(*m_db, "SELECT count(*) FROM audit", "reading the audit log");

@@ -60,6 +60,9 @@ public:
     Result<std::vector<StoredSubmission>> Submissions(const std::optional<std::string>& status);
     Result<int64_t> CountAudit();
 
+    // Marks these submissions exported and audits the export, in one transaction.
+    Result<int64_t> MarkExported(const std::vector<std::string>& ids, const std::string& actor, const std::string& detail);
+
     // Settings (kiosk id, staff PIN hash, lockout state, timeouts). SetSetting audits the change
     // unless `audit_detail` is empty (the lockout counters are audited by their owner instead).
     Result<std::optional<std::string>> GetSetting(const std::string& key);

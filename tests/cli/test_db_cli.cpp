@@ -8,6 +8,11 @@
 #include <fstream>
 #include <sstream>
 
+#include <algorithm>
+#include <iterator>
+
+#include <nlohmann/json.hpp>
+
 #include "cli/commands.h"
 #include "cli/db_commands.h"
 #include "store/staff_pin.h"
@@ -121,4 +126,55 @@ TEST_CASE("a database the kiosk cannot use is reported with its kind, and nothin
     CHECK(r.code == kiosk::kExitInvalid);
     CHECK(r.err.find("cannot be used (corrupt)") != std::string::npos);
     CHECK(Kiosk({"db", "check", "--db", s.db}).code == kiosk::kExitInvalid);
+}
+
+TEST_CASE("export writes a file with the results, audits it, and marks them exported when asked") {
+    Scratch s;
+    std::string answers = s.Write("paper.json", kPaperAnswers);
+    REQUIRE(Kiosk({"submit", "--answers", answers, "--today", "2026-06-15", "--db", s.db}).code == kiosk::kExitOk);
+    REQUIRE(Kiosk({"submit", "--answers", answers, "--today", "2026-06-15", "--db", s.db}).code == kiosk::kExitOk);
+
+    std::string csv = (s.dir / "out.csv").string();
+    Run r = Kiosk({"export", "--format", "csv", "--out", csv, "--status", "pending", "--mark-exported", "--db", s.db});
+    REQUIRE_MESSAGE(r.code == kiosk::kExitOk, r.err);
+    CHECK(r.out.find("2 results written") != std::string::npos);
+    std::ifstream in(csv, std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(std::count(content.begin(), content.end(), '\n') == 3);  // header and two rows
+    CHECK(content.find("NOT_ELIGIBLE_TODAY") != std::string::npos);
+    struct stat st{};
+    REQUIRE(::stat(csv.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+
+    CHECK(Kiosk({"queue", "--db", s.db}).out.find("0 pending") != std::string::npos);
+    Run again = Kiosk({"export", "--format", "jsonl", "--out", (s.dir / "again.jsonl").string(), "--status", "pending", "--db", s.db});
+    CHECK(again.out.find("0 results written") != std::string::npos);
+    Run since = Kiosk({"export", "--format", "fhir", "--out", (s.dir / "b.json").string(), "--since", "2999-01-01", "--db", s.db});
+    CHECK(since.out.find("0 results written") != std::string::npos);
+
+    auto opened = kiosk::store::Store::Open({s.db});
+    auto& store = std::get<std::unique_ptr<kiosk::store::Store>>(opened);
+    auto recent = store->RecentAudit(10);
+    int exports = 0;
+    for (const auto& row : *recent.value)
+        if (row[2] == "export") ++exports;
+    CHECK(exports == 3);
+
+    Run bad = Kiosk({"export", "--format", "xls", "--out", csv, "--db", s.db});
+    CHECK(bad.code == kiosk::kExitUsage);
+    Run unwritable = Kiosk({"export", "--format", "csv", "--out", (s.dir / "missing-folder" / "x.csv").string(), "--db", s.db});
+    CHECK(unwritable.code == kiosk::kExitInvalid);
+    CHECK(unwritable.err.find("not written") != std::string::npos);
+}
+
+TEST_CASE("export-questionnaire writes the screening as a FHIR Questionnaire") {
+    Scratch s;
+    std::string path = (s.dir / "q.json").string();
+    Run r = Kiosk({"export-questionnaire", "--out", path, "--language", "es"});
+    REQUIRE_MESSAGE(r.code == kiosk::kExitOk, r.err);
+    std::ifstream in(path);
+    nlohmann::json q = nlohmann::json::parse(in);
+    CHECK(q["resourceType"] == "Questionnaire");
+    CHECK(q["item"].size() == 35);
+    CHECK(q["item"][1]["text"].get<std::string>().find("nacimiento") != std::string::npos);
 }
