@@ -251,6 +251,76 @@ Result<int64_t> Store::MarkExported(const std::vector<std::string>& ids, const s
     });
 }
 
+Result<int64_t> Store::RaiseAlert(const std::string& session_id, const std::string& rule_id, const std::string& reason,
+                                  const std::string& raised_at) {
+    return Guard<int64_t>([&] {
+        const char* context = "saving an urgent alert";
+        Transaction t(*m_db, context);
+        Statement s(*m_db, "INSERT INTO alerts (session_id, rule_id, reason, raised_at) VALUES (?1, ?2, ?3, ?4)", context);
+        s.Bind(1, session_id).Bind(2, rule_id).Bind(3, reason).Bind(4, raised_at);
+        s.Run();
+        int64_t id = m_db->LastInsertRowId();
+        Statement audit(*m_db, kInsertAudit, context);
+        audit.Bind(1, UtcNowIso()).Bind(2, "kiosk").Bind(3, "urgent alert").Bind(4, rule_id + " " + reason + " (alert " + std::to_string(id) + ")");
+        audit.Run();
+        t.Commit();
+        return id;
+    });
+}
+
+Result<std::vector<std::vector<std::string>>> Store::OpenAlerts() {
+    return Guard<std::vector<std::vector<std::string>>>([&] {
+        std::vector<std::vector<std::string>> out;
+        Statement s(*m_db, "SELECT id, session_id, rule_id, reason, raised_at FROM alerts WHERE acknowledged_at IS NULL ORDER BY id",
+                    "reading urgent alerts");
+        while (s.Step()) out.push_back({std::to_string(s.Int(0)), s.Text(1), s.Text(2), s.Text(3), s.Text(4)});
+        return out;
+    });
+}
+
+Result<bool> Store::AcknowledgeAlert(int64_t id, const std::string& staff_name) {
+    return Guard<bool>([&] {
+        const char* context = "acknowledging an urgent alert";
+        Transaction t(*m_db, context);
+        Statement s(*m_db, "UPDATE alerts SET acknowledged_by = ?2, acknowledged_at = ?3 WHERE id = ?1 AND acknowledged_at IS NULL", context);
+        std::string now = UtcNowIso();
+        s.Bind(1, id).Bind(2, staff_name).Bind(3, now);
+        s.Run();
+        bool changed = m_db->Changes() > 0;
+        if (changed) {
+            Statement audit(*m_db, kInsertAudit, context);
+            audit.Bind(1, now).Bind(2, "staff:" + staff_name).Bind(3, "alert acknowledged").Bind(4, "alert " + std::to_string(id));
+            audit.Run();
+        }
+        t.Commit();
+        return changed;
+    });
+}
+
+Result<bool> Store::CountAbandoned(const std::string& day, const std::string& actor, const std::string& reason) {
+    return Guard<bool>([&] {
+        const char* context = "counting an abandoned session";
+        Transaction t(*m_db, context);
+        Statement s(*m_db, "INSERT INTO abandoned_sessions (day, count) VALUES (?1, 1) ON CONFLICT (day) DO UPDATE SET count = count + 1",
+                    context);
+        s.Bind(1, day);
+        s.Run();
+        Statement audit(*m_db, kInsertAudit, context);
+        audit.Bind(1, UtcNowIso()).Bind(2, actor).Bind(3, "session reset").Bind(4, reason);
+        audit.Run();
+        t.Commit();
+        return true;
+    });
+}
+
+Result<int64_t> Store::AbandonedOn(const std::string& day) {
+    return Guard<int64_t>([&] {
+        Statement s(*m_db, "SELECT count FROM abandoned_sessions WHERE day = ?1", "reading abandoned sessions");
+        s.Bind(1, day);
+        return s.Step() ? s.Int(0) : int64_t{0};
+    });
+}
+
 Result<int64_t> Store::CountAudit() {
     return Guard<int64_t>([&] {
         Statement s(*m_db, "SELECT count(*) FROM audit", "reading the audit log");

@@ -60,6 +60,16 @@ public:
     Result<std::vector<StoredSubmission>> Submissions(const std::optional<std::string>& status);
     Result<int64_t> CountAudit();
 
+    // An urgent alert, stored the moment a red flag fires (before the patient goes on).
+    Result<int64_t> RaiseAlert(const std::string& session_id, const std::string& rule_id, const std::string& reason,
+                               const std::string& raised_at);
+    // Alerts not yet acknowledged: (id, session_id, rule_id, reason, raised_at).
+    Result<std::vector<std::vector<std::string>>> OpenAlerts();
+    Result<bool> AcknowledgeAlert(int64_t id, const std::string& staff_name);
+    // One more session abandoned on `day` (YYYY-MM-DD); no patient data.
+    Result<bool> CountAbandoned(const std::string& day, const std::string& actor, const std::string& reason);
+    Result<int64_t> AbandonedOn(const std::string& day);
+
     // Marks these submissions exported and audits the export, in one transaction.
     Result<int64_t> MarkExported(const std::vector<std::string>& ids, const std::string& actor, const std::string& detail);
 
