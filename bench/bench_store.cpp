@@ -1,5 +1,5 @@
-// Clinic database benchmark: submit latency with synchronous=FULL (median, p99) and database size
-// per 10,000 submissions, using realistic rows (the default screening's cases, decided and encoded
+// Clinic database benchmark: submit latency with synchronous=FULL (median, p99), database size per
+// 10,000 submissions, and export throughput for 100,000 submissions to CSV and FHIR, using realistic rows (the default screening's cases, decided and encoded
 // as the kiosk stores them).
 //
 //   build/release/bench/bench_store [--submissions N] [--dir FOLDER]
@@ -17,6 +17,7 @@
 #include "core/decision_json.h"
 #include "rules/decision.h"
 #include "rules/loader.h"
+#include "store/export.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -99,6 +100,30 @@ int main(int argc, char** argv) {
                 Percentile(ms, 0.5), Percentile(ms, 0.99), count / total_s);
     std::printf("database size: %.1f MiB for %d submissions = %.1f MiB per 10,000\n", bytes / 1048576.0, count,
                 bytes / 1048576.0 * 10000.0 / count);
+
+    // Export: read every stored row back, then 100,000 submissions (the rows repeated) to each format.
+    auto reopened = kiosk::store::Store::Open({path.string()});
+    auto& reader = std::get<std::unique_ptr<kiosk::store::Store>>(reopened);
+    auto read_start = Clock::now();
+    auto rows = reader->Submissions(std::nullopt);
+    double read_s = std::chrono::duration<double>(Clock::now() - read_start).count();
+    std::vector<kiosk::store::StoredSubmission> many;
+    many.reserve(100000);
+    for (size_t i = 0; i < 100000; ++i) many.push_back((*rows.value)[i % rows.value->size()]);
+    std::printf("read back: %zu rows in %.2f s\n", rows.value->size(), read_s);
+    auto csv_start = Clock::now();
+    std::string csv = kiosk::store::ExportCsv(s, many, 0);
+    double csv_s = std::chrono::duration<double>(Clock::now() - csv_start).count();
+    std::printf("export CSV: 100,000 submissions in %.2f s (%.0f per second, %.0f MiB)\n", csv_s, 100000 / csv_s,
+                static_cast<double>(csv.size()) / 1048576.0);
+    csv.clear();
+    csv.shrink_to_fit();
+    auto fhir_start = Clock::now();
+    std::string fhir = kiosk::store::ExportFhirBundleText(s, many);
+    double fhir_s = std::chrono::duration<double>(Clock::now() - fhir_start).count();
+    std::printf("export FHIR Bundle: 100,000 submissions in %.2f s (%.0f per second, %.0f MiB)\n", fhir_s, 100000 / fhir_s,
+                static_cast<double>(fhir.size()) / 1048576.0);
+    reader.reset();
     fs::remove(path);
     fs::remove(path.string() + "-wal");
     fs::remove(path.string() + "-shm");

@@ -326,7 +326,7 @@ int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostr
         if (since.empty() || row.record.submitted_at.substr(0, 10) >= since) selected.push_back(std::move(row));
     std::string content = format == "csv"   ? store::ExportCsv(*screening, selected, language)
                         : format == "jsonl" ? store::ExportJsonl(selected)
-                                            : store::ExportFhirBundle(*screening, selected).dump(2) + "\n";
+                                            : store::ExportFhirBundleText(*screening, selected);
     const std::string& path = o.values["--out"];
     if (auto error = store::WriteFileAtomically(path, content)) {
         err << "kiosk export: not written: " << *error << "\n";

@@ -43,6 +43,8 @@ std::string ExportJsonl(const std::vector<StoredSubmission>& submissions);
 // A FHIR R4 Bundle (type "collection") of one QuestionnaireResponse per submission, with the
 // decision carried in extensions on it (see export.cpp for the design).
 nlohmann::json ExportFhirBundle(const rules::Screening& screening, const std::vector<StoredSubmission>& submissions);
+// The same Bundle as compact JSON text, built one entry at a time (what `kiosk export` writes).
+std::string ExportFhirBundleText(const rules::Screening& screening, const std::vector<StoredSubmission>& submissions);
 
 // The screening as a FHIR R4 Questionnaire, status "draft" (a clinician must approve it), texts
 // in `language` with the other languages as translation extensions. show_if becomes enableWhen

@@ -1182,6 +1182,17 @@ TEST_CASE("FHIR Bundle: the test screening's not-sure, text, negative, decimal a
 
 // [SECTION] Atomic writes
 
+TEST_CASE("FHIR Bundle as text, built entry by entry, is the same Bundle as the JSON tree") {
+    auto s = LoadDefault();
+    std::vector<StoredSubmission> subs = {Submit(*s, KneeAnswers(), "en"), Submit(*s, WristAnswers(), "es")};
+    json tree = kiosk::store::ExportFhirBundle(*s, subs);
+    json text = json::parse(kiosk::store::ExportFhirBundleText(*s, subs));
+    tree.erase("timestamp");
+    text.erase("timestamp");
+    CHECK(tree == text);
+    CHECK(json::parse(kiosk::store::ExportFhirBundleText(*s, {}))["entry"].empty());
+}
+
 TEST_CASE("WriteFileAtomically: content, mode 0600, replaces the old file, leaves no temporary file") {
     TempDir dir;
     fs::path path = dir.path / "export.csv";
