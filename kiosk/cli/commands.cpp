@@ -80,13 +80,6 @@ bool WantsHelp(const std::vector<std::string>& args) {
     return false;
 }
 
-rules::Date LocalToday() {
-    std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
-}
-
 // Loads a screening, printing diagnostics; null when it has errors.
 std::unique_ptr<rules::Screening> LoadAndReport(const std::string& path, std::ostream& err, bool warnings) {
     rules::LoadResult result = rules::LoadScreeningFile(path);
@@ -95,6 +88,13 @@ std::unique_ptr<rules::Screening> LoadAndReport(const std::string& path, std::os
 }
 
 }  // namespace
+
+rules::Date LocalToday() {
+    std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
+}
 
 std::string DefaultScreeningPath() {
     if (const char* env = std::getenv("KIOSK_SCREENING"); env && *env) return env;

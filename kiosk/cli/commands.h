@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "rules/date.h"
+
 namespace kiosk {
 
 // Exit codes, documented in the README.
@@ -14,6 +16,9 @@ constexpr int kExitUsage = 2;    // the command line itself is wrong
 
 // The default screening: $KIOSK_SCREENING, else the one shipped in assets/screenings/.
 std::string DefaultScreeningPath();
+
+// Today's date on this machine's local calendar: the screening day unless --today says otherwise.
+rules::Date LocalToday();
 
 int RunCheck(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int RunTest(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

@@ -124,13 +124,6 @@ std::string ReadPinLine(std::istream& in) {
     return line;
 }
 
-rules::Date LocalToday() {
-    std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
-}
-
 // The screening for --screening FILE or the default; null (diagnostics printed) when invalid.
 std::unique_ptr<rules::Screening> LoadScreening(Options& o, std::ostream& err) {
     std::string path = o.values.count("--screening") ? o.values["--screening"] : DefaultScreeningPath();

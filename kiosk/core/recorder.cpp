@@ -1,24 +1,12 @@
 // Makes what a Session produces durable.
 #include "core/recorder.h"
 
-#include <cstdio>
-#include <ctime>
-
 #include "core/answers_json.h"
 #include "core/decision_json.h"
 
 namespace kiosk {
 
-std::string IsoTime(SystemTime time) {
-    std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count() % 1000;
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char out[64];
-    std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
-                  utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms));
-    return out;
-}
+std::string IsoTime(SystemTime time) { return store::UtcIso(time); }
 
 Recorder::Recorder(const rules::Screening& screening, store::Store& store, std::string kiosk_id)
     : m_screening(screening), m_store(store), m_kiosk_id(std::move(kiosk_id)) {}

@@ -136,10 +136,9 @@ std::string NewUuid() {
     return out;
 }
 
-std::string UtcNowIso() {
-    auto now = std::chrono::system_clock::now();
-    std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+std::string UtcIso(std::chrono::system_clock::time_point time) {
+    std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count() % 1000;
     std::tm utc{};
     gmtime_r(&seconds, &utc);
     char out[64];  // room for any int the compiler cannot rule out
@@ -147,6 +146,8 @@ std::string UtcNowIso() {
                   utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms));
     return out;
 }
+
+std::string UtcNowIso() { return UtcIso(std::chrono::system_clock::now()); }
 
 std::variant<std::unique_ptr<Store>, DbError> Store::Open(const StoreOptions& options) {
     try {

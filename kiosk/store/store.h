@@ -2,6 +2,7 @@
 // of abandoned sessions. Durable before thanked: Submit() returns only after the commit.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -91,7 +92,8 @@ private:
 
 // A random version-4 UUID from libsodium's generator.
 std::string NewUuid();
-// Now as ISO 8601 UTC with milliseconds: "2026-06-15T09:30:00.123Z".
+// A time as ISO 8601 UTC with milliseconds: "2026-06-15T09:30:00.123Z"; UtcNowIso() for now.
+std::string UtcIso(std::chrono::system_clock::time_point time);
 std::string UtcNowIso();
 
 }  // namespace kiosk::store
