@@ -33,6 +33,7 @@ const char* const kUsage =
     "  submit --answers ANSWERS.json [--language CODE] [--db PATH]\n"
     "                                      store a screening typed in from a paper form\n"
     "  queue [--all] [--db PATH]           list pending results with outcome and reasons\n"
+    "  review ID --by NAME [--db PATH]     mark a result reviewed\n"
     "  export --format csv|jsonl|fhir --out PATH [--since DATE] [--status pending] [--mark-exported]\n"
     "                                      write stored results to a file\n"
     "  export-questionnaire --out PATH     the screening as a FHIR R4 Questionnaire\n"
@@ -217,6 +218,7 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     if (command == "queue") return RunQueue(rest, out, err);
     if (command == "submit") return RunSubmit(rest, out, err);
     if (command == "export") return RunExport(rest, out, err);
+    if (command == "review") return RunReview(rest, out, err);
     if (command == "export-questionnaire") return RunExportQuestionnaire(rest, out, err);
     err << "kiosk: unknown command '" << command << "'\n\n" << kUsage;
     return kExitUsage;

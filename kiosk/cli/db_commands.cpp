@@ -285,6 +285,27 @@ int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostr
 
 namespace kiosk {
 
+int RunReview(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    const char* help =
+        "Usage: kiosk review ID --by NAME [--db PATH]\n"
+        "\n"
+        "Marks a stored result reviewed by NAME (audited). Exit 0 marked, 1 no unreviewed result with\n"
+        "that id or the database refused, 2 wrong usage.\n";
+    Options o = Parse(args, {"--by"}, {"--help", "-h"});
+    if (Has(o, "--help") || Has(o, "-h")) { out << help; return kExitOk; }
+    if (!o.error.empty() || o.positional.size() != 1 || !o.values.count("--by") || o.values["--by"].empty()) {
+        err << (o.error.empty() ? "" : "kiosk review: " + o.error + "\n") << help;
+        return kExitUsage;
+    }
+    auto db = OpenStore(o.db, err);
+    if (!db) return kExitInvalid;
+    auto r = db->MarkReviewed(o.positional[0], o.values["--by"]);
+    if (!r.ok()) { err << "kiosk review: " << r.error->Describe() << "\n"; return kExitInvalid; }
+    if (!*r.value) { err << "kiosk review: no unreviewed result " << o.positional[0] << "\n"; return kExitInvalid; }
+    out << o.positional[0] << " reviewed by " << o.values["--by"] << "\n";
+    return kExitOk;
+}
+
 int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     Options o = Parse(args, {"--format", "--out", "--since", "--status", "--language", "--screening"}, {"--help", "-h", "--mark-exported"});
     if (Has(o, "--help") || Has(o, "-h")) { out << kExportHelp; return kExitOk; }

@@ -15,6 +15,7 @@ int RunStaff(const std::vector<std::string>& args, std::istream& in, std::ostrea
 int RunDb(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int RunReview(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int RunExportQuestionnaire(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 

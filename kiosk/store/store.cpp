@@ -231,6 +231,26 @@ Result<std::vector<StoredSubmission>> Store::Submissions(const std::optional<std
     });
 }
 
+Result<bool> Store::MarkReviewed(const std::string& id, const std::string& staff_name) {
+    return Guard<bool>([&] {
+        const char* context = "marking a result reviewed";
+        std::string now = UtcNowIso();
+        Transaction t(*m_db, context);
+        Statement mark(*m_db, "UPDATE submissions SET status = 'reviewed', reviewed_by = ?2, reviewed_at = ?3 "
+                              "WHERE id = ?1 AND status != 'reviewed'", context);
+        mark.Bind(1, id).Bind(2, staff_name).Bind(3, now);
+        mark.Run();
+        bool changed = m_db->Changes() > 0;
+        if (changed) {
+            Statement audit(*m_db, kInsertAudit, context);
+            audit.Bind(1, now).Bind(2, "staff:" + staff_name).Bind(3, "review").Bind(4, id);
+            audit.Run();
+        }
+        t.Commit();
+        return changed;
+    });
+}
+
 Result<int64_t> Store::MarkExported(const std::vector<std::string>& ids, const std::string& actor, const std::string& detail) {
     return Guard<int64_t>([&] {
         const char* context = "marking submissions exported";

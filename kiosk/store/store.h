@@ -71,6 +71,10 @@ public:
     Result<bool> CountAbandoned(const std::string& day, const std::string& actor, const std::string& reason);
     Result<int64_t> AbandonedOn(const std::string& day);
 
+    // Staff reviewed a result: status 'reviewed' with who and when, audited. False if no pending or
+    // exported result has that id (already reviewed, or unknown).
+    Result<bool> MarkReviewed(const std::string& id, const std::string& staff_name);
+
     // Marks these submissions exported and audits the export, in one transaction.
     Result<int64_t> MarkExported(const std::vector<std::string>& ids, const std::string& actor, const std::string& detail);
 

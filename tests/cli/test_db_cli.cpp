@@ -178,3 +178,23 @@ TEST_CASE("export-questionnaire writes the screening as a FHIR Questionnaire") {
     CHECK(q["item"].size() == 35);
     CHECK(q["item"][1]["text"].get<std::string>().find("nacimiento") != std::string::npos);
 }
+
+TEST_CASE("review marks a result reviewed by name, once, audited; the queue no longer lists it as pending") {
+    Scratch s;
+    Run submitted = Kiosk({"submit", "--answers", s.Write("paper.json", kPaperAnswers), "--today", "2026-06-15", "--db", s.db});
+    REQUIRE(submitted.code == kiosk::kExitOk);
+    std::string id = submitted.out.substr(0, submitted.out.find('\n'));
+    Run r = Kiosk({"review", id, "--by", "Dr Ana Ruiz", "--db", s.db});
+    REQUIRE_MESSAGE(r.code == kiosk::kExitOk, r.err);
+    CHECK(Kiosk({"queue", "--db", s.db}).out.find("0 pending") != std::string::npos);
+    CHECK(Kiosk({"queue", "--all", "--db", s.db}).out.find("reviewed") != std::string::npos);
+    Run again = Kiosk({"review", id, "--by", "Dr Ana Ruiz", "--db", s.db});
+    CHECK(again.code == kiosk::kExitInvalid);
+    CHECK(again.err.find("no unreviewed result") != std::string::npos);
+    CHECK(Kiosk({"review", id, "--db", s.db}).code == kiosk::kExitUsage);
+    auto opened = kiosk::store::Store::Open({s.db});
+    auto& store = std::get<std::unique_ptr<kiosk::store::Store>>(opened);
+    auto recent = store->RecentAudit(1);
+    CHECK((*recent.value)[0][1] == "staff:Dr Ana Ruiz");
+    CHECK((*recent.value)[0][2] == "review");
+}
