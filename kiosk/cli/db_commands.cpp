@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/config.h"
 #include "core/answers_json.h"
 #include "core/decision_json.h"
 #include "rules/decision.h"
@@ -69,6 +70,8 @@ const char* const kQuestionnaireHelp =
 
 struct Options {
     std::string db;
+    KioskConfig config;
+    std::string config_errors;  // a broken configuration file: invalid input, not wrong usage
     std::vector<std::string> positional;
     std::map<std::string, std::string> values;
     std::vector<std::string> flags;
@@ -80,7 +83,7 @@ Options Parse(const std::vector<std::string>& args, const std::vector<std::strin
     Options o;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        bool takes_value = a == "--db" || std::find(valued.begin(), valued.end(), a) != valued.end();
+        bool takes_value = a == "--db" || a == "--config" || std::find(valued.begin(), valued.end(), a) != valued.end();
         if (takes_value) {
             if (i + 1 >= args.size()) {
                 o.error = a + " needs a value";
@@ -96,8 +99,18 @@ Options Parse(const std::vector<std::string>& args, const std::vector<std::strin
             o.positional.push_back(a);
         }
     }
-    if (o.db.empty()) o.db = DefaultDatabasePath();
+    ConfigLoad config = LoadConfig(o.values.count("--config") ? o.values["--config"] : "");
+    for (const std::string& e : config.errors) o.config_errors += "kiosk: " + e + "\n";
+    o.config = config.config;
+    o.db = ResolveDatabasePath(o.db, o.config);
     return o;
+}
+
+// Reports a broken configuration file; true when the command must stop (exit 1).
+bool ConfigBroken(const Options& o, std::ostream& err) {
+    if (o.config_errors.empty()) return false;
+    err << o.config_errors;
+    return true;
 }
 
 bool Has(const Options& o, const char* flag) { return std::find(o.flags.begin(), o.flags.end(), flag) != o.flags.end(); }
@@ -126,7 +139,9 @@ std::string ReadPinLine(std::istream& in) {
 
 // The screening for --screening FILE or the default; null (diagnostics printed) when invalid.
 std::unique_ptr<rules::Screening> LoadScreening(Options& o, std::ostream& err) {
-    std::string path = o.values.count("--screening") ? o.values["--screening"] : DefaultScreeningPath();
+    std::string path = o.values.count("--screening") ? o.values["--screening"]
+                     : !o.config.screening.empty() && !std::getenv("KIOSK_SCREENING") ? o.config.screening
+                                                                                      : DefaultScreeningPath();
     rules::LoadResult loaded = rules::LoadScreeningFile(path);
     if (!loaded.screening) err << loaded.diagnostics.Format();
     return std::move(loaded.screening);
@@ -153,6 +168,7 @@ std::string DefaultDatabasePath() {
 int RunStaff(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
     Options o = Parse(args, {}, {"--help", "-h"});
     if (Has(o, "--help") || Has(o, "-h")) { out << kStaffHelp; return kExitOk; }
+    if (ConfigBroken(o, err)) return kExitInvalid;
     if (!o.error.empty() || o.positional != std::vector<std::string>{"set-pin"}) {
         err << (o.error.empty() ? "" : "kiosk staff: " + o.error + "\n") << kStaffHelp;
         return kExitUsage;
@@ -176,6 +192,7 @@ int RunStaff(const std::vector<std::string>& args, std::istream& in, std::ostrea
 int RunDb(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     Options o = Parse(args, {}, {"--help", "-h"});
     if (Has(o, "--help") || Has(o, "-h")) { out << kDbHelp; return kExitOk; }
+    if (ConfigBroken(o, err)) return kExitInvalid;
     if (!o.error.empty() || o.positional != std::vector<std::string>{"check"}) {
         err << (o.error.empty() ? "" : "kiosk db: " + o.error + "\n") << kDbHelp;
         return kExitUsage;
@@ -191,6 +208,7 @@ int RunDb(const std::vector<std::string>& args, std::ostream& out, std::ostream&
 int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     Options o = Parse(args, {}, {"--help", "-h", "--all"});
     if (Has(o, "--help") || Has(o, "-h")) { out << kQueueHelp; return kExitOk; }
+    if (ConfigBroken(o, err)) return kExitInvalid;
     if (!o.error.empty() || !o.positional.empty()) {
         err << (o.error.empty() ? "" : "kiosk queue: " + o.error + "\n") << kQueueHelp;
         return kExitUsage;
@@ -219,6 +237,7 @@ int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostre
 int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     Options o = Parse(args, {"--answers", "--language", "--today", "--screening"}, {"--help", "-h"});
     if (Has(o, "--help") || Has(o, "-h")) { out << kSubmitHelp; return kExitOk; }
+    if (ConfigBroken(o, err)) return kExitInvalid;
     if (!o.error.empty() || !o.positional.empty() || !o.values.count("--answers")) {
         err << (o.error.empty() ? "" : "kiosk submit: " + o.error + "\n") << kSubmitHelp;
         return kExitUsage;
@@ -229,7 +248,9 @@ int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostr
         if (!parsed) { err << "kiosk submit: --today must be a date as YYYY-MM-DD\n"; return kExitUsage; }
         today = *parsed;
     }
-    std::string screening_path = o.values.count("--screening") ? o.values["--screening"] : DefaultScreeningPath();
+    std::string screening_path = o.values.count("--screening") ? o.values["--screening"]
+                               : !o.config.screening.empty() && !std::getenv("KIOSK_SCREENING") ? o.config.screening
+                                                                                                : DefaultScreeningPath();
     rules::LoadResult loaded = rules::LoadScreeningFile(screening_path);
     if (!loaded.screening) { err << loaded.diagnostics.Format(); return kExitInvalid; }
     const rules::Screening& screening = *loaded.screening;
@@ -262,7 +283,7 @@ int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostr
         if (!decision.shown[q]) submitted.values[q] = rules::Answer{};
     store::SubmissionRecord record;
     auto kiosk_id = db->GetSetting("kiosk.id");
-    record.kiosk_id = kiosk_id.ok() && *kiosk_id.value ? **kiosk_id.value : "paper";
+    record.kiosk_id = kiosk_id.ok() && *kiosk_id.value ? **kiosk_id.value : o.config.kiosk_id;
     record.screening_id = screening.id;
     record.screening_version = screening.version;
     record.screening_hash = screening.content_hash;
@@ -293,6 +314,7 @@ int RunReview(const std::vector<std::string>& args, std::ostream& out, std::ostr
         "that id or the database refused, 2 wrong usage.\n";
     Options o = Parse(args, {"--by"}, {"--help", "-h"});
     if (Has(o, "--help") || Has(o, "-h")) { out << help; return kExitOk; }
+    if (ConfigBroken(o, err)) return kExitInvalid;
     if (!o.error.empty() || o.positional.size() != 1 || !o.values.count("--by") || o.values["--by"].empty()) {
         err << (o.error.empty() ? "" : "kiosk review: " + o.error + "\n") << help;
         return kExitUsage;
@@ -309,6 +331,7 @@ int RunReview(const std::vector<std::string>& args, std::ostream& out, std::ostr
 int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     Options o = Parse(args, {"--format", "--out", "--since", "--status", "--language", "--screening"}, {"--help", "-h", "--mark-exported"});
     if (Has(o, "--help") || Has(o, "-h")) { out << kExportHelp; return kExitOk; }
+    if (ConfigBroken(o, err)) return kExitInvalid;
     std::string format = o.values.count("--format") ? o.values["--format"] : "";
     if (!o.error.empty() || !o.positional.empty() || !o.values.count("--out") || (format != "csv" && format != "jsonl" && format != "fhir")) {
         err << (o.error.empty() ? "" : "kiosk export: " + o.error + "\n") << kExportHelp;
@@ -366,6 +389,7 @@ int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostr
 int RunExportQuestionnaire(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     Options o = Parse(args, {"--out", "--language", "--screening"}, {"--help", "-h"});
     if (Has(o, "--help") || Has(o, "-h")) { out << kQuestionnaireHelp; return kExitOk; }
+    if (ConfigBroken(o, err)) return kExitInvalid;
     if (!o.error.empty() || !o.positional.empty() || !o.values.count("--out")) {
         err << (o.error.empty() ? "" : "kiosk export-questionnaire: " + o.error + "\n") << kQuestionnaireHelp;
         return kExitUsage;

@@ -198,3 +198,25 @@ TEST_CASE("review marks a result reviewed by name, once, audited; the queue no l
     CHECK((*recent.value)[0][1] == "staff:Dr Ana Ruiz");
     CHECK((*recent.value)[0][2] == "review");
 }
+
+TEST_CASE("a configuration file sets the database, the kiosk id and the screening; a broken one is refused with its place") {
+    Scratch s;
+    std::string db = (s.dir / "from-config.db").string();
+    std::string config = s.Write("kiosk.toml", "database = \"" + db + "\"\nkiosk_id = \"front-desk-2\"\nidle_warning_seconds = 60\n");
+    Run r = Kiosk({"submit", "--answers", s.Write("paper.json", kPaperAnswers), "--today", "2026-06-15", "--config", config});
+    REQUIRE_MESSAGE(r.code == kiosk::kExitOk, r.err);
+    auto opened = kiosk::store::Store::Open({db});
+    REQUIRE(std::holds_alternative<std::unique_ptr<kiosk::store::Store>>(opened));
+    auto rows = std::get<std::unique_ptr<kiosk::store::Store>>(opened)->Submissions(std::nullopt);
+    REQUIRE(rows.value->size() == 1);
+    CHECK(rows.value->front().record.kiosk_id == "front-desk-2");
+
+    std::string broken = s.Write("broken.toml", "kiosk_id = \"a\"\ndatabse = \"/tmp/x.db\"\nidle_reset_seconds = 5\n");
+    Run bad = Kiosk({"queue", "--config", broken});
+    CHECK(bad.code == kiosk::kExitInvalid);
+    CHECK(bad.err.find("broken.toml:2:1: unknown key 'databse'") != std::string::npos);
+    CHECK(bad.err.find("broken.toml:3:22: 'idle_reset_seconds' must be a whole number of seconds from 20 to 7200") != std::string::npos);
+    Run missing = Kiosk({"queue", "--config", (s.dir / "nope.toml").string()});
+    CHECK(missing.code == kiosk::kExitInvalid);
+    CHECK(missing.err.find("no such configuration file") != std::string::npos);
+}
