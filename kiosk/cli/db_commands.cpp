@@ -18,6 +18,7 @@
 #include "rules/decision.h"
 #include "rules/loader.h"
 #include "store/export.h"
+#include "store/export_job.h"
 #include "store/staff_pin.h"
 #include "store/store.h"
 
@@ -356,33 +357,19 @@ int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostr
     if (language < 0) return kExitUsage;
     auto db = OpenStore(o.db, err);
     if (!db) return kExitInvalid;
-    auto rows = db->Submissions(status);
-    if (!rows.ok()) { err << "kiosk export: " << rows.error->Describe() << "\n"; return kExitInvalid; }
-    std::vector<store::StoredSubmission> selected;
-    for (store::StoredSubmission& row : *rows.value)
-        if (since.empty() || row.record.submitted_at.substr(0, 10) >= since) selected.push_back(std::move(row));
-    std::string content = format == "csv"   ? store::ExportCsv(*screening, selected, language)
-                        : format == "jsonl" ? store::ExportJsonl(selected)
-                                            : store::ExportFhirBundleText(*screening, selected);
-    const std::string& path = o.values["--out"];
-    if (auto error = store::WriteFileAtomically(path, content)) {
-        err << "kiosk export: not written: " << *error << "\n";
-        db->Audit("cli", "export failed", format + " to " + path + ": " + *error);
+    store::ExportRequest request;
+    request.format = *store::ParseExportFormat(format);
+    request.path = o.values["--out"];
+    request.status = status;
+    request.since = since;
+    request.mark_exported = Has(o, "--mark-exported");
+    request.language = language;
+    auto done = store::ExportResults(*db, *screening, request);
+    if (!done.ok()) {
+        err << "kiosk export: not written: " << done.error->Describe() << "\n";
         return kExitInvalid;
     }
-    std::string detail = format + " to " + path + ", " + std::to_string(selected.size()) + " results";
-    if (Has(o, "--mark-exported")) {
-        std::vector<std::string> ids;
-        for (const auto& row : selected) ids.push_back(row.id);
-        auto marked = db->MarkExported(ids, "cli", detail);
-        if (!marked.ok()) {
-            err << "kiosk export: written to " << path << " but not marked exported: " << marked.error->Describe() << "\n";
-            return kExitInvalid;
-        }
-    } else {
-        db->Audit("cli", "export", detail);
-    }
-    out << selected.size() << " results written to " << path << " (" << format << ")\n";
+    out << done.value->count << " results written to " << done.value->path << " (" << format << ")\n";
     return kExitOk;
 }
 

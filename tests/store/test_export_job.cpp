@@ -1,0 +1,56 @@
+// An export as the staff screen asks for it from code: selected, written, audited as the staff
+// member, marked exported; a file that cannot be written changes nothing in the database.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "rules/loader.h"
+#include "store/export_job.h"
+
+namespace fs = std::filesystem;
+
+TEST_CASE("ExportResults: written, audited as the staff member, marked exported; a failed write marks nothing") {
+    fs::path dir = fs::temp_directory_path() / ("kiosk-export-job-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    rules::LoadResult loaded = rules::LoadScreeningFile(std::string(KIOSK_SOURCE_DIR) + "/assets/screenings/default.toml");
+    REQUIRE(loaded.screening);
+    auto opened = kiosk::store::Store::Open({(dir / "clinic.db").string()});
+    auto& store = std::get<std::unique_ptr<kiosk::store::Store>>(opened);
+    kiosk::store::SubmissionRecord r;
+    r.kiosk_id = "k";
+    r.screening_id = loaded.screening->id;
+    r.screening_version = loaded.screening->version;
+    r.screening_hash = loaded.screening->content_hash;
+    r.language = "en";
+    r.started_at = r.submitted_at = "2026-06-15T09:00:00.000Z";
+    r.answers_json = R"({"consent_data":"yes","pain_area":"knee"})";
+    r.decision_json = R"({"outcome":"CLINICIAN_REVIEW","fired":[],"notes":[],"undetermined":[],"tracks":{}})";
+    r.outcome = "CLINICIAN_REVIEW";
+    REQUIRE(store->Submit(r, "kiosk").ok());
+
+    kiosk::store::ExportRequest failing;
+    failing.path = (dir / "no-such-folder" / "out.csv").string();
+    failing.mark_exported = true;
+    failing.actor = "staff:Ana";
+    auto failed = kiosk::store::ExportResults(*store, *loaded.screening, failing);
+    REQUIRE_FALSE(failed.ok());
+    CHECK(failed.error->kind == kiosk::store::DbErrorKind::Io);
+    CHECK(store->Submissions(std::string("pending")).value->size() == 1);  // nothing marked
+
+    kiosk::store::ExportRequest request = failing;
+    request.path = (dir / "out.json").string();
+    request.format = kiosk::store::ExportFormat::Fhir;
+    request.status = "pending";
+    auto done = kiosk::store::ExportResults(*store, *loaded.screening, request);
+    REQUIRE_MESSAGE(done.ok(), done.error->Describe());
+    CHECK(done.value->count == 1);
+    CHECK(fs::file_size(request.path) > 100);
+    CHECK(store->Submissions(std::string("exported")).value->size() == 1);
+    auto recent = store->RecentAudit(2);
+    CHECK((*recent.value)[0][1] == "staff:Ana");
+    CHECK((*recent.value)[0][2] == "export");
+    CHECK((*recent.value)[1][2] == "export failed");
+    fs::remove_all(dir);
+}
