@@ -1,6 +1,9 @@
 // The command line as staff and IT use it: check, test, evaluate, exit codes and messages.
 #include <doctest/doctest.h>
 
+#include "../support.h"
+#include "run_kiosk.h"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,43 +15,14 @@
 
 namespace {
 
-struct Run {
-    int code = -1;
-    std::string out, err;
-};
-
-Run Kiosk(std::vector<std::string> args) {
-    std::ostringstream out, err;
-    Run r;
-    r.code = kiosk::RunCommandLine(args, out, err);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
-}
+using test_support::Kiosk;
+using test_support::Run;
 
 const std::string kDefault = std::string(KIOSK_SOURCE_DIR) + "/assets/screenings/default.toml";
 
-// A scratch folder with files a test writes; removed afterwards.
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        path = std::filesystem::temp_directory_path() / ("kiosk-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        std::filesystem::create_directories(path);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-    std::string Write(const std::string& name, const std::string& content) const {
-        std::ofstream(path / name, std::ios::binary) << content;
-        return (path / name).string();
-    }
-    static inline int counter = 0;
-};
+using test_support::TempDir;
 
-std::string ReadFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
+using test_support::ReadFile;
 
 const char* const kV3Answers = R"({
   "consent_data": "yes", "dob": "1968-01-10", "sex_at_birth": "male", "pain_area": "knee", "pain_side": "left",

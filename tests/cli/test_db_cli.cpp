@@ -1,6 +1,9 @@
 // The database commands as staff and IT use them: set-pin, db check, submit (paper), queue.
 #include <doctest/doctest.h>
 
+#include "../support.h"
+#include "run_kiosk.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,35 +25,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Scratch {
-    fs::path dir;
-    std::string db;
-    Scratch() {
-        dir = fs::temp_directory_path() / ("kiosk-dbcli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        fs::create_directories(dir);
-        db = (dir / "sub" / "clinic.db").string();
-    }
-    ~Scratch() { fs::remove_all(dir); }
-    std::string Write(const std::string& name, const std::string& content) const {
-        std::ofstream((dir / name).string(), std::ios::binary) << content;
-        return (dir / name).string();
-    }
-    static inline int counter = 0;
+// A scratch folder whose clinic database sits in a subfolder the commands must create.
+struct Scratch : test_support::TempDir {
+    std::string db = File("sub/clinic.db");
 };
 
-struct Run {
-    int code = -1;
-    std::string out, err;
-};
-
-Run Kiosk(const std::vector<std::string>& args) {
-    std::ostringstream out, err;
-    Run r;
-    r.code = kiosk::RunCommandLine(args, out, err);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
-}
+using test_support::Kiosk;
+using test_support::Run;
 
 const char* const kPaperAnswers = R"({"consent_data":"yes","dob":"1968-01-10","sex_at_birth":"male","pain_area":"knee",
   "diagnosis":"arthritis","oa_severity":"moderate","pain_duration":"gt_1y","treatments_tried":["pt"],"lasting_relief":"short",
@@ -134,7 +115,7 @@ TEST_CASE("export writes a file with the results, audits it, and marks them expo
     REQUIRE(Kiosk({"submit", "--answers", answers, "--today", "2026-06-15", "--db", s.db}).code == kiosk::kExitOk);
     REQUIRE(Kiosk({"submit", "--answers", answers, "--today", "2026-06-15", "--db", s.db}).code == kiosk::kExitOk);
 
-    std::string csv = (s.dir / "out.csv").string();
+    std::string csv = (s.path / "out.csv").string();
     Run r = Kiosk({"export", "--format", "csv", "--out", csv, "--status", "pending", "--mark-exported", "--db", s.db});
     REQUIRE_MESSAGE(r.code == kiosk::kExitOk, r.err);
     CHECK(r.out.find("2 results written") != std::string::npos);
@@ -147,9 +128,9 @@ TEST_CASE("export writes a file with the results, audits it, and marks them expo
     CHECK((st.st_mode & 0777) == 0600);
 
     CHECK(Kiosk({"queue", "--db", s.db}).out.find("0 pending") != std::string::npos);
-    Run again = Kiosk({"export", "--format", "jsonl", "--out", (s.dir / "again.jsonl").string(), "--status", "pending", "--db", s.db});
+    Run again = Kiosk({"export", "--format", "jsonl", "--out", (s.path / "again.jsonl").string(), "--status", "pending", "--db", s.db});
     CHECK(again.out.find("0 results written") != std::string::npos);
-    Run since = Kiosk({"export", "--format", "fhir", "--out", (s.dir / "b.json").string(), "--since", "2999-01-01", "--db", s.db});
+    Run since = Kiosk({"export", "--format", "fhir", "--out", (s.path / "b.json").string(), "--since", "2999-01-01", "--db", s.db});
     CHECK(since.out.find("0 results written") != std::string::npos);
 
     auto opened = kiosk::store::Store::Open({s.db});
@@ -162,14 +143,14 @@ TEST_CASE("export writes a file with the results, audits it, and marks them expo
 
     Run bad = Kiosk({"export", "--format", "xls", "--out", csv, "--db", s.db});
     CHECK(bad.code == kiosk::kExitUsage);
-    Run unwritable = Kiosk({"export", "--format", "csv", "--out", (s.dir / "missing-folder" / "x.csv").string(), "--db", s.db});
+    Run unwritable = Kiosk({"export", "--format", "csv", "--out", (s.path / "missing-folder" / "x.csv").string(), "--db", s.db});
     CHECK(unwritable.code == kiosk::kExitInvalid);
     CHECK(unwritable.err.find("not written") != std::string::npos);
 }
 
 TEST_CASE("export-questionnaire writes the screening as a FHIR Questionnaire") {
     Scratch s;
-    std::string path = (s.dir / "q.json").string();
+    std::string path = (s.path / "q.json").string();
     Run r = Kiosk({"export-questionnaire", "--out", path, "--language", "es"});
     REQUIRE_MESSAGE(r.code == kiosk::kExitOk, r.err);
     std::ifstream in(path);
@@ -201,7 +182,7 @@ TEST_CASE("review marks a result reviewed by name, once, audited; the queue no l
 
 TEST_CASE("a configuration file sets the database, the kiosk id and the screening; a broken one is refused with its place") {
     Scratch s;
-    std::string db = (s.dir / "from-config.db").string();
+    std::string db = (s.path / "from-config.db").string();
     std::string config = s.Write("kiosk.toml", "database = \"" + db + "\"\nkiosk_id = \"front-desk-2\"\nidle_warning_seconds = 60\n");
     Run r = Kiosk({"submit", "--answers", s.Write("paper.json", kPaperAnswers), "--today", "2026-06-15", "--config", config});
     REQUIRE_MESSAGE(r.code == kiosk::kExitOk, r.err);
@@ -216,7 +197,7 @@ TEST_CASE("a configuration file sets the database, the kiosk id and the screenin
     CHECK(bad.code == kiosk::kExitInvalid);
     CHECK(bad.err.find("broken.toml:2:1: unknown key 'databse'") != std::string::npos);
     CHECK(bad.err.find("broken.toml:3:22: 'idle_reset_seconds' must be a whole number of seconds from 20 to 7200") != std::string::npos);
-    Run missing = Kiosk({"queue", "--config", (s.dir / "nope.toml").string()});
+    Run missing = Kiosk({"queue", "--config", (s.path / "nope.toml").string()});
     CHECK(missing.code == kiosk::kExitInvalid);
     CHECK(missing.err.find("no such configuration file") != std::string::npos);
 }

@@ -3,6 +3,8 @@
 // on; a failed write keeps every answer for a retry; resets are counted without patient data.
 #include <doctest/doctest.h>
 
+#include "../support.h"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -19,22 +21,9 @@ using namespace session_driver;
 namespace {
 
 struct Db {
-    fs::path dir;
-    std::string path;
-    std::unique_ptr<kiosk::store::Store> store;
-    Db() {
-        dir = fs::temp_directory_path() / ("kiosk-recorder-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        fs::create_directories(dir);
-        path = (dir / "clinic.db").string();
-        auto opened = kiosk::store::Store::Open({path, 100});
-        REQUIRE(std::holds_alternative<std::unique_ptr<kiosk::store::Store>>(opened));
-        store = std::move(std::get<std::unique_ptr<kiosk::store::Store>>(opened));
-    }
-    ~Db() {
-        store.reset();
-        fs::remove_all(dir);
-    }
-    static inline int counter = 0;
+    test_support::TempDir dir;
+    std::string path = dir.File("clinic.db");
+    std::unique_ptr<kiosk::store::Store> store = test_support::OpenStore({path, 100});
 };
 
 const rules::Answers& CaseAnswers(const std::string& prefix) {

@@ -1,6 +1,8 @@
 // Exports read back by independent readers: an RFC 4180 parser, R4 rules for FHIR, the filesystem.
 #include <doctest/doctest.h>
 
+#include "../support.h"
+
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -686,27 +688,9 @@ bool HasItem(const json& resource, const std::string& link) {
 
 // [SECTION] Files
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() / ("kiosk-export-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        ::umount2(path.c_str(), MNT_DETACH);
-        std::error_code ignored;
-        fs::permissions(path, fs::perms::owner_all, ignored);
-        fs::remove_all(path, ignored);
-    }
-    static inline int counter = 0;
-};
+using test_support::TempDir;
 
-std::string ReadFile(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
+using test_support::ReadFile;
 
 std::vector<std::string> Listing(const fs::path& folder) {
     std::vector<std::string> names;

@@ -2,7 +2,7 @@
 // member, marked exported; a file that cannot be written changes nothing in the database.
 #include <doctest/doctest.h>
 
-#include <unistd.h>
+#include "../support.h"
 
 #include <filesystem>
 
@@ -12,8 +12,8 @@
 namespace fs = std::filesystem;
 
 TEST_CASE("ExportResults: written, audited as the staff member, marked exported; a failed write marks nothing") {
-    fs::path dir = fs::temp_directory_path() / ("kiosk-export-job-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
+    test_support::TempDir temp("kiosk-export-job");
+    const fs::path& dir = temp.path;
     rules::LoadResult loaded = rules::LoadScreeningFile(std::string(KIOSK_SOURCE_DIR) + "/assets/screenings/default.toml");
     REQUIRE(loaded.screening);
     auto opened = kiosk::store::Store::Open({(dir / "clinic.db").string()});
@@ -52,5 +52,4 @@ TEST_CASE("ExportResults: written, audited as the staff member, marked exported;
     CHECK((*recent.value)[0][1] == "staff:Ana");
     CHECK((*recent.value)[0][2] == "export");
     CHECK((*recent.value)[1][2] == "export failed");
-    fs::remove_all(dir);
 }

@@ -2,6 +2,8 @@
 // PINs counted, a lockout that grows and survives a restart, and every step audited.
 #include <doctest/doctest.h>
 
+#include "../support.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,20 +18,9 @@ using kiosk::store::PinCheck;
 namespace {
 
 struct TempDb {
-    fs::path dir;
-    std::string path;
-    TempDb() {
-        dir = fs::temp_directory_path() / ("kiosk-pin-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        fs::create_directories(dir);
-        path = (dir / "clinic.db").string();
-    }
-    ~TempDb() { fs::remove_all(dir); }
-    std::unique_ptr<kiosk::store::Store> Open() const {
-        auto opened = kiosk::store::Store::Open({path});
-        REQUIRE(std::holds_alternative<std::unique_ptr<kiosk::store::Store>>(opened));
-        return std::move(std::get<std::unique_ptr<kiosk::store::Store>>(opened));
-    }
-    static inline int counter = 0;
+    test_support::TempDir dir;
+    std::string path = dir.File("clinic.db");
+    std::unique_ptr<kiosk::store::Store> Open() const { return test_support::OpenStore({path}); }
 };
 
 std::vector<std::string> Actions(kiosk::store::Store& store) {

@@ -3,6 +3,8 @@
 // typed error a staff screen shows.
 #include <doctest/doctest.h>
 
+#include "../support.h"
+
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -21,26 +23,9 @@ using kiosk::store::Store;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() / ("kiosk-store-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        ::umount2(path.c_str(), MNT_DETACH);  // if a test mounted a filesystem here
-        std::error_code ignored;
-        fs::remove_all(path, ignored);
-    }
-    std::string File(const std::string& name) const { return (path / name).string(); }
-    static inline int counter = 0;
-};
+using test_support::TempDir;
 
-std::unique_ptr<Store> OpenOk(const kiosk::store::StoreOptions& options) {
-    auto opened = Store::Open(options);
-    if (auto* error = std::get_if<kiosk::store::DbError>(&opened)) FAIL(error->Describe());
-    return std::move(std::get<std::unique_ptr<Store>>(opened));
-}
+std::unique_ptr<Store> OpenOk(const kiosk::store::StoreOptions& options) { return test_support::OpenStore(options); }
 
 kiosk::store::DbError OpenFails(const kiosk::store::StoreOptions& options) {
     auto opened = Store::Open(options);
@@ -63,12 +48,7 @@ kiosk::store::SubmissionRecord Record(const std::string& outcome = "CLINICIAN_RE
     return r;
 }
 
-std::string ReadFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
+using test_support::ReadFile;
 
 // xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx, lowercase hex.
 bool IsUuidV4(const std::string& id) {

@@ -1,0 +1,64 @@
+// Test helpers shared by the suites that use real files: a temporary folder, reading a file back,
+// and opening a clinic database that must open.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "store/store.h"
+
+namespace test_support {
+
+// A fresh folder under the system's temporary folder, removed with everything in it. Tests that
+// mount a tmpfs on it or make it read-only need not undo that: the destructor does.
+class TempDir {
+public:
+    explicit TempDir(const std::string& prefix = "kiosk-test") {
+        path = std::filesystem::temp_directory_path() / (prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(s_counter++));
+        std::filesystem::create_directories(path);
+    }
+    ~TempDir() {
+        ::umount2(path.c_str(), MNT_DETACH);  // fails harmlessly when nothing is mounted
+        std::error_code ignored;
+        std::filesystem::permissions(path, std::filesystem::perms::owner_all, ignored);
+        std::filesystem::remove_all(path, ignored);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    std::string File(const std::string& name) const { return (path / name).string(); }
+    // Writes `content` to `name` in the folder and returns its path.
+    std::string Write(const std::string& name, const std::string& content) const {
+        std::ofstream(path / name, std::ios::binary) << content;
+        return File(name);
+    }
+
+    std::filesystem::path path;
+
+private:
+    static inline int s_counter = 0;
+};
+
+inline std::string ReadFile(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+// Opens a database that must open; fails the test with the store's own message otherwise.
+inline std::unique_ptr<kiosk::store::Store> OpenStore(const kiosk::store::StoreOptions& options) {
+    auto opened = kiosk::store::Store::Open(options);
+    if (auto* error = std::get_if<kiosk::store::DbError>(&opened)) FAIL(error->Describe());
+    return std::move(std::get<std::unique_ptr<kiosk::store::Store>>(opened));
+}
+
+}  // namespace test_support
