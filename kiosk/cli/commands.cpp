@@ -10,6 +10,7 @@
 
 #include "cli/db_commands.h"
 #include "core/answers_json.h"
+#include "core/labels.h"
 #include "core/decision_json.h"
 #include "rules/cases.h"
 #include "rules/decision.h"
@@ -110,7 +111,15 @@ int RunCheck(const std::vector<std::string>& args, std::ostream& out, std::ostre
         if (!path.empty() && path[0] == '-') { err << "kiosk check: unknown option '" << path << "'\n"; return kExitUsage; }
         rules::LoadResult result = rules::LoadScreeningFile(path);
         err << result.diagnostics.Format();
-        if (result.diagnostics.HasErrors()) {
+        // A file the engine accepts may still lack what the window shows: refused as well.
+        std::vector<std::string> missing;
+        if (result.screening) missing = MissingPatientLabels(*result.screening);
+        for (const std::string& line : missing) err << line << "\n";
+        if (!missing.empty()) {
+            status = kExitInvalid;
+            out << path << ": invalid for the kiosk window (" << missing.size() << " missing label"
+                << (missing.size() == 1 ? "" : "s") << ")\n";
+        } else if (result.diagnostics.HasErrors()) {
             status = kExitInvalid;
             out << path << ": invalid (" << result.diagnostics.ErrorCount() << " error"
                 << (result.diagnostics.ErrorCount() == 1 ? "" : "s") << ", " << result.diagnostics.WarningCount() << " warning"
