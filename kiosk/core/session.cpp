@@ -325,6 +325,22 @@ void Session::Tick() {
     }
 }
 
+std::optional<std::chrono::milliseconds> Session::NextTimer() const {
+    using std::chrono::milliseconds;
+    const SessionState state = m_state;
+    if (state == SessionState::Welcome || state == SessionState::Submitting) return std::nullopt;
+    const auto idle = m_clock.Now() - m_last_touch;
+    auto until = [&](std::chrono::seconds limit) {
+        return std::max(milliseconds(0), std::chrono::ceil<milliseconds>(limit - idle));
+    };
+    if (state == SessionState::Done) return until(m_settings.done_hold);
+    if (state != SessionState::IdleWarning) return until(m_settings.idle_warning);
+    // The countdown shows whole seconds: wake when the next one starts.
+    const auto left = std::chrono::ceil<milliseconds>(m_settings.idle_reset - idle);
+    const milliseconds step = left % std::chrono::seconds(1);
+    return std::max(milliseconds(0), step == milliseconds(0) ? std::min(left, milliseconds(1000)) : step);
+}
+
 std::vector<SessionEvent> Session::TakeEvents() {
     std::vector<SessionEvent> events;
     events.swap(m_events);

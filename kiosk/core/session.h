@@ -170,6 +170,10 @@ public:
     void Tick();
     // Staff (PIN checked by the owner): wipes everything, Welcome.
     void StaffReset();
+    // How long until Tick() has something to do (the idle warning, each second of its countdown,
+    // the wipe, the end of the closing screen); nullopt when only a touch can change anything.
+    // An event-driven window sleeps this long.
+    std::optional<std::chrono::milliseconds> NextTimer() const;
 
     // Urgent alerts and abandoned sessions since the last call, oldest first.
     std::vector<SessionEvent> TakeEvents();

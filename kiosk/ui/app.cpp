@@ -1,0 +1,255 @@
+// The kiosk application without a window: loads the screening and the database, runs the patient
+// session and the staff mode, and draws one frame of the screen that is up.
+#include "ui/app.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/labels.h"
+#include "rules/loader.h"
+#include "ui/screens/screens.h"
+
+namespace kiosk::ui {
+
+namespace {
+
+// The staff corner: a press held this long on the top-left corner opens the PIN pad.
+constexpr double kCornerHoldSeconds = 3.0;
+
+}  // namespace
+
+App::App(AppOptions options) : m_options(std::move(options)) {
+    if (m_options.clock) {
+        m_clock = m_options.clock;
+    } else {
+        m_system_clock = std::make_unique<SystemClock>();
+        m_clock = m_system_clock.get();
+    }
+    m_staff = std::make_unique<StaffMode>();
+    Load();
+}
+
+App::~App() = default;
+
+// Fail closed: a screening that does not load, lacks the window's labels or a database that does
+// not open puts the kiosk out of order; the reason is kept for staff.
+void App::Load() {
+    rules::LoadResult loaded = rules::LoadScreeningFile(m_options.screening_path);
+    if (!loaded.screening) {
+        std::string text = loaded.diagnostics.Format();
+        m_fault = "The screening file does not load:\n" + text;
+        return;
+    }
+    std::vector<std::string> missing = MissingPatientLabels(*loaded.screening);
+    if (!missing.empty()) {
+        m_fault = "The screening file lacks texts the kiosk shows:";
+        for (const std::string& line : missing) m_fault += "\n" + line;
+        return;
+    }
+    m_screening = std::move(loaded.screening);
+    auto opened = store::Store::Open(store::StoreOptions{m_options.database_path});
+    if (auto* error = std::get_if<store::DbError>(&opened)) {
+        m_fault = "The clinic database cannot be used: " + error->Describe();
+        return;
+    }
+    m_store = std::move(std::get<std::unique_ptr<store::Store>>(opened));
+    m_recorder = std::make_unique<Recorder>(*m_screening, *m_store, m_options.kiosk_id);
+    m_session = std::make_unique<Session>(*m_screening, *m_clock, m_options.session);
+}
+
+bool App::PrepareFrame(ImVec2 display_size) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // no imgui.ini: nothing is written next to the kiosk
+    io.LogFilename = nullptr;
+    io.DisplaySize = display_size;
+    m_metrics = Metrics::For(std::max(1.0f, display_size.x), std::max(1.0f, display_size.y), m_larger_text);
+    m_theme = m_high_contrast ? Theme::HighContrast() : Theme::Normal();
+    m_theme.Apply(ImGui::GetStyle(), m_metrics);
+    bool rebuild = !m_fonts.loaded || m_fonts.body_px != m_metrics.body_px || m_fonts.small_px != m_metrics.small_px;
+    if (rebuild) {
+        std::string problem = BuildFonts(*io.Fonts, m_metrics, m_fonts);
+        if (!problem.empty() && m_fault.empty()) m_fault = problem;
+        m_fonts.loaded = true;  // even ImGui's fallback font: do not rebuild every frame
+    }
+    return rebuild;
+}
+
+std::string App::CurrentScreen() const {
+    if (m_staff->IsOpen()) return m_staff->CurrentScreen();
+    if (!m_fault.empty() || !m_session) return "out_of_order";
+    SessionView view = m_session->View();
+    switch (view.state) {
+        case SessionState::Welcome: return "welcome";
+        case SessionState::Consent:
+        case SessionState::Question: return "question:" + m_screening->questions[view.question].id;
+        case SessionState::Urgent: return "urgent";
+        case SessionState::Ended: return "ended";
+        case SessionState::Review: return "review";
+        case SessionState::Submitting: return "submitting";
+        case SessionState::Done: return "done";
+        case SessionState::IdleWarning: return "idle_warning";
+    }
+    return "unknown";
+}
+
+void App::DrawFrame() {
+    m_tappables.clear();
+    int language = m_session ? m_session->Language() : 0;
+    Ui ui{m_theme, m_metrics, m_fonts, m_tappables, m_screening.get(), language, m_clock->Today()};
+    StaffContext context{m_store.get(), m_screening.get(), m_clock, m_options.kiosk_id, m_options.export_folder,
+                         m_fault, m_store_problem, m_session.get()};
+    if (m_session) {
+        m_session->Tick();
+        AfterIntent();
+    }
+    if (m_staff->IsOpen()) {
+        m_staff->Tick(context);
+        if (m_staff->IsOpen()) {
+            StaffAction action = m_staff->Draw(ui, context);
+            if (action.reset_session && m_session) {
+                m_session->StaffReset();
+                AfterIntent();
+            }
+            if (action.quit) m_quit = true;
+            return;
+        }
+    }
+    if (!m_fault.empty() || !m_session) {
+        DrawOutOfOrder(ui);
+    } else {
+        DrawPatient(ui);
+    }
+    StaffLongPress(ui);
+}
+
+void App::DrawPatient(Ui& ui) {
+    SessionView view = m_session->View();
+    PatientChrome chrome{m_larger_text, m_high_contrast};
+    PatientIntent intent;
+    switch (view.state) {
+        case SessionState::Welcome: intent = DrawWelcome(ui, view, chrome); break;
+        case SessionState::Consent:
+        case SessionState::Question: intent = DrawQuestion(ui, view, chrome, m_question_ui); break;
+        case SessionState::Review: intent = DrawReview(ui, view, chrome); break;
+        case SessionState::IdleWarning: intent = DrawIdleWarning(ui, view); break;
+        case SessionState::Urgent:
+        case SessionState::Ended:
+        case SessionState::Submitting:
+        case SessionState::Done: intent = DrawMessage(ui, view, chrome); break;
+    }
+    if (intent.kind != PatientIntent::Kind::None) {
+        ApplyIntent(intent);
+        AfterIntent();
+    }
+}
+
+void App::ApplyIntent(const PatientIntent& intent) {
+    Session& s = *m_session;
+    using Kind = PatientIntent::Kind;
+    switch (intent.kind) {
+        case Kind::None: break;
+        case Kind::ChooseLanguage: s.ChooseLanguage(intent.index); break;
+        case Kind::Answer: {
+            std::optional<std::string> error = s.Answer(intent.input);
+            // The screens validate first; an answer the engine still refuses is shown, not lost.
+            if (error) m_question_ui.error = std::string(Label(*m_screening, "date_invalid", s.Language()));
+            break;
+        }
+        case Kind::NotSure: s.NotSure(); break;
+        case Kind::DismissHelper: s.DismissHelper(); break;
+        case Kind::Skip: s.Skip(); break;
+        case Kind::Next: s.Next(); break;
+        case Kind::Back: s.Back(); break;
+        case Kind::Continue: s.Continue(); break;
+        case Kind::Edit: s.EditFromReview(intent.index); break;
+        case Kind::Submit: SubmitNow(); break;
+        case Kind::Finish: s.Finish(); break;
+        case Kind::StartOver: s.StartOver(); break;
+        case Kind::Touch: s.Touch(); break;
+        case Kind::ToggleLargerText:
+            m_larger_text = !m_larger_text;
+            s.Touch();
+            break;
+        case Kind::ToggleHighContrast:
+            m_high_contrast = !m_high_contrast;
+            s.Touch();
+            break;
+    }
+}
+
+void App::SubmitNow() {
+    store::Result<std::string> result = m_recorder->Submit(*m_session);
+    if (result.error) m_store_problem = result.error->Describe();
+}
+
+// After every intent and tick: store alerts and counts, send a gate's result, and wipe the UI
+// state whenever the session was wiped (idle, staff, start over, after the closing screen).
+void App::AfterIntent() {
+    if (auto error = m_recorder->Drain(*m_session)) m_store_problem = error->Describe();
+    if (m_session->State() == SessionState::Ended) SubmitNow();
+    SessionState now = m_session->State();
+    if (now == SessionState::Welcome && m_last_state != SessionState::Welcome) WipeUi();
+    if (now == SessionState::Consent || now == SessionState::Question) {
+        if (m_session->View().question != m_question_ui.question) m_question_ui = QuestionUi{};
+    }
+    m_last_state = now;
+}
+
+void App::WipeUi() {
+    m_question_ui = QuestionUi{};
+    m_larger_text = false;  // the toggles hold for one patient only
+    m_high_contrast = false;
+    ImGui::GetStateStorage()->Clear();  // nothing a screen kept (scroll positions) survives
+}
+
+void App::StaffLongPress(Ui& ui) {
+    // A finger held still on the top-left corner for three seconds; nothing is drawn there, so the
+    // patient is not invited to try. Ctrl+Alt+S (the platform) is the keyboard way in.
+    const ImGuiIO& io = ImGui::GetIO();
+    const float corner = std::round(120 * ui.metrics.scale);
+    const bool in_corner = io.MouseDown[0] && io.MousePos.x >= 0 && io.MousePos.x < corner && io.MousePos.y >= 0 &&
+                           io.MousePos.y < corner;
+    if (!in_corner) {
+        m_corner_press_started = -1;
+        return;
+    }
+    if (m_corner_press_started < 0) m_corner_press_started = ImGui::GetTime();
+    if (ImGui::GetTime() - m_corner_press_started >= kCornerHoldSeconds) {
+        m_corner_press_started = -1;
+        OpenStaff();
+    }
+}
+
+void App::OpenStaff() {
+    if (m_staff->IsOpen()) return;
+    StaffContext context{m_store.get(), m_screening.get(), m_clock, m_options.kiosk_id, m_options.export_folder,
+                         m_fault, m_store_problem, m_session.get()};
+    m_staff->Enter(context);
+    if (m_session) m_session->Touch();
+}
+
+void App::RequestClose() {
+    if (m_staff->IsOpen()) m_quit = true;
+}
+
+double App::SecondsUntilWake() const {
+    double wake = -1;
+    auto consider = [&](double seconds) {
+        if (seconds >= 0 && (wake < 0 || seconds < wake)) wake = seconds;
+    };
+    if (m_session) {
+        if (auto timer = m_session->NextTimer()) consider(static_cast<double>(timer->count()) / 1000.0);
+    }
+    StaffContext context{m_store.get(), m_screening.get(), m_clock, m_options.kiosk_id, m_options.export_folder,
+                         m_fault, m_store_problem, m_session.get()};
+    consider(m_staff->SecondsUntilWake(context));
+    if (m_corner_press_started >= 0) consider(std::max(0.0, kCornerHoldSeconds - (ImGui::GetTime() - m_corner_press_started)));
+    return wake;
+}
+
+bool App::Animating() const {
+    // A held button shows its pressed colour; a released one needs one more frame to clear it.
+    return ImGui::IsAnyItemActive();
+}
+
+}  // namespace kiosk::ui

@@ -1,0 +1,120 @@
+// The kiosk application without a window: owns the screening, the database, the patient session
+// and the staff mode, and draws one ImGui frame of whichever screen is up. The platform layer
+// (kiosk/platform) owns the window, GL and the event loop; tests drive App headless.
+#pragma once
+
+#include <imgui.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/recorder.h"
+#include "core/session.h"
+#include "rules/screening.h"
+#include "store/store.h"
+#include "ui/fonts.h"
+#include "ui/staff.h"
+#include "ui/theme.h"
+#include "ui/widgets.h"
+
+namespace kiosk::ui {
+
+struct AppOptions {
+    std::string screening_path;    // the screening file to load
+    std::string database_path;     // the clinic database (created if absent)
+    std::string kiosk_id = "kiosk";
+    std::string export_folder;     // where staff exports go; empty: staff are told to configure it
+    std::string default_language;  // empty: the screening's first language
+    SessionSettings session;       // idle and closing-screen times
+    const Clock* clock = nullptr;  // nullptr: the system clock
+};
+
+// Patient-side UI state that is not the session's: wiped with the session (no patient data may
+// survive a reset in UI state either).
+struct QuestionUi {
+    int question = -1;            // the question this state belongs to
+    uint64_t multi = 0;           // toggles not yet confirmed with Next
+    std::string number;           // digits typed on the number pad
+    int unit = 0;                 // 0 = the question's unit, i > 0 = Question::units[i - 1]
+    int date_field = 0;           // 0, 1, 2 in the language's order
+    std::string date_parts[3];    // year, month, day as typed
+    std::string text;             // free text typed on the keyboard
+    std::string error;            // a validation message for the patient
+    int out_of_range = 0;         // number answers refused so far (re-asked once, then skipped)
+};
+
+class App {
+public:
+    explicit App(AppOptions options);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    // Before ImGui::NewFrame(): sizes fonts and style for the display. Returns true when the font
+    // atlas was rebuilt, so the renderer must upload it again. Requires a current ImGui context.
+    bool PrepareFrame(ImVec2 display_size);
+    // Between ImGui::NewFrame() and ImGui::Render(): draws the screen and applies what was tapped.
+    void DrawFrame();
+
+    // How long the platform may sleep before a timer needs a frame (idle countdown, the closing
+    // screen, staff auto-lock): seconds, or a negative number when only input can change the screen.
+    double SecondsUntilWake() const;
+    // True while something moves on its own (a pressed button's feedback): render the next frame too.
+    bool Animating() const;
+
+    // The window manager asked to close: honoured only from staff mode (a patient cannot quit).
+    void RequestClose();
+    bool QuitRequested() const { return m_quit; }
+    // The keyboard chord for staff (Ctrl+Alt+S): opens the PIN pad.
+    void OpenStaff();
+
+    // For tests and the e2e driver: the touch targets of the last frame, by key.
+    const std::vector<Tappable>& Tappables() const { return m_tappables; }
+    std::string CurrentScreen() const;  // "welcome", "question:dob", "review", "staff:queue", "out_of_order", ...
+    const std::string& Fault() const { return m_fault; }  // why the kiosk is out of order; empty when it works
+    Session* PatientSession() { return m_session.get(); }
+    store::Store* Store() { return m_store.get(); }
+    const rules::Screening* Screening() const { return m_screening.get(); }
+    const Metrics& CurrentMetrics() const { return m_metrics; }
+    bool LargerText() const { return m_larger_text; }
+    bool HighContrast() const { return m_high_contrast; }
+
+private:
+    void Load();
+    void ApplyIntent(const PatientIntent& intent);
+    void AfterIntent();
+    void WipeUi();
+    void DrawPatient(Ui& ui);
+    void SubmitNow();
+    void StaffLongPress(Ui& ui);
+
+    AppOptions m_options;
+    std::unique_ptr<SystemClock> m_system_clock;
+    const Clock* m_clock = nullptr;
+    std::unique_ptr<rules::Screening> m_screening;
+    std::unique_ptr<store::Store> m_store;
+    std::unique_ptr<Session> m_session;
+    std::unique_ptr<Recorder> m_recorder;
+    std::unique_ptr<StaffMode> m_staff;
+    std::string m_fault;           // out of order: the reason, for staff only
+    std::string m_store_problem;   // the last database error, for staff
+
+    Metrics m_metrics;
+    Theme m_theme = Theme::Normal();
+    Fonts m_fonts;
+    ImVec2 m_built_for{0, 0};
+    bool m_built_larger = false;
+    bool m_larger_text = false;    // the patient's toggles: this session only
+    bool m_high_contrast = false;
+    QuestionUi m_question_ui;
+    std::vector<Tappable> m_tappables;
+    SessionState m_last_state = SessionState::Welcome;
+    double m_corner_press_started = -1;  // ImGui time a corner press began, for the staff long-press
+    bool m_quit = false;
+};
+
+}  // namespace kiosk::ui

@@ -1,0 +1,64 @@
+// Staff mode: a PIN pad, then reset the session, the queue, urgent alerts, export, settings, lock.
+// Owned by the App; draws over the patient screen while open. Never shows the interrupted
+// patient's answers unless staff ask for them.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/session.h"
+#include "rules/screening.h"
+#include "store/store.h"
+#include "ui/widgets.h"
+
+namespace kiosk::ui {
+
+// What staff mode needs from the app. Pointers may be null when the kiosk is out of order
+// (no screening or no database): staff then see the fault and can still lock.
+struct StaffContext {
+    store::Store* store = nullptr;
+    const rules::Screening* screening = nullptr;
+    const Clock* clock = nullptr;
+    std::string kiosk_id;
+    std::string export_folder;     // from the configuration; empty: export explains how to set it
+    std::string fault;             // why the kiosk is out of order, shown to staff only
+    std::string store_problem;     // the last database error the patient side met
+    const Session* session = nullptr;  // the interrupted patient session (its state, not its answers)
+};
+
+// What the app must do after a staff frame.
+struct StaffAction {
+    bool reset_session = false;    // staff confirmed "reset the current session"
+    bool quit = false;             // staff asked to close the kiosk
+    bool settings_changed = false; // idle times or default language were saved: re-read them
+};
+
+class StaffMode {
+public:
+    StaffMode();
+    ~StaffMode();
+    StaffMode(const StaffMode&) = delete;
+    StaffMode& operator=(const StaffMode&) = delete;
+
+    bool IsOpen() const;
+    // Opens the PIN pad (or the first-run "choose a PIN" screen when the database has none).
+    void Enter(const StaffContext& context);
+    // Draws the open staff screen (fullscreen, over the patient screen) and returns what the app must do.
+    StaffAction Draw(Ui& ui, const StaffContext& context);
+    // Locks after a minute without a touch; call every frame.
+    void Tick(const StaffContext& context);
+    // Seconds until Tick() must run again (the auto-lock); negative when closed.
+    double SecondsUntilWake(const StaffContext& context) const;
+    std::string CurrentScreen() const;  // "staff:pin", "staff:menu", "staff:queue", ...
+
+    static constexpr std::chrono::seconds kAutoLock{60};
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
+
+}  // namespace kiosk::ui
