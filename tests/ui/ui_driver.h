@@ -87,6 +87,7 @@ public:
     // reports a tap. Fails the test when the widget is not on screen.
     // A target scrolled out of view is first dragged into view, as a patient would.
     void Tap(const std::string& key) {
+        Frame();  // a settled frame first: a finger aims at what is on the glass now
         const kiosk::ui::Tappable* t = Find(key);
         REQUIRE_MESSAGE(t, "no '" << key << "' on " << app->CurrentScreen() << "; on screen: " << Keys());
         for (int drag = 0; drag < 8 && !t->visible; ++drag) {
