@@ -22,7 +22,7 @@ void RecordTappable(Ui& ui, const std::string& key, bool enabled) {
     ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     ImVec2 min(std::max(a.x, clip_min.x), std::max(a.y, clip_min.y)), max(std::min(b.x, clip_max.x), std::min(b.y, clip_max.y));
     bool visible = min.x < max.x && min.y < max.y;
-    ui.tappables.push_back(Tappable{key, visible ? min : a, visible ? max : b, enabled, visible});
+    ui.tappables.push_back(Tappable{key, visible ? min : a, visible ? max : b, enabled, visible, a, b});
 }
 
 void DragToScroll() {

@@ -23,6 +23,7 @@ struct Tappable {
     ImVec2 min, max;
     bool enabled = true;
     bool visible = true;  // some of it is on screen, not clipped away by a scrolling list
+    ImVec2 full_min, full_max;  // the whole target, including any part a list clips (min/max: the visible part)
     ImVec2 Center() const { return ImVec2((min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f); }
 };
 

@@ -622,6 +622,27 @@ TEST_CASE("idle: a warning at 90 s with the seconds left, a full wipe at 120 s, 
     CHECK(k.session.TakeEvents().empty());
 }
 
+TEST_CASE("NextTimer: how long an event-driven window may sleep, to the millisecond") {
+    Kiosk k;
+    CHECK_FALSE(k.session.NextTimer().has_value());  // welcome: only a touch changes anything
+    AnswerUpToDiagnosis(k);
+    CHECK(k.session.NextTimer() == 90s);
+    k.clock.Advance(30500ms);
+    CHECK(k.session.NextTimer() == 59500ms);
+    k.clock.Advance(59500ms);
+    k.session.Tick();
+    REQUIRE(k.session.State() == SessionState::IdleWarning);
+    CHECK(k.session.NextTimer() == 1s);  // the countdown shows 30, then 29 a second later
+    k.clock.Advance(250ms);
+    CHECK(k.session.NextTimer() == 750ms);
+    k.clock.Advance(750ms);
+    CHECK(k.session.View().idle_seconds_left == 29);
+    k.clock.Advance(29s);
+    CHECK(k.session.NextTimer() == 0ms);
+    k.session.Tick();
+    CHECK_FALSE(k.session.NextTimer().has_value());  // wiped: welcome again
+}
+
 TEST_CASE("idle times are settings, and a session abandoned before any answer is counted as empty") {
     Kiosk k(kiosk::UtcTime(kDay, 9h), kiosk::SessionSettings{30s, 45s, 5s});
     REQUIRE(k.session.ChooseLanguage(1));

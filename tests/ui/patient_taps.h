@@ -11,6 +11,14 @@
 
 namespace ui_driver {
 
+// The answers of the screening file's case whose name starts with `prefix` ("V3").
+inline const rules::Answers& CaseAnswers(const rules::Screening& s, const std::string& prefix) {
+    for (const rules::TestCase& c : s.cases)
+        if (c.name.rfind(prefix + " ", 0) == 0) return s.case_answers[c.answers];
+    FAIL("no case " << prefix);
+    return s.case_answers.front();
+}
+
 // Types `digits` on the number pad on screen.
 inline void TypeDigits(Headless& k, const std::string& digits) {
     for (char c : digits) k.Tap(c == '.' ? std::string("pad:dot") : "pad:" + std::string(1, c));
@@ -104,6 +112,22 @@ inline std::vector<std::string> TapThrough(Headless& k, const rules::Answers& an
         REQUIRE_MESSAGE(moved, "still on " << id << " after answering it");
     }
     return asked;
+}
+
+// Taps the language, then answers from a case until question `id` is on screen.
+inline void TapUntil(Headless& k, const rules::Answers& answers, const std::string& id, const std::string& language = "en") {
+    const rules::Screening& s = *k.app->Screening();
+    k.Tap("lang:" + language);
+    for (int guard = 0; guard < 100 && k.Screen() != "question:" + id; ++guard) {
+        if (k.Screen() == "urgent") {
+            k.Tap("nav:continue");
+            continue;
+        }
+        REQUIRE(k.Screen().rfind("question:", 0) == 0);
+        int q = s.FindQuestion(k.Screen().substr(9));
+        TapAnswer(k, s, q, answers.values[q]);
+    }
+    REQUIRE(k.Screen() == "question:" + id);
 }
 
 }  // namespace ui_driver

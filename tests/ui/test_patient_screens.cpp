@@ -12,30 +12,7 @@ using namespace ui_driver;
 
 namespace {
 
-const rules::Answers& CaseAnswers(const rules::Screening& s, const std::string& prefix) {
-    for (const rules::TestCase& c : s.cases)
-        if (c.name.rfind(prefix + " ", 0) == 0) return s.case_answers[c.answers];
-    FAIL("no case " << prefix);
-    return s.case_answers.front();
-}
-
 std::string Text(Headless& k, const char* key, int language = 0) { return k.app->Screening()->texts.at(key)[language]; }
-
-// Answers up to and including question `id` from a case, by tapping.
-void TapUntil(Headless& k, const rules::Answers& answers, const std::string& id, const std::string& language = "en") {
-    const rules::Screening& s = *k.app->Screening();
-    k.Tap("lang:" + language);
-    for (int guard = 0; guard < 100 && k.Screen() != "question:" + id; ++guard) {
-        if (k.Screen() == "urgent") {
-            k.Tap("nav:continue");
-            continue;
-        }
-        REQUIRE(k.Screen().rfind("question:", 0) == 0);
-        int q = s.FindQuestion(k.Screen().substr(9));
-        TapAnswer(k, s, q, answers.values[q]);
-    }
-    REQUIRE(k.Screen() == "question:" + id);
-}
 
 }  // namespace
 
