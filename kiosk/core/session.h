@@ -170,6 +170,9 @@ public:
     void Tick();
     // Staff (PIN checked by the owner): wipes everything, Welcome.
     void StaffReset();
+    // New idle and closing-screen times (staff settings); they count from the last touch as before.
+    void SetSettings(SessionSettings settings) { m_settings = settings; }
+    const SessionSettings& Settings() const { return m_settings; }
     // How long until Tick() has something to do (the idle warning, each second of its countdown,
     // the wipe, the end of the closing screen); nullopt when only a touch can change anything.
     // An event-driven window sleeps this long.

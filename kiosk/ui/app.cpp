@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "core/labels.h"
 #include "rules/loader.h"
@@ -55,6 +56,41 @@ void App::Load() {
     m_store = std::move(std::get<std::unique_ptr<store::Store>>(opened));
     m_recorder = std::make_unique<Recorder>(*m_screening, *m_store, m_options.kiosk_id);
     m_session = std::make_unique<Session>(*m_screening, *m_clock, m_options.session);
+    ApplySettings();
+}
+
+StaffContext App::MakeStaffContext() const {
+    StaffContext context{m_store.get(), m_screening.get(), m_clock, m_options.kiosk_id, m_options.export_folder,
+                         m_fault, m_store_problem, m_session.get(), KioskSettings{}};
+    if (m_session) {
+        context.settings.idle_warning = m_session->Settings().idle_warning;
+        context.settings.idle_reset = m_session->Settings().idle_reset;
+    }
+    if (m_screening) context.settings.default_language = m_screening->languages[m_default_language];
+    return context;
+}
+
+void App::ApplySettings() {
+    if (!m_session || !m_store) return;
+    auto read = [&](const char* key) -> std::string {
+        store::Result<std::optional<std::string>> value = m_store->GetSetting(key);
+        return value.value && *value.value ? **value.value : std::string();
+    };
+    auto seconds = [](const std::string& text, std::chrono::seconds fallback) {
+        char* end = nullptr;
+        long value = std::strtol(text.c_str(), &end, 10);
+        return !text.empty() && *end == '\0' && value > 0 ? std::chrono::seconds(value) : fallback;
+    };
+    SessionSettings settings = m_options.session;
+    settings.idle_warning = seconds(read(kSettingIdleWarning), settings.idle_warning);
+    settings.idle_reset = seconds(read(kSettingIdleReset), settings.idle_reset);
+    // A pair that makes no sense (a warning after the wipe) keeps the configuration's times.
+    if (settings.idle_warning < settings.idle_reset) m_session->SetSettings(settings);
+    else m_session->SetSettings(m_options.session);
+    std::string language = read(kSettingDefaultLanguage);
+    if (language.empty()) language = m_options.default_language;
+    int index = language.empty() ? 0 : m_screening->FindLanguage(language);
+    m_default_language = index >= 0 ? index : 0;
 }
 
 bool App::PrepareFrame(ImVec2 display_size) {
@@ -94,14 +130,15 @@ std::string App::CurrentScreen() const {
 
 void App::DrawFrame() {
     m_tappables.clear();
-    int language = m_session ? m_session->Language() : 0;
-    Ui ui{m_theme, m_metrics, m_fonts, m_tappables, m_screening.get(), language, m_clock->Today()};
-    StaffContext context{m_store.get(), m_screening.get(), m_clock, m_options.kiosk_id, m_options.export_folder,
-                         m_fault, m_store_problem, m_session.get()};
+    // Timers first, so a wipe that is due is already done in the frame that is drawn.
     if (m_session) {
         m_session->Tick();
         AfterIntent();
     }
+    int language = m_default_language;
+    if (m_session && m_session->State() != SessionState::Welcome) language = m_session->Language();
+    Ui ui{m_theme, m_metrics, m_fonts, m_tappables, m_screening.get(), language, m_clock->Today()};
+    StaffContext context = MakeStaffContext();
     if (m_staff->IsOpen()) {
         m_staff->Tick(context);
         if (m_staff->IsOpen()) {
@@ -111,6 +148,7 @@ void App::DrawFrame() {
                 AfterIntent();
             }
             if (action.quit) m_quit = true;
+            if (action.settings_changed) ApplySettings();
             return;
         }
     }
@@ -222,8 +260,7 @@ void App::StaffLongPress(Ui& ui) {
 
 void App::OpenStaff() {
     if (m_staff->IsOpen()) return;
-    StaffContext context{m_store.get(), m_screening.get(), m_clock, m_options.kiosk_id, m_options.export_folder,
-                         m_fault, m_store_problem, m_session.get()};
+    StaffContext context = MakeStaffContext();
     m_staff->Enter(context);
     if (m_session) m_session->Touch();
 }
@@ -240,8 +277,7 @@ double App::SecondsUntilWake() const {
     if (m_session) {
         if (auto timer = m_session->NextTimer()) consider(static_cast<double>(timer->count()) / 1000.0);
     }
-    StaffContext context{m_store.get(), m_screening.get(), m_clock, m_options.kiosk_id, m_options.export_folder,
-                         m_fault, m_store_problem, m_session.get()};
+    StaffContext context = MakeStaffContext();
     consider(m_staff->SecondsUntilWake(context));
     if (m_corner_press_started >= 0) consider(std::max(0.0, kCornerHoldSeconds - (ImGui::GetTime() - m_corner_press_started)));
     return wake;

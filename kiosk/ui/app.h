@@ -85,6 +85,9 @@ public:
 
 private:
     void Load();
+    // Staff settings stored in the database (idle times, default language) over the configuration's.
+    void ApplySettings();
+    StaffContext MakeStaffContext() const;
     void ApplyIntent(const PatientIntent& intent);
     void AfterIntent();
     void WipeUi();
@@ -115,6 +118,7 @@ private:
     SessionState m_last_state = SessionState::Welcome;
     double m_corner_press_started = -1;  // ImGui time a corner press began, for the staff long-press
     bool m_quit = false;
+    int m_default_language = 0;    // the welcome screen's language until a patient picks one
 };
 
 }  // namespace kiosk::ui

@@ -262,3 +262,28 @@ TEST_CASE("a database that cannot be opened puts the kiosk out of order") {
     CHECK(k.app->Fault().find("database") != std::string::npos);
     CHECK(test_support::ReadFile(path) == std::string(4096, 'x'));  // nothing was overwritten
 }
+
+TEST_CASE("staff settings in the database set the idle times and the welcome screen's language") {
+    test_support::TempDir dir;
+    std::string db = dir.File("clinic.db");
+    {
+        auto store = test_support::OpenStore({db});
+        REQUIRE(store->SetSetting(kiosk::ui::kSettingIdleWarning, "30", "test", "idle warning 30 s").ok());
+        REQUIRE(store->SetSetting(kiosk::ui::kSettingIdleReset, "45", "test", "idle reset 45 s").ok());
+        REQUIRE(store->SetSetting(kiosk::ui::kSettingDefaultLanguage, "es", "test", "default language es").ok());
+    }
+    kiosk::ui::AppOptions options;
+    options.database_path = db;
+    Headless k(1920, 1080, options);
+    CHECK(k.Shows("Le damos la bienvenida."));
+    k.Tap("lang:en");
+    CHECK(k.Shows("Do you agree to share your answers"));
+    k.Wait(std::chrono::seconds(29));
+    CHECK(k.Screen() == "question:consent_data");
+    k.Wait(std::chrono::seconds(1));
+    CHECK(k.Screen() == "idle_warning");
+    CHECK(k.Shows("this screen will clear in 15 seconds"));
+    k.Wait(std::chrono::seconds(15));
+    CHECK(k.Screen() == "welcome");
+    CHECK(k.Shows("Le damos la bienvenida."));
+}
