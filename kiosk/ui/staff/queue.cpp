@@ -1,0 +1,53 @@
+// The results queue: results still to review first, each a tappable row with its time, language,
+// outcome (the screening's staff label) and reasons; red flags in the urgent colour.
+#include "ui/staff/staff_screens.h"
+
+namespace kiosk::ui::staff {
+
+namespace {
+
+std::string RowLabel(const ResultView& r) {
+    std::string label = r.time + "  \xC2\xB7  " + r.language + "  \xC2\xB7  " + r.status;
+    if (r.source != "kiosk") label += " (" + r.source + ")";
+    label += "\n" + r.outcome_label;
+    std::string reasons;
+    for (const ReasonView& reason : r.reasons) reasons += (reasons.empty() ? "" : ", ") + reason.code;
+    label += "\n" + (reasons.empty() ? std::string("No reasons fired") : "Reasons: " + reasons);
+    if (!r.undetermined.empty()) label += "  \xC2\xB7  " + std::to_string(r.undetermined.size()) + " undetermined";
+    return label;
+}
+
+}  // namespace
+
+Intent DrawQueue(Ui& ui, const std::vector<ResultView>& results, const QueueUi& state, std::string_view problem, bool to_top) {
+    Intent intent = BeginStaffBody(ui, "Results queue", true, "body:queue", to_top);
+    const float width = ImGui::GetContentRegionAvail().x;
+    const float half = ColumnWidth(2);
+    if (TouchButton(ui, "To review", "staff:queue:filter:pending", half, state.all ? ButtonLook::Normal : ButtonLook::Selected)) {
+        intent.kind = Intent::Kind::Filter;
+        intent.value = 0;
+    }
+    ImGui::SameLine(0, ui.metrics.gap);
+    if (TouchButton(ui, "All results", "staff:queue:filter:all", half, state.all ? ButtonLook::Selected : ButtonLook::Normal)) {
+        intent.kind = Intent::Kind::Filter;
+        intent.value = 1;
+    }
+    if (!problem.empty()) Paragraph(ui, ui.fonts.body, ui.theme.error_text, problem, width);
+    int shown = 0;
+    for (const ResultView& r : results) {
+        if (!state.all && !r.NeedsReview()) continue;
+        ++shown;
+        ButtonLook look = r.urgent ? ButtonLook::Urgent : r.NeedsReview() ? ButtonLook::Normal : ButtonLook::Quiet;
+        if (TouchButton(ui, RowLabel(r), "staff:queue:row:" + r.id, width, look) &&
+            !ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+            intent.kind = Intent::Kind::OpenResult;
+            intent.id = r.id;
+        }
+    }
+    if (shown == 0 && problem.empty())
+        Paragraph(ui, ui.fonts.body, ui.theme.muted_text, state.all ? "No results are stored yet." : "No results to review.", width);
+    EndStaffBody();
+    return intent;
+}
+
+}  // namespace kiosk::ui::staff

@@ -1,0 +1,220 @@
+// What staff screens show of stored results, alerts and the interrupted session, read into text:
+// the decision JSON (core/decision_json.cpp's shape) parsed without exceptions, times made local.
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+#include "core/answers_json.h"
+#include "core/labels.h"
+#include "ui/screens/screens.h"
+#include "ui/staff/staff_screens.h"
+
+namespace kiosk::ui::staff {
+
+namespace {
+
+using Json = nlohmann::json;
+
+std::string Str(const Json& object, const char* key) {
+    if (!object.is_object()) return {};
+    auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string InLanguage(const rules::LangText& text, int language) {
+    if (text.empty()) return {};
+    return text[static_cast<size_t>(language) < text.size() ? static_cast<size_t>(language) : 0];
+}
+
+std::string QuestionText(const rules::Screening* screening, const std::string& id, int language) {
+    int q = screening ? screening->FindQuestion(id) : -1;
+    return q >= 0 ? InLanguage(screening->questions[q].text, language) : id;
+}
+
+// One rule of the decision's "fired", "notes" or "undetermined" lists.
+ReasonView ReadReason(const Json& rule, const rules::Screening* screening, int language) {
+    ReasonView r;
+    r.rule = Str(rule, "id");
+    r.code = Str(rule, "reason");
+    if (r.code.empty()) r.code = r.rule;
+    r.staff_text = Str(rule, "staff_text");
+    if (rule.is_object() && rule.contains("effect")) r.level = Str(rule["effect"], "level");
+    if (rule.is_object() && rule.contains("sources") && rule["sources"].is_array()) {
+        for (const Json& source : rule["sources"]) {
+            if (!source.is_string()) continue;
+            if (!r.sources.empty()) r.sources += ", ";
+            r.sources += source.get<std::string>();
+        }
+    }
+    if (rule.is_object() && rule.contains("missing") && rule["missing"].is_array()) {
+        for (const Json& question : rule["missing"]) {
+            if (!question.is_string()) continue;
+            if (!r.missing.empty()) r.missing += "; ";
+            r.missing += QuestionText(screening, question.get<std::string>(), language);
+        }
+    }
+    return r;
+}
+
+std::vector<ReasonView> ReadReasons(const Json& decision, const char* key, const rules::Screening* screening, int language) {
+    std::vector<ReasonView> out;
+    if (!decision.is_object() || !decision.contains(key) || !decision[key].is_array()) return out;
+    for (const Json& rule : decision[key]) out.push_back(ReadReason(rule, screening, language));
+    return out;
+}
+
+// The stored answers as question and answer, in the screening's order; raw codes when the
+// screening on the kiosk no longer matches them (a result stored under an older version).
+std::vector<std::pair<std::string, std::string>> ReadAnswers(Ui& ui, const std::string& answers_json, const rules::Date& today,
+                                                             std::string& problem) {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (ui.screening) {
+        AnswersParse parsed = AnswersFromJsonText(*ui.screening, answers_json, today);
+        if (parsed.ok()) {
+            for (size_t q = 0; q < ui.screening->questions.size(); ++q) {
+                const rules::Answer& answer = parsed.answers.values[q];
+                if (answer.state == rules::AnswerState::Skipped) continue;
+                int index = static_cast<int>(q);
+                out.emplace_back(InLanguage(ui.screening->questions[q].text, ui.language), DescribeForPatient(ui, index, answer));
+            }
+            return out;
+        }
+    }
+    Json raw = Json::parse(answers_json, nullptr, false);
+    if (!raw.is_object()) {
+        problem = "The stored answers cannot be read.";
+        return out;
+    }
+    for (const auto& [id, value] : raw.items()) out.emplace_back(id, value.is_string() ? value.get<std::string>() : value.dump());
+    return out;
+}
+
+}  // namespace
+
+int StaffLanguage(const rules::Screening* screening) {
+    int english = screening ? screening->FindLanguage("en") : -1;
+    return english >= 0 ? english : 0;
+}
+
+std::string LocalTime(const std::string& iso) {
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+    if (std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute, &second) != 6) return iso;
+    using namespace std::chrono;
+    year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)), std::chrono::day(static_cast<unsigned>(day))};
+    if (!date.ok()) return iso;
+    sys_seconds at = sys_days(date) + hours(hour) + minutes(minute) + seconds(second);
+    std::time_t t = system_clock::to_time_t(at);
+    std::tm local{};
+    localtime_r(&t, &local);
+    char out[32];
+    std::strftime(out, sizeof out, "%Y-%m-%d %H:%M", &local);
+    return out;
+}
+
+ResultView ReadResult(Ui& ui, const store::StoredSubmission& row, bool answers) {
+    const rules::Screening* s = ui.screening;
+    const store::SubmissionRecord& record = row.record;
+    ResultView v;
+    v.id = row.id;
+    v.time = LocalTime(record.submitted_at);
+    v.status = row.status;
+    v.source = record.source;
+    int language = s ? s->FindLanguage(record.language) : -1;
+    std::string_view name = language >= 0 ? Label(*s, "language_name", language) : std::string_view();
+    v.language = name.empty() ? record.language : std::string(name);
+
+    Json decision = Json::parse(record.decision_json, nullptr, false);
+    if (!decision.is_object()) v.problem = "The stored decision cannot be read.";
+    int outcome = s && record.outcome ? s->FindOutcome(*record.outcome) : -1;
+    if (outcome >= 0) v.outcome_label = InLanguage(s->outcomes[outcome].staff_label, ui.language);
+    if (v.outcome_label.empty()) v.outcome_label = Str(decision, "outcome_label");
+    if (v.outcome_label.empty()) v.outcome_label = record.outcome.value_or("No outcome (nothing decided)");
+    v.urgent = decision.is_object() && decision.contains("interrupt") && decision["interrupt"].is_boolean() &&
+               decision["interrupt"].get<bool>();
+    v.reasons = ReadReasons(decision, "fired", s, ui.language);
+    v.notes = ReadReasons(decision, "notes", s, ui.language);
+    v.undetermined = ReadReasons(decision, "undetermined", s, ui.language);
+    if (decision.is_object() && decision.contains("tracks") && decision["tracks"].is_object()) {
+        for (const auto& [id, status] : decision["tracks"].items()) {
+            int track = s ? s->FindTrack(id) : -1;
+            std::string label = track >= 0 ? InLanguage(s->tracks[track].label, ui.language) : id;
+            v.tracks.emplace_back(label.empty() ? id : label, status.is_string() ? status.get<std::string>() : status.dump());
+        }
+    }
+    if (answers) {
+        std::optional<rules::Date> today = rules::ParseDate(Str(decision, "today"));
+        std::string problem;
+        v.answers = ReadAnswers(ui, record.answers_json, today.value_or(ui.today), problem);
+        if (!problem.empty()) v.problem += (v.problem.empty() ? "" : " ") + problem;
+    }
+    return v;
+}
+
+AlertView ReadAlert(const rules::Screening* screening, const std::vector<std::string>& row) {
+    // Store::OpenAlerts(): id, session_id, rule_id, reason, raised_at.
+    AlertView a;
+    if (row.size() < 5) return a;
+    std::from_chars(row[0].data(), row[0].data() + row[0].size(), a.id);
+    a.rule = row[2];
+    a.reason = row[3].empty() ? row[2] : row[3];
+    a.time = LocalTime(row[4]);
+    int rule = screening ? screening->FindRule(a.rule) : -1;
+    if (rule >= 0) a.staff_text = screening->rules[rule].staff_text;
+    return a;
+}
+
+std::vector<std::pair<std::string, std::string>> SessionAnswers(Ui& ui, const Session& session) {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (!ui.screening) return out;
+    const rules::Answers& answers = session.AnswersInMemory();
+    const std::vector<uint8_t>& shown = session.Shown();
+    for (size_t q = 0; q < answers.values.size() && q < shown.size(); ++q) {
+        if (!shown[q] || answers.values[q].state == rules::AnswerState::Skipped) continue;
+        out.emplace_back(InLanguage(ui.screening->questions[q].text, ui.language),
+                         DescribeForPatient(ui, static_cast<int>(q), answers.values[q]));
+    }
+    return out;
+}
+
+SessionSummary SummariseSession(const Session* session) {
+    SessionSummary s;
+    if (!session) {
+        s.where = "There is no patient session: the kiosk is out of order.";
+        return s;
+    }
+    s.present = true;
+    const SessionView view = session->View();
+    const SessionState state = view.state == SessionState::IdleWarning ? view.below : view.state;
+    const rules::Answers& answers = session->AnswersInMemory();
+    const std::vector<uint8_t>& shown = session->Shown();
+    for (size_t q = 0; q < answers.values.size() && q < shown.size(); ++q)
+        if (shown[q] && answers.values[q].state != rules::AnswerState::Skipped) ++s.answered;
+    const std::string k = std::to_string(view.progress_k), n = std::to_string(view.progress_n);
+    switch (state) {
+        case SessionState::Welcome: s.where = "No patient is using the kiosk: it shows the welcome screen."; break;
+        case SessionState::Consent: s.where = "A patient is on the consent question."; break;
+        case SessionState::Question: s.where = "A patient is on question " + k + " of " + n + "."; break;
+        case SessionState::Urgent:
+            s.where = "A patient was shown the urgent screen (a red flag) and asked to come to the desk.";
+            break;
+        case SessionState::Ended: s.where = "A patient's screening ended early; its result is being stored."; break;
+        case SessionState::Review: s.where = "A patient is checking their answers before sending them."; break;
+        case SessionState::Submitting: s.where = "A patient's answers are being stored."; break;
+        case SessionState::Done:
+            s.where = "A patient has just finished: their result is stored and the closing message shows.";
+            break;
+        case SessionState::IdleWarning: break;  // never below itself
+    }
+    if (view.state == SessionState::IdleWarning) s.where += " Nobody has touched the screen for a while: the idle warning shows.";
+    if (view.submit_failed) s.where += " Storing the answers failed; the patient can try again.";
+    s.active = state != SessionState::Welcome;
+    if (s.active && state != SessionState::Done)
+        s.where += " " + std::to_string(s.answered) + (s.answered == 1 ? " answer" : " answers") + " so far.";
+    s.can_show_answers = s.answered > 0 && state != SessionState::Done;
+    return s;
+}
+
+}  // namespace kiosk::ui::staff
