@@ -114,18 +114,9 @@ std::string App::CurrentScreen() const {
     if (m_staff->IsOpen()) return m_staff->CurrentScreen();
     if (!m_fault.empty() || !m_session) return "out_of_order";
     SessionView view = m_session->View();
-    switch (view.state) {
-        case SessionState::Welcome: return "welcome";
-        case SessionState::Consent:
-        case SessionState::Question: return "question:" + m_screening->questions[view.question].id;
-        case SessionState::Urgent: return "urgent";
-        case SessionState::Ended: return "ended";
-        case SessionState::Review: return "review";
-        case SessionState::Submitting: return "submitting";
-        case SessionState::Done: return "done";
-        case SessionState::IdleWarning: return "idle_warning";
-    }
-    return "unknown";
+    if (view.state == SessionState::Consent || view.state == SessionState::Question)
+        return "question:" + m_screening->questions[view.question].id;
+    return SessionStateName(view.state);
 }
 
 void App::DrawFrame() {
