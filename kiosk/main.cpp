@@ -1,14 +1,49 @@
-// The kiosk executable: today the command line; the window arrives on top of it.
+// The kiosk executable: the command line, and the kiosk window it opens with no command or `run`.
+#include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
+#include "platform/run_window.h"
+
+namespace {
+
+static_assert(kiosk::kExitNoWindow == kiosk::platform::kExitNoWindow, "one exit code for 'the window could not open'");
+
+std::string Environment(const char* name) {
+    const char* value = std::getenv(name);
+    return value ? value : "";
+}
+
+// The command line's resolved options as the window and the App take them.
+int OpenWindow(const kiosk::RunOptions& run, std::ostream& err) {
+    kiosk::platform::WindowOptions window;
+    window.width = run.width;
+    window.height = run.height;
+    window.screenshot_path = run.screenshot_path;
+    window.exit_after_first_frame = run.exit_after_first_frame;
+    window.tappables_path = Environment("KIOSK_TAPPABLES");
+    window.frame_log_path = Environment("KIOSK_FRAME_LOG");
+
+    kiosk::ui::AppOptions app;
+    app.screening_path = run.screening;
+    app.database_path = run.database;
+    app.kiosk_id = run.config.kiosk_id;
+    app.export_folder = run.config.export_folder;
+    app.default_language = run.config.default_language;
+    app.session.idle_warning = std::chrono::seconds(run.config.idle_warning_seconds);
+    app.session.idle_reset = std::chrono::seconds(run.config.idle_reset_seconds);
+    return kiosk::platform::RunKioskWindow(window, std::move(app), err);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     try {
-        return kiosk::RunCommandLine(args, std::cout, std::cerr);
+        return kiosk::RunCommandLine(args, std::cout, std::cerr, OpenWindow);
     } catch (const std::exception& e) {
         // The boundary: nothing below should throw, but a crash must never be the answer.
         std::cerr << "kiosk: internal error: " << e.what() << "\n";

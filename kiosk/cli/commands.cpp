@@ -1,12 +1,15 @@
-// The kiosk's command line: check, test and evaluate screening files.
+// The kiosk's command line: run the window, check, test and evaluate screening files.
 #include "cli/commands.h"
 
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
+#include <utility>
 
 #include "cli/db_commands.h"
 #include "core/answers_json.h"
@@ -27,6 +30,8 @@ const char* const kUsage =
     "Usage: kiosk [COMMAND] [ARGS]\n"
     "\n"
     "Commands:\n"
+    "  run [--windowed WIDTHxHEIGHT] [--screenshot PATH] [--db PATH] [--screening FILE]\n"
+    "                                      open the kiosk window (what 'kiosk' alone does)\n"
     "  check FILE...                       validate screening files; every problem as file:line:col\n"
     "  test FILE                           run a screening file's test cases\n"
     "  evaluate FILE --answers ANSWERS.json [--today YYYY-MM-DD] [--language CODE]\n"
@@ -44,10 +49,26 @@ const char* const kUsage =
     "The clinic database is --db PATH, else $KIOSK_DB, else $XDG_DATA_HOME/screening-kiosk/clinic.db\n"
     "(~/.local/share/screening-kiosk/clinic.db).\n"
     "\n"
-    "With no command, kiosk checks and tests the default screening\n"
+    "With no command, kiosk opens the kiosk window, fullscreen, on the default screening\n"
     "($KIOSK_SCREENING or assets/screenings/default.toml).\n"
     "'kiosk COMMAND --help' describes a command. Exit codes: 0 success, 1 invalid input or\n"
-    "failed cases, 2 wrong usage.\n";
+    "failed cases, 2 wrong usage, 3 the window could not open (no display, no OpenGL 3).\n";
+
+const char* const kRunHelp =
+    "Usage: kiosk run [--windowed WIDTHxHEIGHT] [--screenshot PATH] [--exit-after-first-frame]\n"
+    "                 [--db PATH] [--config PATH] [--screening FILE]\n"
+    "\n"
+    "Opens the kiosk window: fullscreen on the primary monitor, or a WIDTHxHEIGHT window for\n"
+    "development. A patient cannot close it; staff can, from the staff screen (Ctrl+Alt+S).\n"
+    "SIGTERM or SIGINT close it cleanly.\n"
+    "\n"
+    "  --screenshot PATH          write a PNG of the screen once the first one is drawn, and again\n"
+    "                             on every SIGUSR1\n"
+    "  --exit-after-first-frame   exit 0 as soon as the first frame is on screen (start-up benchmark)\n"
+    "\n"
+    "$KIOSK_TAPPABLES=FILE keeps FILE up to date with the screen and its touch targets as JSON\n"
+    "(for the end-to-end test); $KIOSK_FRAME_LOG=FILE logs each frame's CPU time.\n"
+    "Exit 0 when closed, 1 invalid configuration, 2 wrong usage, 3 no display or no OpenGL 3.\n";
 
 const char* const kCheckHelp =
     "Usage: kiosk check FILE...\n"
@@ -208,17 +229,92 @@ int RunEvaluate(const std::vector<std::string>& args, std::ostream& out, std::os
     return kExitOk;
 }
 
-int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    if (args.empty()) {
-        // The main job until the kiosk window exists: check and test the default screening.
-        std::string path = DefaultScreeningPath();
-        int check = RunCheck({path}, out, err);
-        if (check != kExitOk) return check;
-        return RunTest({path}, out, err);
+namespace {
+
+// "1280x800" as a window size; nullopt when it is not one.
+std::optional<std::pair<int, int>> ParseWindowSize(const std::string& text) {
+    size_t x = text.find('x');
+    if (x == std::string::npos) return std::nullopt;
+    int size[2] = {0, 0};
+    for (int part = 0; part < 2; ++part) {
+        std::string digits = part == 0 ? text.substr(0, x) : text.substr(x + 1);
+        if (digits.empty() || digits.size() > 5) return std::nullopt;
+        for (char c : digits) {
+            if (c < '0' || c > '9') return std::nullopt;
+            size[part] = size[part] * 10 + (c - '0');
+        }
     }
+    if (size[0] < 320 || size[1] < 240 || size[0] > 16384 || size[1] > 16384) return std::nullopt;
+    return std::make_pair(size[0], size[1]);
+}
+
+}  // namespace
+
+int RunWindowCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const WindowRunner& window) {
+    if (WantsHelp(args)) { out << kRunHelp; return kExitOk; }
+    RunOptions run;
+    std::string cli_db, config_path, cli_screening;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&](std::string& target) {
+            if (i + 1 >= args.size()) return false;
+            target = args[++i];
+            return true;
+        };
+        std::string size;
+        if (a == "--windowed") {
+            if (!value(size)) { err << "kiosk run: --windowed needs a size such as 1280x800\n"; return kExitUsage; }
+            auto parsed = ParseWindowSize(size);
+            if (!parsed) { err << "kiosk run: --windowed needs WIDTHxHEIGHT (320x240 at least), not '" << size << "'\n"; return kExitUsage; }
+            run.width = parsed->first;
+            run.height = parsed->second;
+        } else if (a == "--screenshot") {
+            if (!value(run.screenshot_path)) { err << "kiosk run: --screenshot needs a file\n"; return kExitUsage; }
+        } else if (a == "--exit-after-first-frame") {
+            run.exit_after_first_frame = true;
+        } else if (a == "--db") {
+            if (!value(cli_db)) { err << "kiosk run: --db needs a file\n"; return kExitUsage; }
+        } else if (a == "--config") {
+            if (!value(config_path)) { err << "kiosk run: --config needs a file\n"; return kExitUsage; }
+        } else if (a == "--screening") {
+            if (!value(cli_screening)) { err << "kiosk run: --screening needs a file\n"; return kExitUsage; }
+        } else {
+            err << "kiosk run: unknown argument '" << a << "'\n" << kRunHelp;
+            return kExitUsage;
+        }
+    }
+    ConfigLoad config = LoadConfig(config_path);
+    if (!config.errors.empty()) {
+        for (const std::string& e : config.errors) err << "kiosk: " << e << "\n";
+        return kExitInvalid;
+    }
+    run.config = config.config;
+    run.database = ResolveDatabasePath(cli_db, run.config);
+    // The same order as every other command: --screening, $KIOSK_SCREENING, the configuration.
+    run.screening = !cli_screening.empty()                                          ? cli_screening
+                  : !run.config.screening.empty() && !std::getenv("KIOSK_SCREENING") ? run.config.screening
+                                                                                     : DefaultScreeningPath();
+    // The default database lives in a folder that may not exist yet: created owner-only, as the
+    // database commands do.
+    std::error_code ec;
+    std::filesystem::path folder = std::filesystem::path(run.database).parent_path();
+    if (!folder.empty() && !std::filesystem::exists(folder, ec)) {
+        std::filesystem::create_directories(folder, ec);
+        if (!ec) std::filesystem::permissions(folder, std::filesystem::perms::owner_all, ec);
+    }
+    if (!window) {
+        err << "kiosk: this program has no window; 'kiosk --help' lists the commands\n";
+        return kExitNoWindow;
+    }
+    return window(run, err);
+}
+
+int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const WindowRunner& window) {
+    if (args.empty()) return RunWindowCommand({}, out, err, window);
     const std::string& command = args[0];
     std::vector<std::string> rest(args.begin() + 1, args.end());
     if (command == "--help" || command == "-h" || command == "help") { out << kUsage; return kExitOk; }
+    if (command == "run") return RunWindowCommand(rest, out, err, window);
     if (command == "check") return RunCheck(rest, out, err);
     if (command == "test") return RunTest(rest, out, err);
     if (command == "evaluate") return RunEvaluate(rest, out, err);

@@ -1,10 +1,12 @@
-// The kiosk's command line: check, test and evaluate screening files.
+// The kiosk's command line: run the window, check, test and evaluate screening files.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <vector>
 
+#include "cli/config.h"
 #include "rules/date.h"
 
 namespace kiosk {
@@ -13,6 +15,7 @@ namespace kiosk {
 constexpr int kExitOk = 0;
 constexpr int kExitInvalid = 1;  // a screening file, answers file or test case failed
 constexpr int kExitUsage = 2;    // the command line itself is wrong
+constexpr int kExitNoWindow = 3; // the kiosk window could not open (no display, no OpenGL 3)
 
 // The default screening: $KIOSK_SCREENING, else the one shipped in assets/screenings/.
 std::string DefaultScreeningPath();
@@ -24,7 +27,26 @@ int RunCheck(const std::vector<std::string>& args, std::ostream& out, std::ostre
 int RunTest(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int RunEvaluate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
-// Dispatches `kiosk COMMAND ARGS...`; argv[0] excluded. `staff set-pin` reads std::cin.
-int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// What `kiosk run` (and `kiosk` with no command) hands to the window, resolved from the command
+// line, the configuration file and the environment.
+struct RunOptions {
+    int width = 0, height = 0;            // --windowed WIDTHxHEIGHT; 0 x 0: fullscreen
+    std::string screenshot_path;          // --screenshot PATH
+    bool exit_after_first_frame = false;  // --exit-after-first-frame
+    std::string database;                 // --db, $KIOSK_DB, the configuration, the XDG data folder
+    std::string screening;                // --screening, $KIOSK_SCREENING, the configuration, the shipped one
+    KioskConfig config;                   // kiosk id, export folder, default language, idle times
+};
+
+// Opens the kiosk window and runs it; returns the exit code. The window lives above the command
+// line (kiosk/platform, GLFW and GL), so the executable passes it in.
+using WindowRunner = std::function<int(const RunOptions& options, std::ostream& err)>;
+
+int RunWindowCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const WindowRunner& window);
+
+// Dispatches `kiosk COMMAND ARGS...`; argv[0] excluded. `staff set-pin` reads std::cin. With no
+// command, or `run`, it opens the window through `window` (without one: exit kExitNoWindow).
+int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                   const WindowRunner& window = {});
 
 }  // namespace kiosk
