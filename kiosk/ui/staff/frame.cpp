@@ -1,13 +1,31 @@
 // The frame every staff screen shares: a title row with Back and Lock always in reach, a body
 // that scrolls by dragging (so every screen works from 1024x768 to 4K), and the urgent panel.
+#include <imgui_internal.h>  // ImGui::SetScrollY(ImGuiWindow*): see StartAtTop()
+
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "ui/staff/staff_screens.h"
 
 namespace kiosk::ui::staff {
 
-Intent BeginStaffBody(Ui& ui, std::string_view title, bool back, const char* body_id, bool to_top, std::string_view lock_label) {
+namespace {
+
+// A child window keeps its scroll position, and ImGui 1.86 applies SetScrollY() inside a window
+// only in the next frame (it has no SetNextWindowScroll). An event-driven kiosk may draw no next
+// frame, so a screen opened again would stay scrolled where it was left. Setting the scroll on
+// the child before it begins (its name as BeginChild() forms it) takes effect in this frame.
+void StartAtTop(const char* body_id) {
+    char name[256];
+    std::snprintf(name, sizeof name, "%s/%s_%08X", ImGui::GetCurrentWindow()->Name, body_id, ImGui::GetID(body_id));
+    if (ImGuiWindow* child = ImGui::FindWindowByName(name)) ImGui::SetScrollY(child, 0.0f);
+}
+
+}  // namespace
+
+Intent BeginStaffBody(Ui& ui, std::string_view title, bool back, const char* body_id, bool to_top, std::string_view lock_label,
+                      float footer) {
     Intent intent;
     const float width = ImGui::GetContentRegionAvail().x;
     const float gap = ui.metrics.gap;
@@ -25,8 +43,8 @@ Intent BeginStaffBody(Ui& ui, std::string_view title, bool back, const char* bod
         ImGui::SameLine(0, gap);
     }
     if (TouchButton(ui, lock_label, "staff:lock", button_w, ButtonLook::Primary)) intent.kind = Intent::Kind::Lock;
-    ImGui::BeginChild(body_id, ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollWithMouse);
-    if (to_top) ImGui::SetScrollY(0);
+    if (to_top) StartAtTop(body_id);
+    ImGui::BeginChild(body_id, ImVec2(0, footer > 0 ? -footer : 0.0f), false, ImGuiWindowFlags_NoScrollWithMouse);
     DragToScroll();
     return intent;
 }

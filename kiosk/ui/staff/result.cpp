@@ -25,7 +25,9 @@ void Reasons(Ui& ui, const std::vector<ReasonView>& reasons, bool undetermined, 
 }  // namespace
 
 Intent DrawResult(Ui& ui, const ResultView& r, std::string_view disclaimer, std::string_view notice, bool to_top) {
-    Intent intent = BeginStaffBody(ui, "Result", true, "body:result", to_top);
+    // "Mark reviewed" stays below the body: a long result must not hide it.
+    const float footer = ui.metrics.button_height + ImGui::GetStyle().ItemSpacing.y;
+    Intent intent = BeginStaffBody(ui, "Result", true, "body:result", to_top, "Lock", footer);
     const float width = ImGui::GetContentRegionAvail().x;
     if (!disclaimer.empty()) Paragraph(ui, ui.fonts.small, ui.theme.muted_text, disclaimer, width);
     ImGui::Dummy(ImVec2(0, ui.metrics.gap * 0.5f));
@@ -37,11 +39,6 @@ Intent DrawResult(Ui& ui, const ResultView& r, std::string_view disclaimer, std:
     Paragraph(ui, ui.fonts.mono ? ui.fonts.mono : ui.fonts.small, ui.theme.muted_text, r.id, width);
     if (!r.problem.empty()) Paragraph(ui, ui.fonts.body, ui.theme.error_text, r.problem, width);
     if (!notice.empty()) Paragraph(ui, ui.fonts.body, ui.theme.text, notice, width);
-    if (TouchButton(ui, r.NeedsReview() ? "Mark reviewed" : "Reviewed", "staff:result:review", width, ButtonLook::Primary,
-                    r.NeedsReview())) {
-        intent.kind = Intent::Kind::Review;
-        intent.id = r.id;
-    }
 
     Section(ui, "Reasons", width);
     if (r.reasons.empty()) Paragraph(ui, ui.fonts.body, ui.theme.muted_text, "No rule fired.", width);
@@ -65,6 +62,11 @@ Intent DrawResult(Ui& ui, const ResultView& r, std::string_view disclaimer, std:
         Paragraph(ui, ui.fonts.body, ui.theme.text, "\xE2\x86\x92 " + answer, width);
     }
     EndStaffBody();
+    if (TouchButton(ui, r.NeedsReview() ? "Mark reviewed" : "Reviewed", "staff:result:review", ImGui::GetContentRegionAvail().x,
+                    ButtonLook::Primary, r.NeedsReview())) {
+        intent.kind = Intent::Kind::Review;
+        intent.id = r.id;
+    }
     return intent;
 }
 

@@ -137,9 +137,10 @@ struct SessionUi {
 // --- The shared frame: a title row with Back and Lock, then a scrolling body -----------------
 
 // Draws the title row and opens the body; returns Back or Lock when tapped. `to_top`: a new
-// screen starts scrolled to the top. The lock button ("staff:lock") reads `lock_label`.
+// screen starts scrolled to the top. The lock button ("staff:lock") reads `lock_label`. `footer`:
+// height kept below the body for buttons that must stay in reach however long the body is.
 Intent BeginStaffBody(Ui& ui, std::string_view title, bool back, const char* body_id, bool to_top,
-                      std::string_view lock_label = "Lock");
+                      std::string_view lock_label = "Lock", float footer = 0);
 void EndStaffBody();
 // Text on a panel in the urgent colour, across `width`.
 void UrgentPanel(Ui& ui, std::string_view text, float width);

@@ -1,0 +1,675 @@
+// Staff mode driven by taps on the real App, headless, over real SQLite files: the PIN and its
+// lockout, the corner press, auto-lock, the queue, urgent alerts, export, settings, reset, the
+// fault, and that no interrupted patient's answer is drawn unless staff ask. Every action audited.
+#include <doctest/doctest.h>
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "core/labels.h"
+#include "patient_taps.h"
+#include "store/staff_pin.h"
+#include "ui/staff.h"
+#include "ui/theme.h"
+
+using namespace ui_driver;
+namespace store = kiosk::store;
+
+namespace {
+
+constexpr const char* kPin = "246813";
+
+void TypePin(Headless& k, const std::string& pin) {
+    for (char c : pin) k.Tap("pad:" + std::string(1, c));
+}
+
+// Staff open the PIN pad (Ctrl+Alt+S) and type `pin`.
+void OpenAndType(Headless& k, const std::string& pin) {
+    k.app->OpenStaff();
+    k.Frame();
+    REQUIRE(k.Screen() == "staff:pin");
+    TypePin(k, pin);
+    k.Tap("pin:enter");
+}
+
+void SetPin(Headless& k) { REQUIRE(store::SetStaffPin(*k.app->Store(), kPin, "test").ok()); }
+
+void SignIn(Headless& k) {
+    OpenAndType(k, kPin);
+    REQUIRE(k.Screen() == "staff:menu");
+}
+
+// Types `text` on the on-screen keyboard (letters and spaces).
+void TypeName(Headless& k, const std::string& text) {
+    for (char c : text) k.Tap(c == ' ' ? std::string("key:space") : "key:" + std::string(1, c));
+}
+
+std::vector<std::vector<std::string>> Audit(Headless& k) {
+    auto recent = k.app->Store()->RecentAudit(500);
+    REQUIRE(recent.ok());
+    return *recent.value;
+}
+
+// The newest audit row with this action, or an empty row.
+std::vector<std::string> Audited(Headless& k, const std::string& action) {
+    for (const std::vector<std::string>& row : Audit(k))
+        if (row[2] == action) return row;
+    return {};
+}
+
+// Whether the last frame painted `color` inside the touch target `key` (a highlighted row).
+bool PaintedIn(Headless& k, const std::string& key, ImU32 color) {
+    const kiosk::ui::Tappable* t = k.Find(key);
+    REQUIRE_MESSAGE(t, "no " << key);
+    ImDrawData* data = ImGui::GetDrawData();
+    for (int l = 0; l < data->CmdListsCount; ++l) {
+        const ImVector<ImDrawVert>& v = data->CmdLists[l]->VtxBuffer;
+        for (const ImDrawVert& vertex : v)
+            if (vertex.col == color && vertex.pos.x >= t->min.x - 1 && vertex.pos.x <= t->max.x + 1 &&
+                vertex.pos.y >= t->min.y - 1 && vertex.pos.y <= t->max.y + 1)
+                return true;
+    }
+    return false;
+}
+
+// Submits a spec vignette by tapping and leaves the kiosk on its welcome screen.
+std::string SubmitCase(Headless& k, const std::string& name) {
+    const rules::Screening& s = *k.app->Screening();
+    auto before = k.app->Store()->Submissions(std::nullopt);
+    TapThrough(k, CaseAnswers(s, name), "en");
+    if (k.Screen() == "review") k.Tap("nav:submit");
+    REQUIRE(k.Screen() == "done");
+    k.Tap("nav:finish");
+    REQUIRE(k.Screen() == "welcome");
+    auto after = k.app->Store()->Submissions(std::nullopt);
+    REQUIRE(after.value->size() == before.value->size() + 1);
+    return after.value->back().id;
+}
+
+// The labels of the options the patient chose so far (single and multiple choice, four letters or
+// more so they cannot hide inside staff words): what must not be drawn over an interrupted session.
+std::vector<std::string> ChosenLabels(Headless& k) {
+    const rules::Screening& s = *k.app->Screening();
+    const kiosk::Session& session = *k.app->PatientSession();
+    std::vector<std::string> labels;
+    for (size_t q = 0; q < s.questions.size(); ++q) {
+        const rules::Answer& a = session.AnswersInMemory().values[q];
+        if (!session.Shown()[q] || a.state != rules::AnswerState::Given) continue;
+        const rules::Question& question = s.questions[q];
+        for (size_t o = 0; o < question.options.size(); ++o) {
+            bool chosen = question.type == rules::QuestionType::Single ? a.option == static_cast<int>(o)
+                        : question.type == rules::QuestionType::Multi  ? (a.set >> o & 1) != 0
+                                                                        : false;
+            if (chosen && question.options[o].label[0].size() >= 4) labels.push_back(question.options[o].label[0]);
+        }
+    }
+    return labels;
+}
+
+// Everything the screen draws, scrolled through to the end of its list (text scrolled out of a
+// list is not drawn at all), without spaces.
+std::string ReadAll(Headless& k) {
+    const ImVec2 size = ImGui::GetIO().DisplaySize;
+    std::string all = Headless::Squeeze(k.DrawnText());
+    for (int drag = 0; drag < 40; ++drag) {
+        std::string before = Headless::Squeeze(k.DrawnText());
+        k.Drag(ImVec2(size.x * 0.5f, size.y * 0.7f), -size.y * 0.3f);
+        std::string after = Headless::Squeeze(k.DrawnText());
+        if (after == before) break;
+        all += after;
+    }
+    return all;
+}
+
+bool ShowsAnywhere(const std::string& all, const std::string& text) { return all.find(Headless::Squeeze(text)) != std::string::npos; }
+
+void CheckNoneShown(Headless& k, const std::vector<std::string>& labels) {
+    const std::string all = ReadAll(k);
+    for (const std::string& label : labels) {
+        CAPTURE(label);
+        CAPTURE(k.Screen());
+        CHECK_FALSE(ShowsAnywhere(all, label));
+    }
+}
+
+// A patient of case V13 who stopped before the hot-joint question.
+std::vector<std::string> InterruptedPatient(Headless& k) {
+    TapUntil(k, CaseAnswers(*k.app->Screening(), "V13"), "hot_joint");
+    std::vector<std::string> labels = ChosenLabels(k);
+    REQUIRE(labels.size() >= 3);
+    for (const std::string& label : labels) REQUIRE(k.Shows(label) == false);  // the question on screen names none
+    return labels;
+}
+
+}  // namespace
+
+TEST_CASE("first run: staff choose a PIN by typing it twice; weak and differing PINs are refused") {
+    Headless k;
+    k.app->OpenStaff();
+    k.Frame();
+    REQUIRE(k.Screen() == "staff:choose_pin");
+    CHECK(k.Shows("No staff PIN is set on this kiosk yet"));
+    TypePin(k, "1234");
+    k.Tap("pin:enter");
+    CHECK(k.Shows("A staff PIN has at least 6 digits."));
+    TypePin(k, "777777");
+    k.Tap("pin:enter");
+    CHECK(k.Shows("cannot be one digit repeated"));
+    TypePin(k, kPin);
+    k.Tap("pin:enter");
+    CHECK(k.Shows("Enter the same PIN again"));
+    TypePin(k, "135790");
+    k.Tap("pin:enter");
+    CHECK(k.Shows("The two PINs differ"));
+    CHECK(k.Screen() == "staff:choose_pin");
+    TypePin(k, kPin);
+    k.Tap("pin:enter");
+    TypePin(k, kPin);
+    k.Tap("pin:enter");
+    CHECK(k.Screen() == "staff:menu");
+    CHECK(*store::HasStaffPin(*k.app->Store()).value);
+    CHECK(Audited(k, "setting")[3] == "staff PIN changed");
+    // The next visit asks for it.
+    k.Tap("staff:lock");
+    CHECK(k.Screen() == "welcome");
+    SignIn(k);
+}
+
+TEST_CASE("a wrong PIN is refused; five lock the pad for 30 s, and the lockout survives a restart") {
+    Headless k;
+    SetPin(k);
+    OpenAndType(k, "999999");
+    CHECK(k.Screen() == "staff:pin");
+    CHECK(k.Shows("Wrong PIN. 4 more wrong PINs lock the pad for a while."));
+    for (int i = 2; i <= 4; ++i) {
+        TypePin(k, "99999" + std::to_string(i));
+        k.Tap("pin:enter");
+    }
+    CHECK(k.Shows("1 more wrong PIN locks"));
+    TypePin(k, "999995");
+    k.Tap("pin:enter");
+    CHECK(k.Shows("Too many wrong PINs: try again in 30 s."));
+    TypePin(k, kPin);  // the right PIN is not even checked while locked out
+    k.Tap("pin:enter");
+    CHECK(k.Screen() == "staff:pin");
+    CHECK(k.Shows("Too many wrong PINs: try again in 30 s."));
+    CHECK(Audited(k, "lockout").size() == 4);
+    CHECK(Audited(k, "sign-in").empty());
+
+    // A new kiosk process on the same database file, at the same moment: still locked.
+    kiosk::ui::AppOptions options;
+    options.database_path = k.dir.File("clinic.db");
+    Headless restarted(1920, 1080, options);
+    OpenAndType(restarted, kPin);
+    CHECK(restarted.Screen() == "staff:pin");
+    CHECK(restarted.Shows("Too many wrong PINs"));
+    restarted.Wait(std::chrono::seconds(31));
+    TypePin(restarted, kPin);
+    restarted.Tap("pin:enter");
+    CHECK(restarted.Screen() == "staff:menu");
+    CHECK(Audited(restarted, "sign-in")[1] == "staff");
+}
+
+TEST_CASE("a three-second press on the top-left corner opens the PIN pad; a shorter one does not") {
+    Headless k;
+    SetPin(k);
+    k.Hold(ImVec2(10, 10), 1.5);
+    CHECK(k.Screen() == "welcome");
+    k.Hold(ImVec2(1900, 10), 3.5);  // the other corner
+    CHECK(k.Screen() == "welcome");
+    k.Hold(ImVec2(10, 10), 3.2);
+    CHECK(k.Screen() == "staff:pin");
+    CHECK(k.Shows("Enter the staff PIN."));
+}
+
+TEST_CASE("staff mode locks itself after a minute without a touch, and audits it") {
+    Headless k;
+    SetPin(k);
+    SignIn(k);
+    k.Wait(std::chrono::seconds(40));
+    CHECK(k.Screen() == "staff:menu");
+    k.Tap("staff:menu:queue");  // a touch restarts the minute
+    k.Wait(std::chrono::seconds(40));
+    CHECK(k.Screen() == "staff:queue");
+    k.Wait(std::chrono::seconds(21));
+    CHECK(k.Screen() == "welcome");
+    CHECK(Audited(k, "auto-lock")[3] == "a minute without a touch");
+    // Even the PIN pad closes unattended.
+    k.app->OpenStaff();
+    k.Wait(std::chrono::seconds(61));
+    CHECK(k.Screen() == "welcome");
+}
+
+TEST_CASE("the queue shows a submitted result's outcome, reasons and sources; staff mark it reviewed by name") {
+    Headless k;
+    SetPin(k);
+    const std::string id = SubmitCase(k, "V13");
+    const rules::Screening& s = *k.app->Screening();
+    SignIn(k);
+    CHECK(k.Shows("1 result to review"));
+    k.Tap("staff:menu:queue");
+    REQUIRE(k.Has("staff:queue:row:" + id));
+    const std::string label = s.outcomes[s.FindOutcome("NOT_ELIGIBLE_TODAY")].staff_label[0];
+    CHECK(k.Shows(label));
+    CHECK(k.Shows("R-INFECT"));
+    CHECK(k.Shows("English"));
+
+    k.Tap("staff:queue:row:" + id);
+    CHECK(k.Screen() == "staff:result");
+    CHECK(k.Shows(label));
+    CHECK(k.Shows(s.rules[s.FindRule("N-1")].staff_text));
+    CHECK(k.Shows("Sources: S2, S3, S9a, S24a"));
+    CHECK(k.Shows(std::string(kiosk::Label(s, "text:staff_disclaimer", 0))));
+    CHECK(k.Shows(id));
+    // Submitted answers are for staff: the knee, as the patient chose it.
+    const rules::Question& area = s.questions[s.FindQuestion("pain_area")];
+    const std::string all = ReadAll(k);
+    CHECK(ShowsAnywhere(all, "Tracks"));
+    CHECK(ShowsAnywhere(all, "Bone marrow (BMAC): contra"));
+    CHECK(ShowsAnywhere(all, "Answers"));
+    CHECK(ShowsAnywhere(all, area.options[area.FindOption("knee")].label[0]));
+
+    k.Tap("staff:result:review");
+    CHECK(k.Screen() == "staff:name");
+    CHECK_FALSE(k.Find("staff:name:ok")->enabled);
+    TypeName(k, "ana ruiz");
+    k.Tap("staff:name:ok");
+    CHECK(k.Screen() == "staff:result");
+    CHECK(k.Shows("Marked reviewed by Ana Ruiz."));
+    CHECK_FALSE(k.Find("staff:result:review")->enabled);
+    auto reviewed = k.app->Store()->Submissions(std::string("reviewed"));
+    REQUIRE(reviewed.value->size() == 1);
+    CHECK(reviewed.value->front().id == id);
+    std::vector<std::string> audit = Audited(k, "review");
+    CHECK(audit[1] == "staff:Ana Ruiz");
+    CHECK(audit[3] == id);
+
+    k.Tap("staff:back");
+    CHECK(k.Screen() == "staff:queue");
+    CHECK_FALSE(k.Has("staff:queue:row:" + id));
+    CHECK(k.Shows("No results to review."));
+    k.Tap("staff:queue:filter:all");
+    CHECK(k.Has("staff:queue:row:" + id));
+    CHECK(k.Shows("reviewed"));
+}
+
+TEST_CASE("an urgent alert raised mid-screening is highlighted and acknowledged by a typed name") {
+    Headless k;
+    SetPin(k);
+    const rules::Screening& s = *k.app->Screening();
+    const rules::Answers& v11 = CaseAnswers(s, "V11");
+    k.Tap("lang:en");
+    for (int guard = 0; guard < 60 && k.Screen() != "urgent"; ++guard) {
+        REQUIRE(k.Screen().rfind("question:", 0) == 0);
+        TapAnswer(k, s, s.FindQuestion(k.Screen().substr(9)), v11.values[s.FindQuestion(k.Screen().substr(9))]);
+    }
+    REQUIRE(k.Screen() == "urgent");
+    auto open = k.app->Store()->OpenAlerts();
+    REQUIRE(open.value->size() == 1);
+    const std::string alert = open.value->front()[0];
+    const std::string rule = open.value->front()[2];
+    // Another kiosk session's alert, stored the same way, to show the name is remembered.
+    auto second = k.app->Store()->RaiseAlert("kiosk-ui@earlier", rule, "R-SPINE-RED", "2026-06-15T08:50:00.000Z");
+    REQUIRE(second.ok());
+
+    SignIn(k);
+    const ImU32 urgent = kiosk::ui::Theme::Normal().urgent;
+    CHECK(k.Shows("2 urgent alerts"));
+    CHECK(PaintedIn(k, "staff:menu:alerts", urgent));
+    k.Tap("staff:menu:alerts");
+    CHECK(k.Screen() == "staff:alerts");
+    REQUIRE(k.Has("staff:alert:ack:" + alert));
+    CHECK(PaintedIn(k, "staff:alert:ack:" + alert, urgent));
+    CHECK(k.Shows(s.rules[s.FindRule(rule)].staff_text));
+
+    k.Tap("staff:alert:ack:" + alert);
+    CHECK(k.Screen() == "staff:name");
+    TypeName(k, "luis");
+    k.Tap("staff:name:ok");
+    CHECK(k.Screen() == "staff:alerts");
+    CHECK(k.Shows("Alert acknowledged by Luis."));
+    CHECK_FALSE(k.Has("staff:alert:ack:" + alert));
+    open = k.app->Store()->OpenAlerts();
+    REQUIRE(open.value->size() == 1);
+    CHECK(Audited(k, "alert acknowledged")[1] == "staff:Luis");
+
+    // The second: the name typed a moment ago is already there.
+    k.Tap("staff:alert:ack:" + std::to_string(*second.value));
+    CHECK(k.Shows("Luis"));
+    k.Tap("staff:name:ok");
+    CHECK(k.app->Store()->OpenAlerts().value->empty());
+    CHECK(k.Shows("No urgent alert is open."));
+    k.Tap("staff:back");
+    CHECK(k.Shows("Urgent alerts: none open"));
+    CHECK_FALSE(PaintedIn(k, "staff:menu:alerts", urgent));
+}
+
+TEST_CASE("export writes CSV and FHIR files into the export folder, names them, and marks the results exported") {
+    test_support::TempDir out("kiosk-export");
+    kiosk::ui::AppOptions options;
+    options.export_folder = out.path.string();
+    Headless k(1920, 1080, options);
+    SetPin(k);
+    const std::string id = SubmitCase(k, "V13");
+    SignIn(k);
+    k.Tap("staff:menu:export");
+    CHECK(k.Shows(out.path.string()));
+    k.Tap("staff:export:csv");
+
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(out.path)) files.push_back(entry.path());
+    REQUIRE(files.size() == 1);
+    const std::string name = files[0].filename().string();
+    CHECK(name.rfind("results-", 0) == 0);
+    CHECK(name.size() == std::string("results-20260615-090000.csv").size());
+    CHECK(name.ends_with(".csv"));
+    CHECK(k.Shows("Exported 1 result to"));
+    CHECK(k.Shows(name));
+    CHECK(test_support::ReadFile(files[0]).find(id) != std::string::npos);
+    CHECK(k.app->Store()->Submissions(std::string("exported")).value->size() == 1);
+    std::vector<std::string> audit = Audited(k, "export");
+    CHECK(audit[1] == "staff");
+    CHECK(audit[3].find(name) != std::string::npos);
+
+    k.Tap("staff:export:fhir");
+    std::filesystem::path fhir;
+    for (const auto& entry : std::filesystem::directory_iterator(out.path))
+        if (entry.path().string().ends_with(".fhir.json")) fhir = entry.path();
+    REQUIRE_FALSE(fhir.empty());
+    CHECK(k.Shows(fhir.filename().string()));
+    CHECK(test_support::ReadFile(fhir).find(id) != std::string::npos);
+
+    SUBCASE("only the results not yet exported: none left") {
+        k.Tap("staff:export:scope:pending");
+        k.Tap("staff:export:csv");
+        CHECK(k.Shows("Exported 0 results"));
+    }
+}
+
+TEST_CASE("export explains how to set the folder, and shows why a write failed") {
+    SUBCASE("no export folder configured") {
+        Headless k;
+        SetPin(k);
+        SignIn(k);
+        k.Tap("staff:menu:export");
+        CHECK(k.Shows("No export folder is set"));
+        CHECK(k.Shows("export_folder"));
+        CHECK(k.Shows("kiosk.toml"));
+        CHECK_FALSE(k.Find("staff:export:csv")->enabled);
+    }
+    SUBCASE("a folder that is not there (a USB stick not plugged in)") {
+        test_support::TempDir out("kiosk-export");
+        kiosk::ui::AppOptions options;
+        options.export_folder = (out.path / "usb").string();
+        Headless k(1920, 1080, options);
+        SetPin(k);
+        SignIn(k);
+        k.Tap("staff:menu:export");
+        k.Tap("staff:export:csv");
+        CHECK(k.Shows("Nothing was exported."));
+        CHECK_FALSE(std::filesystem::exists(out.path / "usb"));
+        CHECK(Audited(k, "export failed").size() == 4);
+    }
+}
+
+TEST_CASE("settings are checked, saved in the store, audited, and applied by the kiosk") {
+    Headless k;
+    SetPin(k);
+    SignIn(k);
+    k.Tap("staff:menu:settings");
+    CHECK(k.Shows("90 s"));
+    CHECK(k.Shows("120 s"));
+    k.Tap("staff:settings:warning:+10");
+    k.Tap("staff:settings:reset:+60");
+    k.Tap("staff:settings:lang:es");
+    CHECK(k.Shows("100 s"));
+    CHECK(k.Shows("180 s"));
+    k.Tap("staff:settings:save");
+    CHECK(k.Shows("Saved."));
+    store::Store& db = *k.app->Store();
+    CHECK(db.GetSetting(kiosk::ui::kSettingIdleWarning).value->value_or("") == "100");
+    CHECK(db.GetSetting(kiosk::ui::kSettingIdleReset).value->value_or("") == "180");
+    CHECK(db.GetSetting(kiosk::ui::kSettingDefaultLanguage).value->value_or("") == "es");
+    bool warning_audited = false;
+    for (const auto& row : Audit(k))
+        if (row[2] == "setting" && row[3] == "idle_warning_seconds 90 -> 100") warning_audited = row[1] == "staff";
+    CHECK(warning_audited);
+    CHECK(k.app->PatientSession()->Settings().idle_warning == std::chrono::seconds(100));
+    CHECK(k.app->PatientSession()->Settings().idle_reset == std::chrono::seconds(180));
+
+    // A wipe before the warning is refused and nothing changes.
+    for (int i = 0; i < 2; ++i) k.Tap("staff:settings:reset:-60");
+    k.Tap("staff:settings:warning:+10");
+    CHECK(k.Shows("60 s"));
+    k.Tap("staff:settings:save");
+    CHECK(k.Shows("Not saved."));
+    CHECK(db.GetSetting(kiosk::ui::kSettingIdleReset).value->value_or("") == "180");
+    // Steps stop at the limits.
+    for (int i = 0; i < 12; ++i) k.Tap("staff:settings:warning:+60");
+    CHECK(k.Shows(std::to_string(kiosk::ui::kIdleMaxSeconds) + " s"));
+
+    // Staff see what they saved the next time.
+    k.Tap("staff:lock");
+    SignIn(k);
+    k.Tap("staff:menu:settings");
+    CHECK(k.Shows("100 s"));
+    CHECK(k.Shows("180 s"));
+}
+
+TEST_CASE("saved settings are read back with the configuration under them, and bad ones are ignored") {
+    test_support::TempDir dir;
+    auto db = test_support::OpenStore(store::StoreOptions{dir.File("clinic.db")});
+    kiosk::ui::KioskSettings base{std::chrono::seconds(45), std::chrono::seconds(75), "en"};
+    kiosk::ui::KioskSettings read = kiosk::ui::ReadKioskSettings(*db, nullptr, base);
+    CHECK(read.idle_warning == std::chrono::seconds(45));
+    REQUIRE(db->SetSetting(kiosk::ui::kSettingIdleWarning, "60", "test", "x").ok());
+    REQUIRE(db->SetSetting(kiosk::ui::kSettingIdleReset, "200", "test", "x").ok());
+    read = kiosk::ui::ReadKioskSettings(*db, nullptr, base);
+    CHECK(read.idle_warning == std::chrono::seconds(60));
+    CHECK(read.idle_reset == std::chrono::seconds(200));
+    CHECK(read.default_language == "en");
+    REQUIRE(db->SetSetting(kiosk::ui::kSettingIdleReset, "soon", "test", "x").ok());
+    std::string problem;
+    read = kiosk::ui::ReadKioskSettings(*db, nullptr, base, &problem);
+    CHECK(read.idle_warning == std::chrono::seconds(45));
+    CHECK(problem.find("idle_reset_seconds") != std::string::npos);
+
+    struct Row {
+        int warning, reset;
+        bool ok;
+    };
+    for (Row row : {Row{30, 40, true}, Row{29, 120, false}, Row{90, 601, false}, Row{100, 105, false}, Row{600, 590, false}}) {
+        CAPTURE(row.warning);
+        CAPTURE(row.reset);
+        kiosk::ui::KioskSettings s{std::chrono::seconds(row.warning), std::chrono::seconds(row.reset), ""};
+        CHECK(kiosk::ui::SettingsProblem(s, nullptr).has_value() == !row.ok);
+    }
+}
+
+TEST_CASE("while staff mode is open over an interrupted session, no answer is drawn until staff ask") {
+    Headless k;
+    SetPin(k);
+    const std::vector<std::string> labels = InterruptedPatient(k);
+    SignIn(k);
+    CheckNoneShown(k, labels);
+    CHECK(k.Shows("A patient is on question"));
+    for (const char* screen : {"staff:menu:queue", "staff:menu:alerts", "staff:menu:settings", "staff:menu:export"}) {
+        k.Tap(screen);
+        CheckNoneShown(k, labels);
+        k.Tap("staff:back");
+    }
+    k.Tap("staff:menu:session");
+    CHECK(k.Screen() == "staff:session");
+    CHECK(k.Shows("A patient is on question"));
+    CheckNoneShown(k, labels);
+    k.Tap("staff:session:show_answers");
+    const std::string all = ReadAll(k);
+    for (const std::string& label : labels) {
+        CAPTURE(label);
+        CHECK(ShowsAnywhere(all, label));
+    }
+    std::vector<std::string> audit = Audited(k, "show answers");
+    REQUIRE(audit.size() == 4);
+    CHECK(audit[3].find("A patient is on question") != std::string::npos);
+    for (const std::string& label : labels) CHECK(audit[3].find(label) == std::string::npos);
+    k.Tap("staff:session:hide_answers");
+    CheckNoneShown(k, labels);
+    // Shown once is not shown for good: leaving the screen hides them again.
+    k.Tap("staff:session:show_answers");
+    k.Tap("staff:back");
+    k.Tap("staff:menu:session");
+    CheckNoneShown(k, labels);
+    // And the patient carries on where they were once staff lock.
+    k.Tap("staff:lock");
+    CHECK(k.Screen() == "question:hot_joint");
+}
+
+TEST_CASE("a staff reset mid-screening returns to welcome with none of the patient's answers on screen") {
+    Headless k;
+    SetPin(k);
+    const std::vector<std::string> labels = InterruptedPatient(k);
+    SignIn(k);
+    k.Tap("staff:menu:session");
+    k.Tap("staff:session:reset");
+    CHECK(k.Screen() == "staff:confirm_reset");
+    k.Tap("staff:reset:cancel");
+    CHECK(k.Screen() == "staff:session");
+    k.Tap("staff:session:reset");
+    k.Tap("staff:reset:confirm");
+    CHECK(k.Screen() == "welcome");
+    CheckNoneShown(k, labels);
+    k.Frame();
+    CheckNoneShown(k, labels);
+    for (const rules::Answer& a : k.app->PatientSession()->AnswersInMemory().values) CHECK(a.state == rules::AnswerState::Skipped);
+    std::vector<std::string> audit = Audited(k, "staff reset");
+    REQUIRE(audit.size() == 4);
+    CHECK(audit[1] == "staff");
+    CHECK(Audited(k, "lock")[3] == "after a reset");
+    for (const auto& row : Audit(k))
+        for (const std::string& label : labels) CHECK(row[3].find(label) == std::string::npos);
+    // Staff mode locked with the reset: the next touch on the corner asks for the PIN again.
+    k.app->OpenStaff();
+    k.Frame();
+    CHECK(k.Screen() == "staff:pin");
+}
+
+TEST_CASE("lock and quit are audited; quitting asks first") {
+    Headless k;
+    SetPin(k);
+    SignIn(k);
+    k.Tap("staff:lock");
+    CHECK(k.Screen() == "welcome");
+    CHECK(Audited(k, "lock")[1] == "staff");
+    SignIn(k);
+    k.Tap("staff:menu:quit");
+    CHECK(k.Screen() == "staff:confirm_quit");
+    k.Tap("staff:quit:cancel");
+    CHECK(k.Screen() == "staff:menu");
+    CHECK_FALSE(k.app->QuitRequested());
+    k.Tap("staff:menu:quit");
+    k.Tap("staff:quit:confirm");
+    CHECK(k.app->QuitRequested());
+    CHECK(Audited(k, "quit").size() == 4);
+}
+
+TEST_CASE("out of order: staff see the whole reason; without a database there is no PIN and nothing but the fault") {
+    SUBCASE("the database cannot be opened") {
+        test_support::TempDir dir;
+        kiosk::ui::AppOptions options;
+        options.database_path = dir.Write("clinic.db", std::string(4096, 'x'));
+        Headless k(1920, 1080, options);
+        REQUIRE_FALSE(k.app->Fault().empty());
+        k.app->OpenStaff();
+        k.Frame();
+        CHECK(k.Screen() == "staff:fault");
+        CHECK(k.Shows("The clinic database cannot be used"));
+        CHECK(k.Shows("Shown without a PIN"));
+        REQUIRE(k.app->Tappables().size() == 1);
+        CHECK(k.app->Tappables()[0].key == "staff:lock");
+        k.Tap("staff:lock");
+        CHECK(k.Screen() == "out_of_order");
+    }
+    SUBCASE("the screening file does not load: every diagnostic line") {
+        kiosk::ui::AppOptions options;
+        options.screening_path = std::string(KIOSK_SOURCE_DIR) + "/tests/rules/broken/01-toml-unclosed-string.toml";
+        Headless k(1920, 1080, options);
+        const std::string fault = k.app->Fault();
+        REQUIRE_FALSE(fault.empty());
+        k.app->OpenStaff();
+        k.Frame();
+        CHECK(k.Screen() == "staff:fault");
+        size_t start = 0;
+        while (start < fault.size()) {
+            size_t end = std::min(fault.find('\n', start), fault.size());
+            std::string line = fault.substr(start, end - start);
+            CAPTURE(line);
+            CHECK(k.Shows(line));
+            start = end + 1;
+        }
+    }
+}
+
+TEST_CASE("staff screens fit and keep 64 px targets from 1024x768 to 3840x2160 and in portrait") {
+    struct Size {
+        float width, height;
+    };
+    for (Size size : {Size{1024, 768}, Size{1920, 1080}, Size{3840, 2160}, Size{1080, 1920}}) {
+        CAPTURE(size.width);
+        CAPTURE(size.height);
+        test_support::TempDir out("kiosk-export");
+        kiosk::ui::AppOptions options;
+        options.export_folder = out.path.string();
+        Headless k(size.width, size.height, options);
+        const float scale = std::min(size.width, size.height) / 1080.0f;
+        auto check = [&] {
+            CAPTURE(k.Screen());
+            const auto& targets = k.app->Tappables();
+            REQUIRE_FALSE(targets.empty());
+            for (size_t i = 0; i < targets.size(); ++i) {
+                const kiosk::ui::Tappable& a = targets[i];
+                CAPTURE(a.key);
+                CHECK(a.full_max.y - a.full_min.y >= std::floor(64 * scale) - 0.5f);
+                CHECK(a.full_min.x >= -0.5f);
+                CHECK(a.full_max.x <= size.width + 0.5f);
+                if (!a.visible) continue;
+                CHECK(a.max.y <= size.height + 0.5f);
+                for (size_t j = i + 1; j < targets.size(); ++j) {
+                    const kiosk::ui::Tappable& b = targets[j];
+                    if (!b.visible) continue;
+                    float dx = std::max({0.0f, a.min.x - b.max.x, b.min.x - a.max.x});
+                    float dy = std::max({0.0f, a.min.y - b.max.y, b.min.y - a.max.y});
+                    CAPTURE(b.key);
+                    CHECK(std::max(dx, dy) >= std::floor(8 * scale) - 0.5f);
+                }
+            }
+        };
+        const std::string id = SubmitCase(k, "V13");
+        k.app->OpenStaff();
+        k.Frame();
+        check();  // choosing the PIN
+        TypePin(k, kPin);
+        k.Tap("pin:enter");
+        TypePin(k, kPin);
+        k.Tap("pin:enter");
+        REQUIRE(k.Screen() == "staff:menu");
+        check();
+        for (const char* screen : {"staff:menu:session", "staff:menu:alerts", "staff:menu:export", "staff:menu:settings",
+                                   "staff:menu:quit"}) {
+            k.Tap(screen);
+            check();
+            k.Tap("staff:back");
+        }
+        k.Tap("staff:menu:queue");
+        check();
+        k.Tap("staff:queue:row:" + id);
+        check();
+        k.Tap("staff:result:review");
+        check();  // the keyboard
+        TypeName(k, "ana");
+        k.Tap("staff:name:ok");  // below the keyboard on a small screen: scrolled into view
+        CHECK(k.Screen() == "staff:result");
+    }
+}
