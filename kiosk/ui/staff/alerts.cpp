@@ -16,12 +16,11 @@ Intent DrawAlerts(Ui& ui, const std::vector<AlertView>& alerts, std::string_view
                   width);
     }
     for (const AlertView& a : alerts) {
-        std::string label = "URGENT  \xC2\xB7  " + a.time + "  \xC2\xB7  " + a.reason;
-        if (a.reason != a.rule) label += " (rule " + a.rule + ")";
-        if (!a.staff_text.empty()) label += "\n" + a.staff_text;
-        label += "\nTap to acknowledge";
-        if (TouchButton(ui, label, "staff:alert:ack:" + std::to_string(a.id), width, ButtonLook::Urgent) &&
-            !ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+        std::vector<RowLine> lines{{ui.fonts.small, "URGENT  \xC2\xB7  raised " + a.time, true},
+                                   {ui.fonts.question, a.reason + (a.reason != a.rule ? " (rule " + a.rule + ")" : ""), false}};
+        if (!a.staff_text.empty()) lines.push_back({ui.fonts.body, a.staff_text, false});
+        lines.push_back({ui.fonts.small, "Tap to acknowledge with your name", true});
+        if (RowButton(ui, "staff:alert:ack:" + std::to_string(a.id), lines, ButtonLook::Urgent, width)) {
             intent.kind = Intent::Kind::Acknowledge;
             intent.id = std::to_string(a.id);
         }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cfloat>
 #include <cstdio>
 
 #include "ui/staff/staff_screens.h"
@@ -71,6 +72,52 @@ void UrgentPanel(Ui& ui, std::string_view text, float width) {
     draw->ChannelsSetCurrent(0);
     draw->AddRectFilled(a, ImVec2(a.x + width, ImGui::GetItemRectMax().y), ui.theme.urgent, ImGui::GetStyle().FrameRounding);
     draw->ChannelsMerge();
+}
+
+bool RowButton(Ui& ui, const std::string& key, const std::vector<RowLine>& lines, ButtonLook look, float width) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float wrap = width - 2 * style.FramePadding.x;
+    const float spacing = std::round(ui.metrics.gap * 0.25f);
+    float height = 2 * style.FramePadding.y;
+    for (const RowLine& line : lines) {
+        ImFont* font = line.font ? line.font : ui.fonts.body;
+        height += font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, line.text.c_str()).y + spacing;
+    }
+    height = std::max(ui.metrics.button_height, height - spacing);
+
+    ImGui::PushID(key.c_str());
+    const bool pressed = ImGui::InvisibleButton("##row", ImVec2(width, height));
+    ImGui::PopID();
+    const bool held = ImGui::IsItemActive();
+    const Theme& t = ui.theme;
+    ImU32 fill = t.surface, border = t.border, text = t.text, muted = t.muted_text;
+    if (look == ButtonLook::Urgent) {
+        fill = border = t.urgent;
+        text = muted = t.urgent_text;
+    } else if (look == ButtonLook::Quiet) {
+        fill = t.background;
+    }
+    if (held) {
+        fill = t.accent;
+        border = t.focus;
+        text = muted = t.accent_text;
+    }
+
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    draw->AddRectFilled(a, b, fill, style.FrameRounding);
+    draw->AddRect(a, b, border, style.FrameRounding, 0, style.FrameBorderSize);
+    ImVec2 at(a.x + style.FramePadding.x, a.y + style.FramePadding.y);
+    for (const RowLine& line : lines) {
+        ImFont* font = line.font ? line.font : ui.fonts.body;
+        draw->AddText(font, font->FontSize, at, line.muted ? muted : text, line.text.c_str(), nullptr, wrap);
+        at.y += font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, line.text.c_str()).y + spacing;
+    }
+    RecordTappable(ui, key);
+    // A finger that moved to scroll the list did not mean to open what it lifted over.
+    const ImGuiIO& io = ImGui::GetIO();
+    const float limit = io.MouseDragThreshold * 2;
+    return pressed && io.MouseDragMaxDistanceSqr[0] < limit * limit;
 }
 
 float ColumnWidth(int count) {

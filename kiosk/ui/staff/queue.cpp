@@ -6,15 +6,15 @@ namespace kiosk::ui::staff {
 
 namespace {
 
-std::string RowLabel(const ResultView& r) {
-    std::string label = r.time + "  \xC2\xB7  " + r.language + "  \xC2\xB7  " + r.status;
-    if (r.source != "kiosk") label += " (" + r.source + ")";
-    label += "\n" + r.outcome_label;
+// Time, language and status; the outcome, large; the reasons.
+std::vector<RowLine> RowLines(Ui& ui, const ResultView& r) {
+    std::string meta = r.time + "  \xC2\xB7  " + r.language + "  \xC2\xB7  " + r.status;
+    if (r.source != "kiosk") meta += " (" + r.source + ")";
     std::string reasons;
     for (const ReasonView& reason : r.reasons) reasons += (reasons.empty() ? "" : ", ") + reason.code;
-    label += "\n" + (reasons.empty() ? std::string("No reasons fired") : "Reasons: " + reasons);
-    if (!r.undetermined.empty()) label += "  \xC2\xB7  " + std::to_string(r.undetermined.size()) + " undetermined";
-    return label;
+    reasons = reasons.empty() ? std::string("No reasons fired") : "Reasons: " + reasons;
+    if (!r.undetermined.empty()) reasons += "  \xC2\xB7  " + std::to_string(r.undetermined.size()) + " undetermined";
+    return {{ui.fonts.small, meta, true}, {ui.fonts.question, r.outcome_label, false}, {ui.fonts.body, reasons, false}};
 }
 
 }  // namespace
@@ -38,8 +38,7 @@ Intent DrawQueue(Ui& ui, const std::vector<ResultView>& results, const QueueUi& 
         if (!state.all && !r.NeedsReview()) continue;
         ++shown;
         ButtonLook look = r.urgent ? ButtonLook::Urgent : r.NeedsReview() ? ButtonLook::Normal : ButtonLook::Quiet;
-        if (TouchButton(ui, RowLabel(r), "staff:queue:row:" + r.id, width, look) &&
-            !ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+        if (RowButton(ui, "staff:queue:row:" + r.id, RowLines(ui, r), look, width)) {
             intent.kind = Intent::Kind::OpenResult;
             intent.id = r.id;
         }

@@ -142,6 +142,16 @@ struct SessionUi {
 Intent BeginStaffBody(Ui& ui, std::string_view title, bool back, const char* body_id, bool to_top,
                       std::string_view lock_label = "Lock", float footer = 0);
 void EndStaffBody();
+// One line of a RowButton, in its own font; `muted` lines are secondary (dimmer where the look allows).
+struct RowLine {
+    ImFont* font = nullptr;
+    std::string text;
+    bool muted = false;
+};
+// A list row as a touch target: several lines in different fonts (a time, an outcome, reasons),
+// left-aligned and wrapped, at least Metrics::button_height tall. Pressed on release, not after a
+// drag that scrolled the list. Recorded as a Tappable under `key`.
+bool RowButton(Ui& ui, const std::string& key, const std::vector<RowLine>& lines, ButtonLook look, float width);
 // Text on a panel in the urgent colour, across `width`.
 void UrgentPanel(Ui& ui, std::string_view text, float width);
 // A row of `count` equal buttons across the width: the width of one.
