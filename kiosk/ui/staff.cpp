@@ -408,11 +408,12 @@ struct StaffMode::State {
     }
 
     bool SaveSettings(const StaffContext& c) {
-        if (!c.store || !c.screening) return false;
+        if (!c.store || !c.screening || c.screening->languages.empty()) return false;
+        const size_t language = std::min(static_cast<size_t>(std::max(0, settings.language)), c.screening->languages.size() - 1);
         KioskSettings wanted;
         wanted.idle_warning = std::chrono::seconds(settings.warning);
         wanted.idle_reset = std::chrono::seconds(settings.reset);
-        wanted.default_language = c.screening->languages.at(static_cast<size_t>(settings.language));
+        wanted.default_language = c.screening->languages[language];
         if (std::optional<std::string> problem = SettingsProblem(wanted, c.screening)) {
             settings.message = "Not saved. " + *problem;
             settings.failed = true;

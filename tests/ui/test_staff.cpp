@@ -229,8 +229,10 @@ TEST_CASE("staff mode locks itself after a minute without a touch, and audits it
     Headless k;
     SetPin(k);
     SignIn(k);
+    CHECK(k.app->SecondsUntilWake() == doctest::Approx(60));  // an event-driven window wakes for the lock
     k.Wait(std::chrono::seconds(40));
     CHECK(k.Screen() == "staff:menu");
+    CHECK(k.app->SecondsUntilWake() == doctest::Approx(20));
     k.Tap("staff:menu:queue");  // a touch restarts the minute
     k.Wait(std::chrono::seconds(40));
     CHECK(k.Screen() == "staff:queue");
