@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 
 #include "core/labels.h"
 #include "rules/loader.h"
@@ -72,24 +71,15 @@ StaffContext App::MakeStaffContext() const {
 
 void App::ApplySettings() {
     if (!m_session || !m_store) return;
-    auto read = [&](const char* key) -> std::string {
-        store::Result<std::optional<std::string>> value = m_store->GetSetting(key);
-        return value.value && *value.value ? **value.value : std::string();
-    };
-    auto seconds = [](const std::string& text, std::chrono::seconds fallback) {
-        char* end = nullptr;
-        long value = std::strtol(text.c_str(), &end, 10);
-        return !text.empty() && *end == '\0' && value > 0 ? std::chrono::seconds(value) : fallback;
-    };
-    SessionSettings settings = m_options.session;
-    settings.idle_warning = seconds(read(kSettingIdleWarning), settings.idle_warning);
-    settings.idle_reset = seconds(read(kSettingIdleReset), settings.idle_reset);
-    // A pair that makes no sense (a warning after the wipe) keeps the configuration's times.
-    if (settings.idle_warning < settings.idle_reset) m_session->SetSettings(settings);
-    else m_session->SetSettings(m_options.session);
-    std::string language = read(kSettingDefaultLanguage);
-    if (language.empty()) language = m_options.default_language;
-    int index = language.empty() ? 0 : m_screening->FindLanguage(language);
+    KioskSettings base{m_options.session.idle_warning, m_options.session.idle_reset, m_options.default_language};
+    std::string problem;
+    KioskSettings settings = ReadKioskSettings(*m_store, m_screening.get(), base, &problem);
+    if (!problem.empty()) m_store_problem = problem;  // shown to staff; the configuration's values hold
+    SessionSettings session = m_options.session;
+    session.idle_warning = settings.idle_warning;
+    session.idle_reset = settings.idle_reset;
+    m_session->SetSettings(session);
+    int index = settings.default_language.empty() ? 0 : m_screening->FindLanguage(settings.default_language);
     m_default_language = index >= 0 ? index : 0;
 }
 
@@ -257,7 +247,8 @@ void App::OpenStaff() {
 }
 
 void App::RequestClose() {
-    if (m_staff->IsOpen()) m_quit = true;
+    // Only signed-in staff may close the kiosk: the PIN pad is one long press away for anyone.
+    if (m_staff->Authenticated()) m_quit = true;
 }
 
 double App::SecondsUntilWake() const {

@@ -675,3 +675,20 @@ TEST_CASE("staff screens fit and keep 64 px targets from 1024x768 to 3840x2160 a
         CHECK(k.Screen() == "staff:result");
     }
 }
+
+TEST_CASE("closing the window is refused to patients and to the PIN pad, and honoured for signed-in staff") {
+    Headless k;
+    SetPin(k);
+    k.app->RequestClose();
+    CHECK_FALSE(k.app->QuitRequested());
+    k.app->OpenStaff();
+    k.Frame();
+    REQUIRE(k.Screen() == "staff:pin");
+    k.app->RequestClose();
+    CHECK_FALSE(k.app->QuitRequested());
+    TypePin(k, kPin);
+    k.Tap("pin:enter");
+    REQUIRE(k.Screen() == "staff:menu");
+    k.app->RequestClose();
+    CHECK(k.app->QuitRequested());
+}
