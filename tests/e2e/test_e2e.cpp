@@ -20,9 +20,45 @@ std::pair<int, int> PngSize(const std::string& bytes) {
     return {be32(16), be32(20)};
 }
 
-// The kiosk under test inherits ASAN_OPTIONS from the asan preset; leak checking stays on for
-// it, since its own code must not leak. (The driver's children are the kiosk, Xvfb, xdotool and sqlite3.)
 const char* const kKiosk = KIOSK_BINARY;
+
+// Under the asan preset the kiosk runs with LSAN_OPTIONS=exitcode=0: Mesa's DRI driver, unloaded
+// by glfwTerminate, leaves a few hundred bytes that LeakSanitizer can only blame on "<unknown
+// module>", which would fail every run. Leaks are still reported in the kiosk's log, and
+// OurLeaks() fails the test on any whose stack passes through the project's code. (Ignored
+// outside ASan builds.)
+const char* const kLeaksReportedOnly = "LSAN_OPTIONS=exitcode=0";
+
+// The leak reports in a kiosk log that name the project's code (its sources or its namespace).
+std::string OurLeaks(const std::string& log) {
+    std::istringstream in(test_support::ReadFile(log));
+    std::string line, block, ours;
+    bool in_block = false;
+    while (std::getline(in, line)) {
+        if (line.find("leak of") != std::string::npos) {
+            in_block = true;
+            block.clear();
+        }
+        if (!in_block) continue;
+        block += line + "\n";
+        if (line.empty()) {
+            if (block.find(KIOSK_SOURCE_DIR "/") != std::string::npos || block.find(" in kiosk::") != std::string::npos ||
+                block.find(" in main ") != std::string::npos)
+                ours += block;
+            in_block = false;
+        }
+    }
+    return ours;
+}
+
+// What the kiosk printed itself (its messages begin with "kiosk"), without sanitizer reports.
+std::string KioskMessages(const std::string& log) {
+    std::istringstream in(test_support::ReadFile(log));
+    std::string line, messages;
+    while (std::getline(in, line))
+        if (line.rfind("kiosk", 0) == 0) messages += line + "\n";
+    return messages;
+}
 
 }  // namespace
 
@@ -30,7 +66,11 @@ TEST_CASE("a patient completes a screening by tapping the real window, and it is
     test_support::TempDir dir("kiosk-e2e");
     Xvfb x(1280, 800, dir.File("xvfb.log"));
     std::string db = dir.File("clinic.db"), png = dir.File("first.png");
-    Kiosk k(x, {kKiosk, {"run", "--windowed", "1280x800", "--db", db, "--screenshot", png}, dir.path.string(), {}});
+    // Staff close the kiosk at the end; they need a PIN (there is no default one).
+    std::string pin = "482916";
+    dir.Write("pin.txt", pin + "\n");
+    REQUIRE(RunProgram({{kKiosk, "staff", "set-pin", "--db", db}, {}, dir.File("set-pin.txt"), dir.File("pin.txt"), -1}) == 0);
+    Kiosk k(x, {kKiosk, {"run", "--windowed", "1280x800", "--db", db, "--screenshot", png}, dir.path.string(), {kLeaksReportedOnly}});
 
     Screen welcome = k.WaitForScreen("welcome");
     CHECK(welcome.width == 1280);
@@ -77,8 +117,32 @@ TEST_CASE("a patient completes a screening by tapping the real window, and it is
     // Skipped safety questions never clear a contraindication: at least clinician review.
     CHECK(test_support::ReadFile(rows) == "CLINICIAN_REVIEW|kiosk|en\n");
 
-    // SIGTERM closes it cleanly (the App and the database are shut down, exit 0).
-    CHECK(k.Process().Stop(10) == 0);
+    // A patient cannot close the kiosk; staff can, after Ctrl+Alt+S and the PIN (exit 0).
+    EnterStaff(k, pin);
+    k.Tap("staff:menu:quit");
+    k.WaitForScreen("staff:confirm_quit");
+    k.Press("staff:quit:confirm");
+    CHECK(k.Process().Wait(10) == 0);
+    CHECK_MESSAGE(OurLeaks(k.Log()).empty(), OurLeaks(k.Log()));
+}
+
+TEST_CASE("SIGTERM closes the kiosk cleanly, and --exit-after-first-frame exits 0 by itself") {
+    test_support::TempDir dir("kiosk-e2e");
+    Xvfb x(1024, 768, dir.File("xvfb.log"));
+    std::string db = dir.File("clinic.db");
+    {
+        Kiosk k(x, {kKiosk, {"run", "--db", db}, dir.path.string(), {kLeaksReportedOnly}});  // fullscreen: the X screen's size
+        Screen welcome = k.WaitForScreen("welcome");
+        CHECK(welcome.width == 1024);
+        CHECK(welcome.height == 768);
+        CHECK(k.Process().Stop(10) == 0);
+        CHECK_MESSAGE(OurLeaks(k.Log()).empty(), OurLeaks(k.Log()));
+    }
+    Kiosk once(x, {kKiosk, {"run", "--windowed", "800x600", "--db", db, "--exit-after-first-frame"}, dir.path.string(),
+                   {kLeaksReportedOnly}});
+    CHECK(once.Process().Wait(20) == 0);
+    CHECK(KioskMessages(once.Log()).empty());  // prints nothing of its own
+    CHECK_MESSAGE(OurLeaks(once.Log()).empty(), OurLeaks(once.Log()));
 }
 
 TEST_CASE("without a display the kiosk says what to do and exits 3") {

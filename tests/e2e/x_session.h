@@ -136,6 +136,17 @@ public:
     }
     Clock::time_point Ended() const { return m_ended; }
 
+    // Blocks until it ends, with no polling delay (for timing). Returns its exit status.
+    int WaitBlocking() {
+        if (!Poll()) {
+            int status = 0;
+            waitpid(m_pid, &status, 0);
+            m_ended = Clock::now();
+            m_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+        return *m_status;
+    }
+
     // Waits for it to end by itself; throws after `seconds`.
     int Wait(double seconds) {
         Clock::time_point start = Clock::now();
@@ -325,6 +336,13 @@ public:
     // Taps the target `key` at its centre (a click of the left button, as a touch screen sends
     // one) and waits until the kiosk has seen the release and settled again.
     Screen Tap(const std::string& key) {
+        auto [s, clicks] = Press(key);
+        return WaitFor([&](const Screen& now) { return now.clicks > clicks; }, "the kiosk to react to a tap on '" + key + "' (on '" + s.name + "')");
+    }
+
+    // Taps `key` without waiting for the kiosk to react (the last tap, that closes it). Returns the
+    // screen it was tapped on and the number of taps the kiosk had seen before.
+    std::pair<Screen, int> Press(const std::string& key) {
         Screen s = Current();
         const Target* t = s.Find(key);
         if (!t) throw std::runtime_error("no '" + key + "' to tap on the screen " + s.Describe());
@@ -336,9 +354,8 @@ public:
         }
         if (!t->visible) throw std::runtime_error("'" + key + "' cannot be scrolled into view on the screen " + s.Describe());
         if (!t->enabled) throw std::runtime_error("'" + key + "' is disabled on the screen " + s.Describe());
-        int clicks = s.clicks;
         Xdotool({"mousemove", Coordinate(s.left + t->x), Coordinate(s.top + t->y), "click", "1"});
-        return WaitFor([&](const Screen& now) { return now.clicks > clicks; }, "the kiosk to react to a tap on '" + key + "' (on '" + s.name + "')");
+        return {s, s.clicks};
     }
 
     // A finger put down at (x, y), moved `dy` pixels vertically in steps, and lifted.
@@ -399,6 +416,15 @@ inline std::vector<std::string> TapThroughScreening(Kiosk& k, const std::functio
         if (s.name == before) throw std::runtime_error("still on '" + before + "' after answering it: " + s.Describe());
     }
     throw std::runtime_error("no review screen after 120 screens");
+}
+
+// Opens staff mode with the keyboard chord and enters `pin` on the PIN pad; returns the staff menu.
+inline Screen EnterStaff(Kiosk& k, const std::string& pin) {
+    k.Key("ctrl+alt+s");
+    k.WaitForScreen("staff:pin");
+    for (char c : pin) k.Tap(std::string("pad:") + c);
+    k.Tap("pin:enter");
+    return k.WaitForScreen("staff:menu");
 }
 
 // Types a date on a date question: month, day, year fields with the number pad, then Next.
