@@ -1,0 +1,112 @@
+// kiosk_screenshots OUTPUT_FOLDER: the README's pictures, taken from the real kiosk at 1920x1080
+// under a private Xvfb on a fresh database: welcome, a choice question, review, the thank-you
+// screen and the staff results queue. Each is the kiosk's own --screenshot, asked for with SIGUSR1.
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "x_session.h"
+
+using namespace x_session;
+
+namespace {
+
+const char* const kKiosk = KIOSK_BINARY;
+const char* const kPin = "482916";
+
+// Asks the kiosk for a screenshot and copies it to `out` once it has been replaced.
+void Shot(Kiosk& k, const std::string& shot, const std::string& out) {
+    struct stat before {};
+    bool existed = stat(shot.c_str(), &before) == 0;
+    kill(k.Process().Pid(), SIGUSR1);
+    Clock::time_point start = Clock::now();
+    for (;;) {
+        struct stat now {};
+        if (stat(shot.c_str(), &now) == 0 && (!existed || now.st_ino != before.st_ino)) break;
+        if (SecondsSince(start) > 15) throw std::runtime_error("no screenshot for " + out + "; kiosk log:\n" + Tail(k.Log()));
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::filesystem::copy_file(shot, out, std::filesystem::copy_options::overwrite_existing);
+    std::cout << out << ": " << std::filesystem::file_size(out) / 1024 << " KiB, on '" << k.Current().name << "'\n";
+}
+
+int Run(const std::string& folder) {
+    std::filesystem::create_directories(folder);
+    char pattern[] = "/tmp/kiosk-screenshots-XXXXXX";
+    if (!mkdtemp(pattern)) throw std::runtime_error("cannot make a temporary folder");
+    std::string work = pattern;
+    struct Cleanup {
+        std::string path;
+        ~Cleanup() {
+            std::error_code ignored;
+            std::filesystem::remove_all(path, ignored);
+        }
+    } cleanup{work};
+
+    std::string db = work + "/clinic.db", shot = work + "/shot.png";
+    std::ofstream(work + "/pin.txt") << kPin << "\n";
+    if (RunProgram({{kKiosk, "staff", "set-pin", "--db", db}, {}, work + "/set-pin.txt", work + "/pin.txt", -1}) != 0)
+        throw std::runtime_error("kiosk staff set-pin failed: " + ReadText(work + "/set-pin.txt"));
+
+    Xvfb x(1920, 1080, work + "/xvfb.log");
+    Kiosk k(x, {kKiosk, {"run", "--db", db, "--screenshot", shot}, work, {}});  // fullscreen on the 1920x1080 screen
+    k.WaitForScreen("welcome");
+    Shot(k, shot, folder + "/welcome.png");
+
+    // A patient with knee pain who answers the first questions and skips the rest.
+    bool asked_area = false;
+    TapThroughScreening(k, [&](Kiosk& kiosk, const Screen& s) {
+        if (s.name == "question:dob") {
+            TypeDate(kiosk, 1961, 3, 14);
+            return true;
+        }
+        if (s.name == "question:sex_at_birth") {
+            kiosk.Tap("option:male");
+            return true;
+        }
+        if (s.name == "question:pain_area") {
+            Shot(kiosk, shot, folder + "/question.png");
+            asked_area = true;
+            kiosk.Tap("option:knee");
+            return true;
+        }
+        if (s.name == "question:pain_side") {
+            kiosk.Tap("option:left");
+            return true;
+        }
+        return false;
+    });
+    if (!asked_area) throw std::runtime_error("the screening never asked question:pain_area");
+    Shot(k, shot, folder + "/review.png");
+    k.Tap("nav:submit");
+    k.WaitForScreen("done");
+    Shot(k, shot, folder + "/thank-you.png");
+
+    Screen menu = EnterStaff(k, kPin);
+    if (menu.Has("staff:menu:queue")) {
+        k.Tap("staff:menu:queue");
+        k.WaitForScreen("staff:queue");
+        Shot(k, shot, folder + "/staff-queue.png");
+    } else {
+        std::cout << "no results queue on the staff menu yet: the staff menu instead\n";
+        Shot(k, shot, folder + "/staff-menu.png");
+    }
+    k.Process().Stop();
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 2) {
+        std::cerr << "Usage: kiosk_screenshots OUTPUT_FOLDER\n";
+        return 2;
+    }
+    try {
+        return Run(argv[1]);
+    } catch (const std::exception& e) {
+        std::cerr << "kiosk_screenshots: " << e.what() << "\n";
+        return 1;
+    }
+}
