@@ -39,6 +39,7 @@ Theme Theme::Normal() {
     t.urgent_text = IM_COL32(0xFF, 0xFF, 0xFF, 0xFF);
     t.error_text = IM_COL32(0x8A, 0x00, 0x00, 0xFF);
     t.focus = IM_COL32(0xB3, 0x5C, 0x00, 0xFF);
+    t.scroll_track = IM_COL32(0xDD, 0xDD, 0xD5, 0xFF);
     return t;
 }
 
@@ -58,6 +59,7 @@ Theme Theme::HighContrast() {
     t.urgent_text = IM_COL32(0x00, 0x00, 0x00, 0xFF);
     t.error_text = IM_COL32(0xFF, 0xB0, 0xB0, 0xFF);
     t.focus = IM_COL32(0x00, 0xFF, 0xFF, 0xFF);
+    t.scroll_track = IM_COL32(0x40, 0x40, 0x40, 0xFF);
     return t;
 }
 
@@ -92,7 +94,7 @@ void Theme::Apply(ImGuiStyle& style, const Metrics& m) const {
     c[ImGuiCol_Button] = sf;
     c[ImGuiCol_ButtonHovered] = sf;  // touch screens have no hover: no colour change under a resting finger
     c[ImGuiCol_ButtonActive] = ac;
-    c[ImGuiCol_ScrollbarBg] = bg;
+    c[ImGuiCol_ScrollbarBg] = ImGui::ColorConvertU32ToFloat4(scroll_track);
     c[ImGuiCol_ScrollbarGrab] = bd;
     c[ImGuiCol_ScrollbarGrabHovered] = bd;
     c[ImGuiCol_ScrollbarGrabActive] = ac;

@@ -24,7 +24,8 @@ struct Metrics {
 
 struct Theme {
     ImU32 background, surface, text, muted_text, accent, accent_text, selected, selected_text, border,
-        urgent, urgent_text, error_text, focus;
+        urgent, urgent_text, error_text, focus,
+        scroll_track;  // the scrollbar's groove, distinct from the page so a long list looks scrollable
     bool high_contrast = false;
 
     static Theme Normal();

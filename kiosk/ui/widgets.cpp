@@ -104,6 +104,30 @@ bool TouchButton(Ui& ui, std::string_view label, const std::string& key, float w
     return pressed && enabled && WasTap();
 }
 
+bool TouchCard(Ui& ui, std::string_view title, std::string_view value, const std::string& key, float width) {
+    ImFont* title_font = ui.fonts.body;
+    ImFont* value_font = ui.fonts.question;
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float wrap = width - 2 * style.FramePadding.x;
+    const float title_h = TextSize(title_font, title, wrap).y, value_h = TextSize(value_font, value, wrap).y;
+    const float gap = std::round(ui.metrics.gap * 0.5f);
+    const float height = std::max(ui.metrics.button_height, title_h + gap + value_h + 2 * style.FramePadding.y);
+    ImGui::PushID(key.c_str());
+    bool pressed = ImGui::InvisibleButton("##card", ImVec2(width, height));
+    ImGui::PopID();
+    Look look = LookOf(ui, ButtonLook::Normal, ImGui::IsItemActive(), true);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    draw->AddRectFilled(a, b, look.fill, style.FrameRounding);
+    draw->AddRect(a, b, look.border, style.FrameRounding, 0, style.FrameBorderSize);
+    ImVec2 at(a.x + style.FramePadding.x, a.y + style.FramePadding.y);
+    draw->AddText(title_font, title_font->FontSize, at, look.text, title.data(), title.data() + title.size(), wrap);
+    at.y += title_h + gap;
+    draw->AddText(value_font, value_font->FontSize, at, look.text, value.data(), value.data() + value.size(), wrap);
+    RecordTappable(ui, key);
+    return pressed && WasTap();
+}
+
 bool TouchToggle(Ui& ui, std::string_view label, const std::string& key, float width, bool on) {
     ImFont* font = ui.fonts.body;
     float box = std::round(font->FontSize * 1.1f);

@@ -58,6 +58,9 @@ enum class ButtonLook : uint8_t { Normal, Primary, Selected, Urgent, Quiet };
 // its text needs. Its identity is `key`, so translated labels keep it. Pressed on release.
 bool TouchButton(Ui& ui, std::string_view label, const std::string& key, float width,
                  ButtonLook look = ButtonLook::Normal, bool enabled = true, ImFont* font = nullptr);
+// A card for the review list: `title` (the question) in the body font, `value` (the answer) in
+// bold below it, the whole card one touch target.
+bool TouchCard(Ui& ui, std::string_view title, std::string_view value, const std::string& key, float width);
 // A toggle for multiple choice: a box with a check mark, and the label.
 bool TouchToggle(Ui& ui, std::string_view label, const std::string& key, float width, bool on);
 // The height TouchButton will take for `label` at `width`.

@@ -116,7 +116,7 @@ TEST_CASE("review: tapping an answer changes it, and the flow returns to review"
     const rules::Screening& s = *k.app->Screening();
     TapThrough(k, CaseAnswers(s, "V3"), "en");
     REQUIRE(k.Screen() == "review");
-    CHECK(k.Shows("Where is the pain you want help with?"));
+    CHECK(k.Shows("What is your date of birth?"));
     k.Tap("edit:pain_side");
     CHECK(k.Screen() == "question:pain_side");
     k.Tap("option:right");

@@ -18,8 +18,7 @@ PatientIntent DrawReview(Ui& ui, const SessionView& view, const PatientChrome& c
     const float width = ImGui::GetContentRegionAvail().x;
     for (const ReviewItem& item : view.review) {
         const rules::Question& q = ui.screening->questions[item.question];
-        std::string label = q.text[ui.language] + "\n\xE2\x86\x92 " + DescribeForPatient(ui, item.question, item.answer);
-        if (TouchButton(ui, label, "edit:" + q.id, width) && !ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+        if (TouchCard(ui, q.text[ui.language], DescribeForPatient(ui, item.question, item.answer), "edit:" + q.id, width)) {
             intent.kind = PatientIntent::Kind::Edit;
             intent.index = item.question;
         }
