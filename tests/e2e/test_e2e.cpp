@@ -154,3 +154,19 @@ TEST_CASE("without a display the kiosk says what to do and exits 3") {
     CHECK_MESSAGE(text.find("no display: set DISPLAY") != std::string::npos, text);
     CHECK_MESSAGE(text.find("kiosk --help") != std::string::npos, text);
 }
+
+TEST_CASE("the sleeping event loop wakes for the idle timer: an untouched session shows the idle warning") {
+    test_support::TempDir dir("kiosk-e2e");
+    Xvfb x(1024, 768, dir.File("xvfb.log"));
+    std::string config = dir.Write("kiosk.toml", "idle_warning_seconds = 10\nidle_reset_seconds = 20\n");
+    Kiosk k(x, {kKiosk, {"run", "--windowed", "1024x768", "--db", dir.File("clinic.db"), "--config", config}, dir.path.string(),
+                {kLeaksReportedOnly}});
+    k.WaitForScreen("welcome");
+    k.Tap("lang:en");
+    Clock::time_point touched = Clock::now();
+    Screen warning = k.WaitFor([](const Screen& s) { return s.name != "question:consent_data"; }, "the idle warning", 20);
+    CHECK(warning.name == "idle_warning");
+    CHECK(SecondsSince(touched) > 9);
+    CHECK(SecondsSince(touched) < 13);
+    CHECK(k.Process().Stop(10) == 0);
+}
