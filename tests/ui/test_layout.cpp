@@ -174,3 +174,30 @@ TEST_CASE("every character of every patient text in the screening has a glyph in
     }
     CHECK(checked > 10000);
 }
+
+// Three lists have long labels (medicines with brand names, conditions with examples) and scroll
+// at 1080p; every other choice question shows all its options at once.
+TEST_CASE("at 1920x1080 every option of every choice question is on screen without scrolling, but for three long lists") {
+    Headless k(1920, 1080);
+    const rules::Screening& s = *k.app->Screening();
+    const rules::Answers& v3 = CaseAnswers(s, "V3");
+    k.Tap("lang:en");
+    int checked = 0;
+    while (k.Screen().rfind("question:", 0) == 0) {
+        int q = s.FindQuestion(k.Screen().substr(9));
+        const std::string& id = s.questions[q].id;
+        CAPTURE(id);
+        k.Frame();
+        bool scrolls = id == "blood_conditions" || id == "other_conditions" || id == "medications";
+        for (const kiosk::ui::Tappable& t : k.app->Tappables()) {
+            if (scrolls) break;
+            if (t.key.rfind("option:", 0) != 0) continue;
+            CAPTURE(t.key);
+            CHECK(t.visible);
+            CHECK(t.max.y - t.min.y == doctest::Approx(t.full_max.y - t.full_min.y));  // not cut by the list's edge
+            ++checked;
+        }
+        TapAnswer(k, s, q, v3.values[q]);
+    }
+    CHECK(checked > 100);
+}

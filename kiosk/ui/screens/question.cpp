@@ -60,6 +60,28 @@ std::string OptionLabel(Ui& ui, const rules::Option& o) {
     return std::string(ui.L(o.code));
 }
 
+// How many columns a list of options takes: the fewest (1 to 3) whose rows fit the height left,
+// with columns no narrower than a comfortable reading width; the most that are allowed when none fits.
+int ChooseColumns(Ui& ui, const std::vector<std::string>& labels, float indent) {
+    const float width = ImGui::GetContentRegionAvail().x, height = ImGui::GetContentRegionAvail().y;
+    const float gap = ui.metrics.gap;
+    int best = 1;
+    for (int columns = 1; columns <= 3; ++columns) {
+        const float column_w = std::floor((width - gap * static_cast<float>(columns - 1)) / static_cast<float>(columns));
+        if (columns > 1 && column_w < 420 * ui.metrics.scale * ui.metrics.text_scale) break;
+        best = columns;
+        float total = 0;
+        for (size_t i = 0; i < labels.size(); i += columns) {
+            float row = 0;
+            for (size_t j = i; j < std::min(labels.size(), i + columns); ++j)
+                row = std::max(row, TouchButtonHeight(ui, labels[j], column_w - indent));
+            total += row + gap;
+        }
+        if (total <= height) return columns;
+    }
+    return best;
+}
+
 // Yes/no and single choice: a column (two on wide screens for long lists) of large buttons; a tap answers.
 PatientIntent ChoiceButtons(Ui& ui, const rules::Question& q, const SessionView& view) {
     PatientIntent intent;
@@ -68,8 +90,10 @@ PatientIntent ChoiceButtons(Ui& ui, const rules::Question& q, const SessionView&
     std::vector<std::pair<std::string, std::string>> buttons;  // (code, label)
     for (const rules::Option& o : q.options) buttons.emplace_back(o.code, OptionLabel(ui, o));
     if (view.can_not_sure && q.FindOption("not_sure") < 0) buttons.emplace_back("not_sure", std::string(ui.L("not_sure")));
-    const int columns = buttons.size() > 5 && width >= 1100 * ui.metrics.scale ? 2 : 1;
-    const float button_w = columns == 2 ? std::floor((width - gap) * 0.5f) : width;
+    std::vector<std::string> labels;
+    for (const auto& button : buttons) labels.push_back(button.second);
+    const int columns = ChooseColumns(ui, labels, 0);
+    const float button_w = std::floor((width - gap * static_cast<float>(columns - 1)) / static_cast<float>(columns));
     for (size_t i = 0; i < buttons.size(); ++i) {
         const auto& [code, label] = buttons[i];
         bool selected = false;
@@ -79,7 +103,7 @@ PatientIntent ChoiceButtons(Ui& ui, const rules::Question& q, const SessionView&
         } else if (view.answer.state == rules::AnswerState::Unsure) {
             selected = code == "not_sure";
         }
-        if (columns == 2 && i % 2 == 1) ImGui::SameLine(0, gap);
+        if (i % columns != 0) ImGui::SameLine(0, gap);
         if (TouchButton(ui, label, "option:" + code, button_w, selected ? ButtonLook::Selected : ButtonLook::Normal))
             intent = code == "not_sure" && q.FindOption("not_sure") < 0 ? Make(Kind::NotSure) : AnswerWith(code);
     }
@@ -91,12 +115,16 @@ void MultiToggles(Ui& ui, const rules::Question& q, QuestionUi& state, PatientIn
     const float width = ImGui::GetContentRegionAvail().x;
     const float gap = ui.metrics.gap;
     const size_t count = q.options.size() + (view.can_not_sure && q.FindOption("not_sure") < 0 ? 1 : 0);
-    const int columns = count > 5 && width >= 1100 * ui.metrics.scale ? 2 : 1;
-    const float button_w = columns == 2 ? std::floor((width - gap) * 0.5f) : width;
+    std::vector<std::string> labels;
+    for (const rules::Option& option : q.options) labels.push_back(OptionLabel(ui, option));
+    if (count > q.options.size()) labels.emplace_back(ui.L("not_sure"));
+    const float indent = std::round(ui.fonts.body->FontSize * 1.1f) + gap;  // the check box
+    const int columns = ChooseColumns(ui, labels, indent);
+    const float button_w = std::floor((width - gap * static_cast<float>(columns - 1)) / static_cast<float>(columns));
     for (size_t o = 0; o < q.options.size(); ++o) {
         const rules::Option& option = q.options[o];
         bool on = state.multi >> o & 1;
-        if (columns == 2 && o % 2 == 1) ImGui::SameLine(0, gap);
+        if (o % columns != 0) ImGui::SameLine(0, gap);
         if (TouchToggle(ui, OptionLabel(ui, option), "option:" + option.code, button_w, on)) {
             intent = Make(Kind::Touch);
             state.error.clear();
@@ -112,7 +140,7 @@ void MultiToggles(Ui& ui, const rules::Question& q, QuestionUi& state, PatientIn
         }
     }
     if (count > q.options.size()) {
-        if (columns == 2 && q.options.size() % 2 == 1) ImGui::SameLine(0, gap);
+        if (q.options.size() % columns != 0) ImGui::SameLine(0, gap);
         bool unsure = view.answer.state == rules::AnswerState::Unsure && state.multi == 0;
         if (TouchButton(ui, ui.L("not_sure"), "option:not_sure", button_w, unsure ? ButtonLook::Selected : ButtonLook::Normal))
             intent = Make(Kind::NotSure);
