@@ -49,6 +49,31 @@ int Run(const std::string& folder) {
     if (RunProgram({{kKiosk, "staff", "set-pin", "--db", db}, {}, work + "/set-pin.txt", work + "/pin.txt", -1}) != 0)
         throw std::runtime_error("kiosk staff set-pin failed: " + ReadText(work + "/set-pin.txt"));
 
+    // Two results already in the queue (paper forms, spec vignettes 13 and 3), so the staff
+    // screen shows what a morning looks like rather than one screening that skipped everything.
+    const char* const kPaperForms[] = {
+        R"({"consent_data": "yes", "dob": "1971-01-10", "sex_at_birth": "male", "pain_area": "knee", "pain_side": "right",
+            "diagnosis": "arthritis", "oa_severity": "mild", "pain_duration": "3_6m", "pain_score": 5,
+            "treatments_tried": ["pt", "meds"], "lasting_relief": "short", "prior_surgery": "no", "replacement_plan": "no",
+            "imaging": "yes_12m", "hot_joint": "no", "infection_now": "yes", "fever_7d": "no", "skin_problem": ["none"],
+            "blood_conditions": ["none"], "bleeding_history": "no", "cancer": "no", "other_conditions": ["none"],
+            "medications": ["none"], "allergies": ["none"], "tobacco": "never", "height": 178, "weight": 84,
+            "harvest_site_history": ["none"], "interest": "advice"})",
+        R"({"consent_data": "yes", "dob": "1968-01-10", "sex_at_birth": "male", "pain_area": "knee", "pain_side": "left",
+            "diagnosis": "arthritis", "oa_severity": "moderate", "pain_duration": "gt_1y", "pain_score": 7,
+            "treatments_tried": ["pt", "meds", "steroid_shot"], "last_steroid_shot": "gt_3m", "lasting_relief": "short",
+            "prior_surgery": "no", "replacement_plan": "recommended", "imaging": "yes_12m", "hot_joint": "no",
+            "infection_now": "no", "fever_7d": "no", "skin_problem": ["none"], "blood_conditions": ["none"],
+            "bleeding_history": "no", "cancer": "no", "other_conditions": ["none"], "medications": ["nsaid"],
+            "allergies": ["none"], "tobacco": "former", "height": 180, "weight": 84, "harvest_site_history": ["none"],
+            "interest": "advice"})",
+    };
+    for (const char* form : kPaperForms) {
+        std::ofstream(work + "/paper.json") << form;
+        if (RunProgram({{kKiosk, "submit", "--answers", work + "/paper.json", "--db", db}, {}, work + "/submit.txt", "", -1}) != 0)
+            throw std::runtime_error("kiosk submit failed: " + ReadText(work + "/submit.txt"));
+    }
+
     Xvfb x(1920, 1080, work + "/xvfb.log");
     Kiosk k(x, {kKiosk, {"run", "--db", db, "--screenshot", shot}, work, {}});  // fullscreen on the 1920x1080 screen
     k.WaitForScreen("welcome");
