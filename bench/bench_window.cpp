@@ -92,16 +92,8 @@ FrameTimes ReadFrameLog(const std::string& path) {
 }
 
 int Run(int runs, double idle_seconds) {
-    char pattern[] = "/tmp/kiosk-bench-window-XXXXXX";
-    if (!mkdtemp(pattern)) throw std::runtime_error("cannot make a temporary folder");
-    std::string work = pattern;
-    struct Cleanup {
-        std::string path;
-        ~Cleanup() {
-            std::error_code ignored;
-            std::filesystem::remove_all(path, ignored);
-        }
-    } cleanup{work};
+    TempFolder folder_guard("kiosk-bench-window");
+    const std::string& work = folder_guard.path;
     std::string db = work + "/clinic.db", log = work + "/frames.log";
     Xvfb x(1920, 1080, work + "/xvfb.log");
     std::printf("bench_window: kiosk %s, fullscreen 1920x1080 on Xvfb %s (llvmpipe)\n", kKiosk, x.Display().c_str());

@@ -33,16 +33,8 @@ void Shot(Kiosk& k, const std::string& shot, const std::string& out) {
 
 int Run(const std::string& folder) {
     std::filesystem::create_directories(folder);
-    char pattern[] = "/tmp/kiosk-screenshots-XXXXXX";
-    if (!mkdtemp(pattern)) throw std::runtime_error("cannot make a temporary folder");
-    std::string work = pattern;
-    struct Cleanup {
-        std::string path;
-        ~Cleanup() {
-            std::error_code ignored;
-            std::filesystem::remove_all(path, ignored);
-        }
-    } cleanup{work};
+    TempFolder folder_guard("kiosk-screenshots");
+    const std::string& work = folder_guard.path;
 
     std::string db = work + "/clinic.db", shot = work + "/shot.png";
     std::ofstream(work + "/pin.txt") << kPin << "\n";

@@ -65,6 +65,25 @@ inline std::string FindProgram(const std::string& name) {
     throw std::runtime_error("'" + name + "' is not installed (scripts/bootstrap installs it)");
 }
 
+// A fresh folder under /tmp named after `prefix`, removed with everything in it (the tools that
+// are not doctest suites; those use test_support::TempDir).
+class TempFolder {
+public:
+    explicit TempFolder(const std::string& prefix) {
+        std::string pattern = "/tmp/" + prefix + "-XXXXXX";
+        if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot make a temporary folder");
+        path = pattern;
+    }
+    ~TempFolder() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored);
+    }
+    TempFolder(const TempFolder&) = delete;
+    TempFolder& operator=(const TempFolder&) = delete;
+
+    std::string path;
+};
+
 struct ChildSpec {
     std::vector<std::string> argv;
     std::vector<std::string> env;  // NAME=VALUE added to (or replacing in) this process's environment; "NAME=" alone removes NAME

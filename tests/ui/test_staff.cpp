@@ -625,28 +625,9 @@ TEST_CASE("staff screens fit and keep 64 px targets from 1024x768 to 3840x2160 a
         kiosk::ui::AppOptions options;
         options.export_folder = out.path.string();
         Headless k(size.width, size.height, options);
-        const float scale = std::min(size.width, size.height) / 1080.0f;
         auto check = [&] {
             CAPTURE(k.Screen());
-            const auto& targets = k.app->Tappables();
-            REQUIRE_FALSE(targets.empty());
-            for (size_t i = 0; i < targets.size(); ++i) {
-                const kiosk::ui::Tappable& a = targets[i];
-                CAPTURE(a.key);
-                CHECK(a.full_max.y - a.full_min.y >= std::floor(64 * scale) - 0.5f);
-                CHECK(a.full_min.x >= -0.5f);
-                CHECK(a.full_max.x <= size.width + 0.5f);
-                if (!a.visible) continue;
-                CHECK(a.max.y <= size.height + 0.5f);
-                for (size_t j = i + 1; j < targets.size(); ++j) {
-                    const kiosk::ui::Tappable& b = targets[j];
-                    if (!b.visible) continue;
-                    float dx = std::max({0.0f, a.min.x - b.max.x, b.min.x - a.max.x});
-                    float dy = std::max({0.0f, a.min.y - b.max.y, b.min.y - a.max.y});
-                    CAPTURE(b.key);
-                    CHECK(std::max(dx, dy) >= std::floor(8 * scale) - 0.5f);
-                }
-            }
+            CheckTouchTargets(k, size.width, size.height);
         };
         const std::string id = SubmitCase(k, "V13");
         k.app->OpenStaff();

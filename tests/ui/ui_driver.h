@@ -215,4 +215,31 @@ private:
     ImGuiContext* m_context = nullptr;
 };
 
+// Checks the touch targets of the last frame: each at least 64 px tall at 1080p (scaled with the
+// short side), inside the window across, and every visible one at least 8 px from every other and
+// on screen. Targets a list scrolls out of view count for their size only.
+inline void CheckTouchTargets(const Headless& k, float width, float height) {
+    const float scale = std::min(width, height) / 1080.0f;
+    const auto& targets = k.app->Tappables();
+    REQUIRE_FALSE(targets.empty());
+    for (size_t i = 0; i < targets.size(); ++i) {
+        const kiosk::ui::Tappable& a = targets[i];
+        CAPTURE(a.key);
+        CHECK(a.full_max.y - a.full_min.y >= std::floor(64 * scale) - 0.5f);
+        CHECK(a.full_min.x >= -0.5f);
+        CHECK(a.full_max.x <= width + 0.5f);
+        if (!a.visible) continue;
+        CHECK(a.min.y >= -0.5f);
+        CHECK(a.max.y <= height + 0.5f);
+        for (size_t j = i + 1; j < targets.size(); ++j) {
+            const kiosk::ui::Tappable& b = targets[j];
+            if (!b.visible) continue;
+            float dx = std::max({0.0f, a.min.x - b.max.x, b.min.x - a.max.x});
+            float dy = std::max({0.0f, a.min.y - b.max.y, b.min.y - a.max.y});
+            CAPTURE(b.key);
+            CHECK(std::max(dx, dy) >= std::floor(8 * scale) - 0.5f);
+        }
+    }
+}
+
 }  // namespace ui_driver
