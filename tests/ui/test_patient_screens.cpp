@@ -287,3 +287,31 @@ TEST_CASE("staff settings in the database set the idle times and the welcome scr
     CHECK(k.Screen() == "welcome");
     CHECK(k.Shows("Le damos la bienvenida."));
 }
+
+TEST_CASE("a free-text question is typed on the on-screen keyboard, with its length limit") {
+    test_support::TempDir dir;
+    std::string text = test_support::ReadFile(DefaultScreening()) + R"(
+[[questions]]
+id = "anything_else"
+type = "text"
+max_length = 12
+text.en = "Is there anything else you want us to know?"
+text.es = "¿Hay algo más que quiera contarnos?"
+)";
+    kiosk::ui::AppOptions options;
+    options.screening_path = dir.Write("with-text.toml", text);
+    Headless k(1920, 1080, options);
+    REQUIRE(k.app->Fault().empty());
+    const rules::Screening& s = *k.app->Screening();
+    rules::Answers answers = CaseAnswers(s, "V3");
+    TapUntil(k, answers, "anything_else");
+    for (const char* key : {"key:m", "key:y", "key:space", "key:k", "key:n", "key:e", "key:e"}) k.Tap(key);
+    CHECK(k.Shows("My Knee"));  // each word starts with a capital
+    k.Tap("key:back");
+    for (const char* key : {"key:e", "key:space", "key:h", "key:u", "key:r", "key:t"}) k.Tap(key);
+    k.Frame();
+    CHECK_FALSE(k.Find("key:a")->enabled);  // twelve characters: the keys stop
+    k.Tap("nav:next");
+    REQUIRE(k.Screen() == "review");
+    CHECK(k.app->PatientSession()->AnswersInMemory().values[s.FindQuestion("anything_else")].text == "My Knee Hurt");
+}
