@@ -182,16 +182,23 @@ int RunTest(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return report.failed == 0 && report.never_fired.empty() ? kExitOk : kExitInvalid;
 }
 
+namespace {
+
+// An option's value: the argument after args[i] into `target`, moving i past it; false when it is missing.
+bool TakeValue(const std::vector<std::string>& args, size_t& i, std::string& target) {
+    if (i + 1 >= args.size()) return false;
+    target = args[++i];
+    return true;
+}
+
+}  // namespace
+
 int RunEvaluate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     if (WantsHelp(args)) { out << kEvaluateHelp; return kExitOk; }
     std::string file, answers_path, today_text, language;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        auto value = [&](std::string& target) {
-            if (i + 1 >= args.size()) return false;
-            target = args[++i];
-            return true;
-        };
+        auto value = [&](std::string& target) { return TakeValue(args, i, target); };
         if (a == "--answers") { if (!value(answers_path)) { err << "kiosk evaluate: --answers needs a file\n"; return kExitUsage; } }
         else if (a == "--today") { if (!value(today_text)) { err << "kiosk evaluate: --today needs a date\n"; return kExitUsage; } }
         else if (a == "--language") { if (!value(language)) { err << "kiosk evaluate: --language needs a code\n"; return kExitUsage; } }
@@ -256,11 +263,7 @@ int RunWindowCommand(const std::vector<std::string>& args, std::ostream& out, st
     std::string cli_db, config_path, cli_screening;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        auto value = [&](std::string& target) {
-            if (i + 1 >= args.size()) return false;
-            target = args[++i];
-            return true;
-        };
+        auto value = [&](std::string& target) { return TakeValue(args, i, target); };
         std::string size;
         if (a == "--windowed") {
             if (!value(size)) { err << "kiosk run: --windowed needs a size such as 1280x800\n"; return kExitUsage; }

@@ -126,4 +126,16 @@ float ColumnWidth(int count) {
     return std::floor((ImGui::GetContentRegionAvail().x - (n - 1) * gap) / n);
 }
 
+Intent::Kind ConfirmRow(Ui& ui, std::string_view explanation, const std::string& key, std::string_view confirm_label,
+                        Intent::Kind on_confirm, bool enabled) {
+    Paragraph(ui, ui.fonts.body, ui.theme.text, explanation, ImGui::GetContentRegionAvail().x);
+    ImGui::Dummy(ImVec2(0, ui.metrics.gap));
+    const float half = ColumnWidth(2);
+    Intent::Kind kind = Intent::Kind::None;
+    if (TouchButton(ui, "Cancel", key + ":cancel", half)) kind = Intent::Kind::Back;
+    ImGui::SameLine(0, ui.metrics.gap);
+    if (TouchButton(ui, confirm_label, key + ":confirm", half, ButtonLook::Urgent, enabled)) kind = on_confirm;
+    return kind;
+}
+
 }  // namespace kiosk::ui::staff

@@ -35,18 +35,12 @@ Intent DrawSession(Ui& ui, const SessionSummary& summary, const std::vector<std:
 
 Intent DrawConfirmReset(Ui& ui, const SessionSummary& summary, bool to_top) {
     Intent intent = BeginStaffBody(ui, "Reset the current session?", true, "body:confirm_reset", to_top);
-    const float width = ImGui::GetContentRegionAvail().x;
-    Paragraph(ui, ui.fonts.body, ui.theme.text, summary.where, width);
-    Paragraph(ui, ui.fonts.body, ui.theme.text,
-              "Its answers are deleted and nothing is stored (urgent alerts already raised stay). "
-              "Staff mode then locks and the kiosk shows the welcome screen for the next patient.",
-              width);
-    ImGui::Dummy(ImVec2(0, ui.metrics.gap));
-    const float half = ColumnWidth(2);
-    if (TouchButton(ui, "Cancel", "staff:reset:cancel", half)) intent.kind = Intent::Kind::Back;
-    ImGui::SameLine(0, ui.metrics.gap);
-    if (TouchButton(ui, "Yes, reset", "staff:reset:confirm", half, ButtonLook::Urgent, summary.active))
-        intent.kind = Intent::Kind::ResetSession;
+    Paragraph(ui, ui.fonts.body, ui.theme.text, summary.where, ImGui::GetContentRegionAvail().x);
+    Intent::Kind kind = ConfirmRow(ui,
+                                   "Its answers are deleted and nothing is stored (urgent alerts already raised stay). "
+                                   "Staff mode then locks and the kiosk shows the welcome screen for the next patient.",
+                                   "staff:reset", "Yes, reset", Intent::Kind::ResetSession, summary.active);
+    if (kind != Intent::Kind::None) intent.kind = kind;
     EndStaffBody();
     return intent;
 }

@@ -156,6 +156,10 @@ bool RowButton(Ui& ui, const std::string& key, const std::vector<RowLine>& lines
 void UrgentPanel(Ui& ui, std::string_view text, float width);
 // A row of `count` equal buttons across the width: the width of one.
 float ColumnWidth(int count);
+// A confirmation's text and its Cancel / confirm row, keyed "<key>:cancel" and "<key>:confirm";
+// Cancel gives Back, the (urgent) confirm button `on_confirm`.
+Intent::Kind ConfirmRow(Ui& ui, std::string_view explanation, const std::string& key, std::string_view confirm_label,
+                        Intent::Kind on_confirm, bool enabled = true);
 
 // --- Screens ------------------------------------------------------------------------------
 
