@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "core/recorder.h"
+#include "store/recorder.h"
 #include "core/session.h"
 #include "rules/screening.h"
 #include "store/store.h"

@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/recorder.h"
-#include "session_driver.h"
+#include "store/recorder.h"
+#include "../core/session_driver.h"
 #include "store/sqlite.h"
 
 namespace fs = std::filesystem;

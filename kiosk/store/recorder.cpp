@@ -1,5 +1,5 @@
 // Makes what a Session produces durable.
-#include "core/recorder.h"
+#include "store/recorder.h"
 
 #include "core/answers_json.h"
 #include "core/decision_json.h"
