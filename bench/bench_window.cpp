@@ -1,7 +1,9 @@
 // Window benchmark: the real kiosk, fullscreen at 1920x1080 under its own Xvfb (Mesa llvmpipe:
 // software rendering, so the process's CPU includes the rasterizer a GPU would run).
 //   (a) start-up: fork/exec to the first frame swapped (as the kiosk reports it on CLOCK_MONOTONIC
-//       in $KIOSK_FRAME_LOG), and to the exit of `kiosk run --exit-after-first-frame`; median of N;
+//       in $KIOSK_FRAME_LOG), and to the exit of `kiosk run --exit-after-first-frame`; median of N,
+//       beside the bare ImGui window (bench_bare_window) started the same way, as a ratio; the
+//       frames drawn at launch and per tap (one per change is the aim);
 //   (b) memory: PSS (/proc/PID/smaps_rollup) on a question screen and its peak over a screening,
 //       with the peak RSS (VmHWM);
 //   (c) idle: CPU used on a question screen left alone (utime + stime from /proc/PID/stat, and the
@@ -25,6 +27,10 @@ using namespace x_session;
 namespace {
 
 const char* const kKiosk = KIOSK_BINARY;
+const char* const kBare = BARE_WINDOW_BINARY;
+// Start-up aims: within 1.3 times the bare window; one frame drawn per change on screen.
+constexpr double kStartRatioLimit = 1.3;
+constexpr double kFramesPerChangeLimit = 1.0;
 
 long long MonotonicNs() {
     timespec t{};
@@ -98,27 +104,45 @@ int Run(int runs, double idle_seconds) {
     Xvfb x(1920, 1080, work + "/xvfb.log");
     std::printf("bench_window: kiosk %s, fullscreen 1920x1080 on Xvfb %s (llvmpipe)\n", kKiosk, x.Display().c_str());
 
-    // (a) Start-up. One run first creates the database, so that every timed run does the same work.
-    std::vector<double> to_frame, to_exit;
+    // (a) Start-up, the kiosk and the bare ImGui window in turn (A B A B ...), so that a drift in
+    // the machine's speed moves both. One run of each first creates the database and warms caches.
+    std::vector<double> to_frame, to_exit, bare_frame, ratio;
     for (int run = 0; run <= runs; ++run) {
-        std::filesystem::remove(log);
-        long long start = MonotonicNs();
-        Child child({{kKiosk, "run", "--db", db, "--exit-after-first-frame"},
-                     {"DISPLAY=" + x.Display(), "KIOSK_FRAME_LOG=" + log}, work + "/start.log", "", -1});
-        int status = child.WaitBlocking();
-        long long ended = MonotonicNs();
-        if (status != 0)
-            throw std::runtime_error("kiosk --exit-after-first-frame failed:\n" + Tail(work + "/start.log"));
-        FrameTimes times = ReadFrameLog(log);
-        if (times.first_frame_ns < 0) throw std::runtime_error("the kiosk logged no first frame");
+        double kiosk_ms = 0, kiosk_exit_ms = 0, bare_ms = 0;
+        for (const char* binary : {kKiosk, kBare}) {
+            std::filesystem::remove(log);
+            bool is_kiosk = binary == kKiosk;
+            std::vector<std::string> argv = is_kiosk ? std::vector<std::string>{kKiosk, "run", "--db", db, "--exit-after-first-frame"}
+                                                     : std::vector<std::string>{kBare};
+            long long start = MonotonicNs();
+            Child child({argv, {"DISPLAY=" + x.Display(), "KIOSK_FRAME_LOG=" + log}, work + "/start.log", "", -1});
+            int status = child.WaitBlocking();
+            long long ended = MonotonicNs();
+            if (status != 0) throw std::runtime_error(std::string(binary) + " failed:\n" + Tail(work + "/start.log"));
+            FrameTimes times = ReadFrameLog(log);
+            if (times.first_frame_ns < 0) throw std::runtime_error(std::string(binary) + " logged no first frame");
+            double ms = static_cast<double>(times.first_frame_ns - start) / 1e6;
+            if (is_kiosk) {
+                kiosk_ms = ms;
+                kiosk_exit_ms = static_cast<double>(ended - start) / 1e6;
+            } else {
+                bare_ms = ms;
+            }
+        }
         if (run == 0) continue;
-        to_frame.push_back(static_cast<double>(times.first_frame_ns - start) / 1e6);
-        to_exit.push_back(static_cast<double>(ended - start) / 1e6);
+        to_frame.push_back(kiosk_ms);
+        to_exit.push_back(kiosk_exit_ms);
+        bare_frame.push_back(bare_ms);
+        ratio.push_back(kiosk_ms / bare_ms);
     }
-    std::printf("(a) start to first frame swapped: median %.1f ms (min %.1f, max %.1f) over %d runs; "
+    std::printf("(a) start to first frame swapped (the welcome screen's language question): median %.1f ms (min %.1f, max %.1f) over %d runs; "
                 "to process exit: median %.1f ms (min %.1f, max %.1f)\n",
                 Percentile(to_frame, 0.5), Percentile(to_frame, 0), Percentile(to_frame, 1), runs,
                 Percentile(to_exit, 0.5), Percentile(to_exit, 0), Percentile(to_exit, 1));
+    std::printf("(a) the bare ImGui window (same window class, ImGui's font, one text): median %.1f ms (min %.1f, max %.1f)\n",
+                Percentile(bare_frame, 0.5), Percentile(bare_frame, 0), Percentile(bare_frame, 1));
+    std::printf("start-up ratio kiosk/bare: median %.2f (min %.2f, max %.2f), limit %.2f\n", Percentile(ratio, 0.5),
+                Percentile(ratio, 0), Percentile(ratio, 1), kStartRatioLimit);
 
     // (b) and (c): a question screen, left alone.
     std::filesystem::remove(log);
@@ -126,6 +150,8 @@ int Run(int runs, double idle_seconds) {
     pid_t pid = k.Process().Pid();
     std::string proc = "/proc/" + std::to_string(pid);
     k.WaitForScreen("welcome");
+    size_t launch_frames = ReadFrameLog(log).thread_ms.size();
+    std::printf("frames drawn at launch until the welcome screen settled: %zu, limit %.0f\n", launch_frames, kFramesPerChangeLimit);
     k.Tap("lang:en");
     k.Tap("option:yes");
     Screen question = k.WaitForScreen("question:dob");
@@ -167,6 +193,8 @@ int Run(int runs, double idle_seconds) {
                 question.name.c_str(), static_cast<double>(pss) / 1024.0, static_cast<double>(rss) / 1024.0,
                 static_cast<double>(peak_pss) / 1024.0, static_cast<double>(hwm) / 1024.0);
     std::printf("%s\n", idle);
+    std::printf("frames drawn per tap: %.2f (%zu frames for %d taps), limit %.0f\n",
+                static_cast<double>(thread_ms.size()) / (taps + 1), thread_ms.size(), taps + 1, kFramesPerChangeLimit);
     std::printf("(d) CPU per frame over %zu frames (%d taps to review, submit): kiosk thread median %.2f ms, p99 %.2f ms; "
                 "whole process (with llvmpipe) median %.2f ms, p99 %.2f ms; the first frame (font atlas) %.1f ms thread\n",
                 thread_ms.size(), taps + 1, Percentile(thread_ms, 0.5), Percentile(thread_ms, 0.99), Percentile(process_ms, 0.5),

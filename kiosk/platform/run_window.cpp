@@ -1,6 +1,6 @@
-// The kiosk's event loop: sleeps in GLFW's event wait, and draws only after input, at the App's
-// timers, while ImGui animates, and until a frame changes nothing; screenshots, the e2e driver's
-// tappables file and the benchmark's frame log ride on the same loop.
+// The kiosk's event loop: sleeps in GLFW's event wait and, after input or at the App's timers,
+// presents one frame per change on screen; screenshots, the e2e driver's tappables file and the
+// benchmark's frame log ride on the same loop.
 #include "platform/run_window.h"
 
 #include <pthread.h>
@@ -10,10 +10,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <ostream>
 #include <thread>
 #include <vector>
@@ -25,12 +28,12 @@
 namespace kiosk::platform {
 namespace {
 
-// After input ImGui needs frames to see it: a press, the release that makes a button fire, and
-// the screen the intent led to. More are drawn while the touch targets still move.
-constexpr int kSettleFrames = 3;
-// Frames that keep changing the targets without ImGui saying it animates are a bug somewhere;
-// drawing stops after this many so that it cannot spin a core.
-constexpr int kMaxChangingFrames = 30;
+// After input ImGui needs passes to see it: a tap is a press and a release (ImGui 1.86 reads the
+// button once a frame), the release makes the button fire, and the screen the intent led to is
+// laid out in the pass after. Passes are cheap (no GL); only the last, settled one is rasterized
+// and presented. A pass that keeps changing without new input is a bug somewhere: presenting
+// after this many keeps it from spinning a core.
+constexpr int kMaxPasses = 8;
 // The shortest sleep before a due timer: a timer that reports 0 s repeatedly cannot busy-loop.
 constexpr double kMinWait = 1.0 / 120.0;
 
@@ -190,8 +193,12 @@ public:
     FrameLog& operator=(const FrameLog&) = delete;
 
     bool Open() const { return m_file != nullptr; }
-    void Frame(int frame, long long thread_ns, long long process_ns, const std::string& screen) {
-        if (m_file) std::fprintf(m_file, "frame %d thread_us %lld process_us %lld screen %s\n", frame, thread_ns / 1000, process_ns / 1000, screen.c_str());
+    // `picture` is the frame's HashDrawData; `redraw` marks a frame the window system asked for
+    // (exposed, resized), which may repeat the picture before it.
+    void Frame(int frame, long long thread_ns, long long process_ns, const std::string& screen, uint64_t picture, bool redraw) {
+        if (m_file)
+            std::fprintf(m_file, "frame %d thread_us %lld process_us %lld screen %s picture %016llx%s\n", frame, thread_ns / 1000,
+                         process_ns / 1000, screen.c_str(), static_cast<unsigned long long>(picture), redraw ? " redraw" : "");
     }
     // CLOCK_MONOTONIC is one clock for every process: a benchmark compares it with its fork time.
     void FirstFrame(long long monotonic_ns) {
@@ -201,6 +208,37 @@ public:
 private:
     std::FILE* m_file = nullptr;
 };
+
+// A 64-bit digest of everything ImGui would draw: vertices, indices and each command's clip
+// rectangle, texture and ranges. Equal digests mean the same picture (a collision would only
+// delay a redraw until the next input, at odds of 2^-64).
+uint64_t HashDrawData(const ImDrawData& data) {
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    auto mix = [&h](const void* bytes, size_t size) {
+        const auto* p = static_cast<const unsigned char*>(bytes);
+        for (; size >= 8; p += 8, size -= 8) {
+            uint64_t word;
+            std::memcpy(&word, p, 8);
+            h = (h ^ word) * 0xff51afd7ed558ccdULL;
+            h ^= h >> 32;
+        }
+        for (; size > 0; ++p, --size) h = (h ^ *p) * 0x100000001b3ULL;
+    };
+    mix(&data.DisplaySize, sizeof data.DisplaySize);
+    for (int i = 0; i < data.CmdListsCount; ++i) {
+        const ImDrawList& list = *data.CmdLists[i];
+        mix(list.VtxBuffer.Data, static_cast<size_t>(list.VtxBuffer.Size) * sizeof(ImDrawVert));
+        mix(list.IdxBuffer.Data, static_cast<size_t>(list.IdxBuffer.Size) * sizeof(ImDrawIdx));
+        for (const ImDrawCmd& cmd : list.CmdBuffer) {
+            mix(&cmd.ClipRect, sizeof cmd.ClipRect);
+            mix(&cmd.TextureId, sizeof cmd.TextureId);
+            mix(&cmd.VtxOffset, sizeof cmd.VtxOffset);
+            mix(&cmd.IdxOffset, sizeof cmd.IdxOffset);
+            mix(&cmd.ElemCount, sizeof cmd.ElemCount);
+        }
+    }
+    return h == 0 ? 1 : h;  // 0 means "nothing presented yet"
+}
 
 class EventLoop {
 public:
@@ -213,16 +251,15 @@ public:
 
     int Run() {
         bool capture_pending = !m_options.screenshot_path.empty();
-        int frames_wanted = kSettleFrames;  // the first picture
-        int changing_run = 0;
-        double wake_at = -1;                // when the App's next timer is due; -1: none
+        bool present_wanted = true;  // the first picture
+        double wake_at = -1;         // when the App's next timer is due; -1: none
         for (;;) {
-            if (frames_wanted > 0 || m_app.Animating()) {
+            if (present_wanted) {
                 m_window.Poll();
             } else {
-                // Settled: what is on screen is final until something happens.
+                // What is on screen is final until something happens.
                 if (capture_pending) {
-                    Draw(true);
+                    Present(true);
                     capture_pending = false;
                 }
                 double app_wait = m_app.SecondsUntilWake();
@@ -243,53 +280,72 @@ public:
             if (events.staff_chord) m_app.OpenStaff();
             if (events.close) m_app.RequestClose();
             if (m_app.QuitRequested()) return 0;
-            bool woken = events.input || events.redraw || events.staff_chord || events.close;
+            if (events.input || events.staff_chord || events.close) present_wanted = true;
+            if (events.redraw) {
+                present_wanted = true;
+                m_redraw = true;  // exposed or resized: the picture must be drawn even if it is the same
+            }
             if (wake_at >= 0 && Now() >= wake_at) {
-                woken = true;
+                present_wanted = true;
                 wake_at = -1;
             }
-            if (woken) frames_wanted = std::max(frames_wanted, kSettleFrames);
 
-            if (frames_wanted > 0 || m_app.Animating()) {
-                bool changed = Draw(capture_pending && m_options.exit_after_first_frame);
+            if (present_wanted) {
+                bool capture = capture_pending && m_options.exit_after_first_frame;
+                bool targets_changed = Present(capture);
                 if (m_options.exit_after_first_frame) return 0;
                 if (m_app.QuitRequested()) return 0;
-                if (frames_wanted > 0) --frames_wanted;
-                if (!changed) {
-                    changing_run = 0;
-                } else if (changing_run < kMaxChangingFrames) {
-                    ++changing_run;
-                    frames_wanted = std::max(frames_wanted, 1);
+                present_wanted = false;
+                // Settled: the e2e driver taps again only after it reads this with the clicks so far.
+                if (targets_changed || m_clicks != m_clicks_written) {
+                    m_tappables.Write(m_app, m_window, m_frames, m_clicks, true);
+                    m_clicks_written = m_clicks;
                 }
-                bool settled = frames_wanted == 0 && !m_app.Animating();
-                if (changed || settled) m_tappables.Write(m_app, m_window, m_frames, m_clicks, settled);
             }
         }
     }
 
 private:
-    // One frame, from sizing to swap. Returns whether the screen or its touch targets changed.
-    bool Draw(bool capture) {
+    // ImGui passes until two in a row lay out the same picture, then that picture is rasterized
+    // and swapped, unless it is what the screen already shows. Returns whether the screen or its
+    // touch targets changed since the last presented frame.
+    bool Present(bool capture) {
         long long thread_start = Nanoseconds(CLOCK_THREAD_CPUTIME_ID);
         long long process_start = Nanoseconds(CLOCK_PROCESS_CPUTIME_ID);
-        bool fonts_rebuilt = m_app.PrepareFrame(m_window.Size());
-        m_window.NewFrame(fonts_rebuilt);
-        ImGui::NewFrame();
-        m_app.DrawFrame();
-        ImGui::Render();
+        uint64_t previous = 0;
+        for (int pass = 0; pass < kMaxPasses; ++pass) {
+            bool fonts_rebuilt = m_app.PrepareFrame(m_window.Size());
+            m_window.NewFrame(fonts_rebuilt);
+            ImGui::NewFrame();
+            m_app.DrawFrame();
+            ImGui::Render();
+            uint64_t hash = HashDrawData(*ImGui::GetDrawData());
+            if (m_app.QuitRequested()) return false;
+            if (pass > 0 && hash == previous) break;
+            previous = hash;
+        }
+        bool targets_changed = m_tappables.Changed(m_app);
+        bool show = previous != m_presented || m_redraw;
+        if (!show && !capture) return targets_changed;
         m_window.Render();
-        std::vector<unsigned char> pixels;
-        int width = 0, height = 0;
-        if (capture) pixels = m_window.ReadPixels(width, height);
+        if (capture) {
+            // The picture as drawn into the back buffer; a screenshot of what is already on screen
+            // is not presented again.
+            int width = 0, height = 0;
+            std::vector<unsigned char> pixels = m_window.ReadPixels(width, height);
+            if (!WritePng(m_options.screenshot_path, pixels, width, height))
+                m_err << "kiosk: cannot write the screenshot " << m_options.screenshot_path << "\n";
+        }
+        if (!show) return targets_changed;
         m_window.Swap();
         long long thread_ns = Nanoseconds(CLOCK_THREAD_CPUTIME_ID) - thread_start;
         long long process_ns = Nanoseconds(CLOCK_PROCESS_CPUTIME_ID) - process_start;
         ++m_frames;
         if (m_frames == 1) m_log.FirstFrame(Nanoseconds(CLOCK_MONOTONIC));
-        m_log.Frame(m_frames, thread_ns, process_ns, m_app.CurrentScreen());
-        if (capture && !WritePng(m_options.screenshot_path, pixels, width, height))
-            m_err << "kiosk: cannot write the screenshot " << m_options.screenshot_path << "\n";
-        return m_tappables.Changed(m_app);
+        m_log.Frame(m_frames, thread_ns, process_ns, m_app.CurrentScreen(), previous, previous == m_presented);
+        m_presented = previous;
+        m_redraw = false;
+        return targets_changed;
     }
 
     const WindowOptions& m_options;
@@ -299,8 +355,11 @@ private:
     std::ostream& m_err;
     TappablesFile m_tappables;
     FrameLog m_log;
-    int m_frames = 0;
+    int m_frames = 0;             // frames presented (rasterized and swapped)
+    uint64_t m_presented = 0;     // HashDrawData of the picture on screen; 0: none yet
+    bool m_redraw = false;        // the window system asked for the picture again
     int m_clicks = 0;
+    int m_clicks_written = -1;    // the clicks count last written to the tappables file
 };
 
 }  // namespace
@@ -313,15 +372,25 @@ int RunKioskWindow(const WindowOptions& options, ui::AppOptions app_options, std
         return kExitNoWindow;
     }
     SignalMask mask;  // before any thread exists, so that every thread inherits it
+    // Start-up in parallel: while the window and GL context are made, another thread loads the
+    // screening, opens the database and builds the fonts for the window's size.
+    ImFontAtlas atlas;  // outlives the window, whose ImGui context shares it
+    std::unique_ptr<ui::App> app;
+    auto prepare = [&](ImVec2 size) {
+        return std::async(std::launch::async, [&app, &atlas, &app_options, size] {
+            app = std::make_unique<ui::App>(std::move(app_options));
+            app->BuildFonts(atlas, size);
+            return &atlas;
+        });
+    };
     std::string problem;
-    std::unique_ptr<Window> window = Window::Open({options.width, options.height, "Screening kiosk"}, problem);
+    std::unique_ptr<Window> window = Window::Open({options.width, options.height, "Screening kiosk"}, problem, prepare);
     if (!window) {
         err << "kiosk: " << problem << " (DISPLAY=" << display << ")\n" << kDisplayHint;
         return kExitNoWindow;
     }
     SignalThread signals(mask);  // stopped before the window closes: it wakes the window's wait
-    ui::App app(std::move(app_options));
-    EventLoop loop(options, *window, app, signals, err);
+    EventLoop loop(options, *window, *app, signals, err);
     return loop.Run();
 }
 

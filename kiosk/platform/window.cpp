@@ -62,7 +62,7 @@ struct Window::Impl {
     }
 };
 
-std::unique_ptr<Window> Window::Open(const WindowSpec& spec, std::string& problem) {
+std::unique_ptr<Window> Window::Open(const WindowSpec& spec, std::string& problem, const PrepareFonts& prepare) {
     glfwSetErrorCallback(OnGlfwError);
     if (!glfwInit()) {
         problem = "cannot open the display: " + g_last_glfw_error;
@@ -92,8 +92,11 @@ std::unique_ptr<Window> Window::Open(const WindowSpec& spec, std::string& proble
         width = mode->width;
         height = mode->height;
     }
+    std::future<ImFontAtlas*> atlas;
+    if (prepare) atlas = prepare(ImVec2(static_cast<float>(width), static_cast<float>(height)));
     impl.window = glfwCreateWindow(width, height, spec.title.c_str(), monitor, nullptr);
     if (!impl.window) {
+        if (atlas.valid()) atlas.wait();
         problem = "cannot open an OpenGL 3 window: " + g_last_glfw_error;
         return nullptr;
     }
@@ -113,7 +116,7 @@ std::unique_ptr<Window> Window::Open(const WindowSpec& spec, std::string& proble
     glfwSetFramebufferSizeCallback(impl.window, Impl::OnFramebufferSize);
     glfwSetWindowCloseCallback(impl.window, Impl::OnClose);
 
-    ImGui::CreateContext();
+    ImGui::CreateContext(atlas.valid() ? atlas.get() : nullptr);
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // nothing is written next to the kiosk
     io.LogFilename = nullptr;

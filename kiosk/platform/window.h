@@ -4,6 +4,8 @@
 
 #include <imgui.h>
 
+#include <functional>
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,9 +28,16 @@ struct WindowEvents {
 
 class Window {
 public:
+    // Work that can run while the window and its GL context are made (the slow part of start-up):
+    // called with the size the window will have, it returns the font atlas the ImGui context
+    // will use, built on another thread. Open waits for it before it creates the ImGui context.
+    using PrepareFonts = std::function<std::future<ImFontAtlas*>(ImVec2 size)>;
+
     // Opens the window and the GL context, creates the ImGui context and starts both backends.
-    // Null with `problem` set when there is no display or no OpenGL 3.
-    static std::unique_ptr<Window> Open(const WindowSpec& spec, std::string& problem);
+    // With `prepare`, the context shares the atlas it returns (which must outlive the window);
+    // without, the context has its own. Null with `problem` set when there is no display or no
+    // OpenGL 3 (after `prepare`'s work has finished).
+    static std::unique_ptr<Window> Open(const WindowSpec& spec, std::string& problem, const PrepareFonts& prepare = {});
     ~Window();
     Window(const Window&) = delete;
     Window& operator=(const Window&) = delete;

@@ -83,6 +83,13 @@ void App::ApplySettings() {
     m_default_language = index >= 0 ? index : 0;
 }
 
+void App::BuildFonts(ImFontAtlas& atlas, ImVec2 display_size) {
+    m_metrics = Metrics::For(std::max(1.0f, display_size.x), std::max(1.0f, display_size.y), m_larger_text);
+    std::string problem = ui::BuildFonts(atlas, m_metrics, m_fonts);
+    if (!problem.empty() && m_fault.empty()) m_fault = problem;
+    m_fonts.loaded = true;  // even ImGui's fallback font: do not rebuild every frame
+}
+
 bool App::PrepareFrame(ImVec2 display_size) {
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // no imgui.ini: nothing is written next to the kiosk
@@ -92,11 +99,7 @@ bool App::PrepareFrame(ImVec2 display_size) {
     m_theme = m_high_contrast ? Theme::HighContrast() : Theme::Normal();
     m_theme.Apply(ImGui::GetStyle(), m_metrics);
     bool rebuild = !m_fonts.loaded || m_fonts.body_px != m_metrics.body_px || m_fonts.small_px != m_metrics.small_px;
-    if (rebuild) {
-        std::string problem = BuildFonts(*io.Fonts, m_metrics, m_fonts);
-        if (!problem.empty() && m_fault.empty()) m_fault = problem;
-        m_fonts.loaded = true;  // even ImGui's fallback font: do not rebuild every frame
-    }
+    if (rebuild) BuildFonts(*io.Fonts, display_size);
     return rebuild;
 }
 
@@ -263,11 +266,6 @@ double App::SecondsUntilWake() const {
     consider(m_staff->SecondsUntilWake(context));
     if (m_corner_press_started >= 0) consider(std::max(0.0, kCornerHoldSeconds - (ImGui::GetTime() - m_corner_press_started)));
     return wake;
-}
-
-bool App::Animating() const {
-    // A held button shows its pressed colour; a released one needs one more frame to clear it.
-    return ImGui::IsAnyItemActive();
 }
 
 }  // namespace kiosk::ui

@@ -54,6 +54,10 @@ public:
     App(const App&) = delete;
     App& operator=(const App&) = delete;
 
+    // Builds the fonts for a display of `display_size` into `atlas` (the atlas the ImGui context
+    // will use), so that the first PrepareFrame need not. Needs no ImGui context: the platform
+    // runs it on another thread while the window opens.
+    void BuildFonts(ImFontAtlas& atlas, ImVec2 display_size);
     // Before ImGui::NewFrame(): sizes fonts and style for the display. Returns true when the font
     // atlas was rebuilt, so the renderer must upload it again. Requires a current ImGui context.
     bool PrepareFrame(ImVec2 display_size);
@@ -63,8 +67,6 @@ public:
     // How long the platform may sleep before a timer needs a frame (idle countdown, the closing
     // screen, staff auto-lock): seconds, or a negative number when only input can change the screen.
     double SecondsUntilWake() const;
-    // True while something moves on its own (a pressed button's feedback): render the next frame too.
-    bool Animating() const;
 
     // The window manager asked to close: honoured only from staff mode (a patient cannot quit).
     void RequestClose();
