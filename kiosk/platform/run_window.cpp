@@ -34,6 +34,10 @@ namespace {
 // and presented. A pass that keeps changing without new input is a bug somewhere: presenting
 // after this many keeps it from spinning a core.
 constexpr int kMaxPasses = 8;
+// How long a press waits for its release before the pressed colour is drawn: shorter than a
+// frame at 60 Hz, so no one sees the wait, and longer than a machine's tap (press and release
+// sent together).
+constexpr double kTapSeconds = 0.012;
 // The shortest sleep before a due timer: a timer that reports 0 s repeatedly cannot busy-loop.
 constexpr double kMinWait = 1.0 / 120.0;
 
@@ -272,6 +276,16 @@ public:
 
             if (m_signals.Quit()) return 0;
             WindowEvents events = m_window.TakeEvents();
+            if (events.presses > events.clicks) {
+                // A touch came down. A quick tap lifts within a few milliseconds: wait that long
+                // for the release, so that the tap is one frame (its result), not two (the
+                // pressed colour, then the result). A finger held longer sees its press drawn.
+                double until = Now() + kTapSeconds;
+                for (double left = kTapSeconds; events.presses > events.clicks && left > 0; left = until - Now()) {
+                    m_window.Wait(left);
+                    events += m_window.TakeEvents();
+                }
+            }
             m_clicks += events.clicks;
             if (m_signals.TakeScreenshot()) {
                 if (m_options.screenshot_path.empty()) m_err << "kiosk: SIGUSR1 asks for a screenshot, but no --screenshot PATH was given\n";

@@ -43,6 +43,7 @@ struct Window::Impl {
     static void OnMouseButton(GLFWwindow* w, int button, int action, int) {
         Impl& self = Of(w);
         self.events.input = true;
+        if (button == GLFW_MOUSE_BUTTON_LEFT && action == GLFW_PRESS) ++self.events.presses;
         if (button == GLFW_MOUSE_BUTTON_LEFT && action == GLFW_RELEASE) ++self.events.clicks;
     }
     static void OnScroll(GLFWwindow* w, double, double) { Of(w).events.input = true; }

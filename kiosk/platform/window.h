@@ -23,7 +23,18 @@ struct WindowEvents {
     bool redraw = false;        // exposed or resized: the picture must be drawn again
     bool close = false;         // the window manager asked to close
     bool staff_chord = false;   // Ctrl+Alt+S was pressed
+    int presses = 0;            // left-button presses
     int clicks = 0;             // left-button releases (the e2e driver counts them)
+
+    WindowEvents& operator+=(const WindowEvents& more) {
+        input = input || more.input;
+        redraw = redraw || more.redraw;
+        close = close || more.close;
+        staff_chord = staff_chord || more.staff_chord;
+        presses += more.presses;
+        clicks += more.clicks;
+        return *this;
+    }
 };
 
 class Window {

@@ -146,7 +146,7 @@ TEST_CASE("a patient completes a screening by tapping the real window, and it is
 
     // One frame per change: the welcome screen was drawn once at launch (the screenshots did not
     // draw it again), and no frame repeated the picture before it, unless the X server asked for
-    // it. A tap shows at most its press and then its result.
+    // it. A tap shows at most its press (when the finger stays down) and then its result.
     std::vector<PresentedFrame> frames = ReadFrames(frame_log);
     REQUIRE(!frames.empty());
     int launch = 0, repeats = 0, drawn = 0;
