@@ -1,10 +1,6 @@
 // The kiosk's command line: run the window, check, test and evaluate screening files.
 #include "cli/commands.h"
 
-#include <chrono>
-#include <cstdlib>
-#include <ctime>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -12,16 +8,14 @@
 #include <utility>
 
 #include "cli/db_commands.h"
+#include "cli/options.h"
 #include "core/answers_json.h"
-#include "core/labels.h"
+#include "core/clock.h"
 #include "core/decision_json.h"
+#include "core/labels.h"
 #include "rules/cases.h"
 #include "rules/decision.h"
 #include "rules/loader.h"
-
-#ifndef KIOSK_ASSETS_DIR
-#define KIOSK_ASSETS_DIR "assets"
-#endif
 
 namespace kiosk {
 namespace {
@@ -97,12 +91,6 @@ const char* const kEvaluateHelp =
     "--today is the screening day (default: today's local date); --language picks the language\n"
     "of reason texts and messages (default: the screening's first language).\n";
 
-bool WantsHelp(const std::vector<std::string>& args) {
-    for (const std::string& a : args)
-        if (a == "--help" || a == "-h") return true;
-    return false;
-}
-
 // Loads a screening, printing diagnostics; null when it has errors.
 std::unique_ptr<rules::Screening> LoadAndReport(const std::string& path, std::ostream& err, bool warnings) {
     rules::LoadResult result = rules::LoadScreeningFile(path);
@@ -112,24 +100,13 @@ std::unique_ptr<rules::Screening> LoadAndReport(const std::string& path, std::os
 
 }  // namespace
 
-rules::Date LocalToday() {
-    std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
-}
-
-std::string DefaultScreeningPath() {
-    if (const char* env = std::getenv("KIOSK_SCREENING"); env && *env) return env;
-    return std::string(KIOSK_ASSETS_DIR) + "/screenings/default.toml";
-}
-
 int RunCheck(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    if (WantsHelp(args)) { out << kCheckHelp; return kExitOk; }
-    if (args.empty()) { err << kCheckHelp; return kExitUsage; }
+    ParsedArgs parsed = ParseArgs(args, {});
+    if (parsed.help) { out << kCheckHelp; return kExitOk; }
+    if (!parsed.error.empty()) return UsageError("check", parsed.error, kCheckHelp, err);
+    if (parsed.positional.empty()) { err << kCheckHelp; return kExitUsage; }
     int status = kExitOk;
-    for (const std::string& path : args) {
-        if (!path.empty() && path[0] == '-') { err << "kiosk check: unknown option '" << path << "'\n"; return kExitUsage; }
+    for (const std::string& path : parsed.positional) {
         rules::LoadResult result = rules::LoadScreeningFile(path);
         err << result.diagnostics.Format();
         // A file the engine accepts may still lack what the window shows: refused as well.
@@ -157,11 +134,14 @@ int RunCheck(const std::vector<std::string>& args, std::ostream& out, std::ostre
 }
 
 int RunTest(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    if (WantsHelp(args)) { out << kTestHelp; return kExitOk; }
-    if (args.size() != 1 || args[0].empty() || args[0][0] == '-') { err << kTestHelp; return kExitUsage; }
-    auto screening = LoadAndReport(args[0], err, false);
+    ParsedArgs parsed = ParseArgs(args, {});
+    if (parsed.help) { out << kTestHelp; return kExitOk; }
+    if (!parsed.error.empty()) return UsageError("test", parsed.error, kTestHelp, err);
+    if (parsed.positional.size() != 1) { err << kTestHelp; return kExitUsage; }
+    const std::string& path = parsed.positional[0];
+    auto screening = LoadAndReport(path, err, false);
     if (!screening) {
-        out << "0 passed, 0 failed\n" << args[0] << ": does not load; no case was run\n";
+        out << "0 passed, 0 failed\n" << path << ": does not load; no case was run\n";
         return kExitInvalid;
     }
     const rules::Screening& s = *screening;
@@ -182,36 +162,19 @@ int RunTest(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return report.failed == 0 && report.never_fired.empty() ? kExitOk : kExitInvalid;
 }
 
-namespace {
-
-// An option's value: the argument after args[i] into `target`, moving i past it; false when it is missing.
-bool TakeValue(const std::vector<std::string>& args, size_t& i, std::string& target) {
-    if (i + 1 >= args.size()) return false;
-    target = args[++i];
-    return true;
-}
-
-}  // namespace
-
 int RunEvaluate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    if (WantsHelp(args)) { out << kEvaluateHelp; return kExitOk; }
-    std::string file, answers_path, today_text, language;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&](std::string& target) { return TakeValue(args, i, target); };
-        if (a == "--answers") { if (!value(answers_path)) { err << "kiosk evaluate: --answers needs a file\n"; return kExitUsage; } }
-        else if (a == "--today") { if (!value(today_text)) { err << "kiosk evaluate: --today needs a date\n"; return kExitUsage; } }
-        else if (a == "--language") { if (!value(language)) { err << "kiosk evaluate: --language needs a code\n"; return kExitUsage; } }
-        else if (!a.empty() && a[0] == '-') { err << "kiosk evaluate: unknown option '" << a << "'\n" << kEvaluateHelp; return kExitUsage; }
-        else if (file.empty()) file = a;
-        else { err << "kiosk evaluate: one screening file only\n"; return kExitUsage; }
-    }
+    ParsedArgs parsed = ParseArgs(args, {kAnswersOption, kTodayOption, kLanguageOption});
+    if (parsed.help) { out << kEvaluateHelp; return kExitOk; }
+    if (!parsed.error.empty()) return UsageError("evaluate", parsed.error, kEvaluateHelp, err);
+    if (parsed.positional.size() > 1) { err << "kiosk evaluate: one screening file only\n"; return kExitUsage; }
+    const std::string file = parsed.positional.empty() ? "" : parsed.positional[0];
+    const std::string answers_path = parsed.ValueOr("--answers"), language = parsed.ValueOr("--language");
     if (file.empty() || answers_path.empty()) { err << kEvaluateHelp; return kExitUsage; }
-    rules::Date today = LocalToday();
-    if (!today_text.empty()) {
-        auto parsed = rules::ParseDate(today_text);
-        if (!parsed) { err << "kiosk evaluate: --today must be a date as YYYY-MM-DD, not '" << today_text << "'\n"; return kExitUsage; }
-        today = *parsed;
+    rules::Date today = SystemClock().Today();
+    if (std::optional<std::string> today_text = parsed.Value("--today")) {
+        auto date = rules::ParseDate(*today_text);
+        if (!date) { err << "kiosk evaluate: --today must be a date as YYYY-MM-DD, not '" << *today_text << "'\n"; return kExitUsage; }
+        today = *date;
     }
     auto screening = LoadAndReport(file, err, false);
     if (!screening) return kExitInvalid;
@@ -224,14 +187,14 @@ int RunEvaluate(const std::vector<std::string>& args, std::ostream& out, std::os
     if (!in) { err << answers_path << ": cannot open the answers file\n"; return kExitInvalid; }
     std::stringstream buffer;
     buffer << in.rdbuf();
-    AnswersParse parsed = AnswersFromJsonText(*screening, buffer.str(), today);
-    if (!parsed.ok()) {
-        for (const std::string& e : parsed.errors) err << answers_path << ": error: " << e << "\n";
+    AnswersParse answers = AnswersFromJsonText(*screening, buffer.str(), today);
+    if (!answers.ok()) {
+        for (const std::string& e : answers.errors) err << answers_path << ": error: " << e << "\n";
         return kExitInvalid;
     }
     rules::Decision decision;
     std::vector<rules::ParamValue> params = screening->ParameterValues();
-    rules::Decide(*screening, parsed.answers, today, params, decision);
+    rules::Decide(*screening, answers.answers, today, params, decision);
     out << DecisionToJson(*screening, decision, today, lang).dump(2) << "\n";
     return kExitOk;
 }
@@ -258,53 +221,28 @@ std::optional<std::pair<int, int>> ParseWindowSize(const std::string& text) {
 }  // namespace
 
 int RunWindowCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const WindowRunner& window) {
-    if (WantsHelp(args)) { out << kRunHelp; return kExitOk; }
+    constexpr Option kWindowed{"--windowed", "a size such as 1280x800"}, kScreenshot{"--screenshot", "a file"},
+        kExitAfterFirstFrame{"--exit-after-first-frame", ""};
+    ParsedArgs parsed = ParseArgs(args, {kWindowed, kScreenshot, kExitAfterFirstFrame, kDbOption, kConfigOption, kScreeningOption});
+    if (parsed.help) { out << kRunHelp; return kExitOk; }
+    if (!parsed.error.empty()) return UsageError("run", parsed.error, kRunHelp, err);
+    // `kiosk run` takes no file of its own: anything else on the line is a mistake.
+    if (!parsed.positional.empty()) return UsageError("run", "unknown argument '" + parsed.positional[0] + "'", kRunHelp, err);
     RunOptions run;
-    std::string cli_db, config_path, cli_screening;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&](std::string& target) { return TakeValue(args, i, target); };
-        std::string size;
-        if (a == "--windowed") {
-            if (!value(size)) { err << "kiosk run: --windowed needs a size such as 1280x800\n"; return kExitUsage; }
-            auto parsed = ParseWindowSize(size);
-            if (!parsed) { err << "kiosk run: --windowed needs WIDTHxHEIGHT (320x240 at least), not '" << size << "'\n"; return kExitUsage; }
-            run.width = parsed->first;
-            run.height = parsed->second;
-        } else if (a == "--screenshot") {
-            if (!value(run.screenshot_path)) { err << "kiosk run: --screenshot needs a file\n"; return kExitUsage; }
-        } else if (a == "--exit-after-first-frame") {
-            run.exit_after_first_frame = true;
-        } else if (a == "--db") {
-            if (!value(cli_db)) { err << "kiosk run: --db needs a file\n"; return kExitUsage; }
-        } else if (a == "--config") {
-            if (!value(config_path)) { err << "kiosk run: --config needs a file\n"; return kExitUsage; }
-        } else if (a == "--screening") {
-            if (!value(cli_screening)) { err << "kiosk run: --screening needs a file\n"; return kExitUsage; }
-        } else {
-            err << "kiosk run: unknown argument '" << a << "'\n" << kRunHelp;
-            return kExitUsage;
-        }
+    if (std::optional<std::string> size = parsed.Value("--windowed")) {
+        auto window_size = ParseWindowSize(*size);
+        if (!window_size) { err << "kiosk run: --windowed needs WIDTHxHEIGHT (320x240 at least), not '" << *size << "'\n"; return kExitUsage; }
+        run.width = window_size->first;
+        run.height = window_size->second;
     }
-    ConfigLoad config = LoadConfig(config_path);
-    if (!config.errors.empty()) {
-        for (const std::string& e : config.errors) err << "kiosk: " << e << "\n";
-        return kExitInvalid;
-    }
-    run.config = config.config;
-    run.database = ResolveDatabasePath(cli_db, run.config);
-    // The same order as every other command: --screening, $KIOSK_SCREENING, the configuration.
-    run.screening = !cli_screening.empty()                                          ? cli_screening
-                  : !run.config.screening.empty() && !std::getenv("KIOSK_SCREENING") ? run.config.screening
-                                                                                     : DefaultScreeningPath();
-    // The default database lives in a folder that may not exist yet: created owner-only, as the
-    // database commands do.
-    std::error_code ec;
-    std::filesystem::path folder = std::filesystem::path(run.database).parent_path();
-    if (!folder.empty() && !std::filesystem::exists(folder, ec)) {
-        std::filesystem::create_directories(folder, ec);
-        if (!ec) std::filesystem::permissions(folder, std::filesystem::perms::owner_all, ec);
-    }
+    run.screenshot_path = parsed.ValueOr("--screenshot");
+    run.exit_after_first_frame = parsed.Has("--exit-after-first-frame");
+    CommandFiles files = ResolveCommandFiles(parsed.ValueOr("--config"), parsed.ValueOr("--db"), parsed.ValueOr("--screening"));
+    if (ReportConfigErrors(files, err)) return kExitInvalid;
+    run.config = std::move(files.config);
+    run.database = std::move(files.database);
+    run.screening = std::move(files.screening);
+    EnsureDataFolder(run.database);
     if (!window) {
         err << "kiosk: this program has no window; 'kiosk --help' lists the commands\n";
         return kExitNoWindow;
