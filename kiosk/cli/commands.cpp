@@ -5,6 +5,7 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <tuple>
 #include <utility>
 
 #include "cli/db_commands.h"
@@ -101,12 +102,11 @@ std::unique_ptr<rules::Screening> LoadAndReport(const std::string& path, std::os
 }  // namespace
 
 int RunCheck(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    ParsedArgs parsed = ParseArgs(args, {});
-    if (parsed.help) { out << kCheckHelp; return kExitOk; }
-    if (!parsed.error.empty()) return UsageError("check", parsed.error, kCheckHelp, err);
-    if (parsed.positional.empty()) { err << kCheckHelp; return kExitUsage; }
+    CommandStart start = ParseCommand({"check", {}, kAnyNumber, kCheckHelp, [](const ParsedArgs& a) { return HelpUnless(!a.positional.empty()); }},
+                                  args, out, err);
+    if (start.exit) return *start.exit;
     int status = kExitOk;
-    for (const std::string& path : parsed.positional) {
+    for (const std::string& path : start.args.positional) {
         rules::LoadResult result = rules::LoadScreeningFile(path);
         err << result.diagnostics.Format();
         // A file the engine accepts may still lack what the window shows: refused as well.
@@ -134,11 +134,10 @@ int RunCheck(const std::vector<std::string>& args, std::ostream& out, std::ostre
 }
 
 int RunTest(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    ParsedArgs parsed = ParseArgs(args, {});
-    if (parsed.help) { out << kTestHelp; return kExitOk; }
-    if (!parsed.error.empty()) return UsageError("test", parsed.error, kTestHelp, err);
-    if (parsed.positional.size() != 1) { err << kTestHelp; return kExitUsage; }
-    const std::string& path = parsed.positional[0];
+    CommandStart start = ParseCommand({"test", {}, 1, kTestHelp, [](const ParsedArgs& a) { return HelpUnless(a.positional.size() == 1); }},
+                                  args, out, err);
+    if (start.exit) return *start.exit;
+    const std::string& path = start.args.positional[0];
     auto screening = LoadAndReport(path, err, false);
     if (!screening) {
         out << "0 passed, 0 failed\n" << path << ": does not load; no case was run\n";
@@ -163,19 +162,20 @@ int RunTest(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 }
 
 int RunEvaluate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    ParsedArgs parsed = ParseArgs(args, {kAnswersOption, kTodayOption, kLanguageOption});
-    if (parsed.help) { out << kEvaluateHelp; return kExitOk; }
-    if (!parsed.error.empty()) return UsageError("evaluate", parsed.error, kEvaluateHelp, err);
-    if (parsed.positional.size() > 1) { err << "kiosk evaluate: one screening file only\n"; return kExitUsage; }
-    const std::string file = parsed.positional.empty() ? "" : parsed.positional[0];
-    const std::string answers_path = parsed.ValueOr("--answers"), language = parsed.ValueOr("--language");
-    if (file.empty() || answers_path.empty()) { err << kEvaluateHelp; return kExitUsage; }
-    rules::Date today = SystemClock().Today();
-    if (std::optional<std::string> today_text = parsed.Value("--today")) {
-        auto date = rules::ParseDate(*today_text);
-        if (!date) { err << "kiosk evaluate: --today must be a date as YYYY-MM-DD, not '" << *today_text << "'\n"; return kExitUsage; }
-        today = *date;
-    }
+    CommandStart start = ParseCommand({"evaluate", {kAnswersOption, kTodayOption, kLanguageOption}, kAnyNumber, kEvaluateHelp,
+                                   [](const ParsedArgs& a) -> std::optional<std::string> {
+                                       if (a.positional.size() > 1) return "one screening file only";
+                                       if (a.positional.empty() || a.positional[0].empty() || a.ValueOr("--answers").empty()) return "";
+                                       if (auto today = a.Value("--today"); today && !rules::ParseDate(*today))
+                                           return "--today must be a date as YYYY-MM-DD, not '" + *today + "'";
+                                       return std::nullopt;
+                                   }},
+                                  args, out, err);
+    if (start.exit) return *start.exit;
+    const std::string& file = start.args.positional[0];
+    const std::string answers_path = start.args.ValueOr("--answers"), language = start.args.ValueOr("--language");
+    const std::optional<std::string> today_text = start.args.Value("--today");
+    const rules::Date today = today_text ? *rules::ParseDate(*today_text) : SystemClock().Today();
     auto screening = LoadAndReport(file, err, false);
     if (!screening) return kExitInvalid;
     int lang = 0;
@@ -223,25 +223,21 @@ std::optional<std::pair<int, int>> ParseWindowSize(const std::string& text) {
 int RunWindowCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const WindowRunner& window) {
     constexpr Option kWindowed{"--windowed", "a size such as 1280x800"}, kScreenshot{"--screenshot", "a file"},
         kExitAfterFirstFrame{"--exit-after-first-frame", ""};
-    ParsedArgs parsed = ParseArgs(args, {kWindowed, kScreenshot, kExitAfterFirstFrame, kDbOption, kConfigOption, kScreeningOption});
-    if (parsed.help) { out << kRunHelp; return kExitOk; }
-    if (!parsed.error.empty()) return UsageError("run", parsed.error, kRunHelp, err);
-    // `kiosk run` takes no file of its own: anything else on the line is a mistake.
-    if (!parsed.positional.empty()) return UsageError("run", "unknown argument '" + parsed.positional[0] + "'", kRunHelp, err);
+    CommandStart start = StartCommand({"run", {kWindowed, kScreenshot, kExitAfterFirstFrame, kScreeningOption}, 0, kRunHelp,
+                                   [](const ParsedArgs& a) -> std::optional<std::string> {
+                                       if (auto size = a.Value("--windowed"); size && !ParseWindowSize(*size))
+                                           return "--windowed needs WIDTHxHEIGHT (320x240 at least), not '" + *size + "'";
+                                       return std::nullopt;
+                                   }},
+                                  args, out, err);
+    if (start.exit) return *start.exit;
     RunOptions run;
-    if (std::optional<std::string> size = parsed.Value("--windowed")) {
-        auto window_size = ParseWindowSize(*size);
-        if (!window_size) { err << "kiosk run: --windowed needs WIDTHxHEIGHT (320x240 at least), not '" << *size << "'\n"; return kExitUsage; }
-        run.width = window_size->first;
-        run.height = window_size->second;
-    }
-    run.screenshot_path = parsed.ValueOr("--screenshot");
-    run.exit_after_first_frame = parsed.Has("--exit-after-first-frame");
-    CommandFiles files = ResolveCommandFiles(parsed.ValueOr("--config"), parsed.ValueOr("--db"), parsed.ValueOr("--screening"));
-    if (ReportConfigErrors(files, err)) return kExitInvalid;
-    run.config = std::move(files.config);
-    run.database = std::move(files.database);
-    run.screening = std::move(files.screening);
+    if (std::optional<std::string> size = start.args.Value("--windowed")) std::tie(run.width, run.height) = *ParseWindowSize(*size);
+    run.screenshot_path = start.args.ValueOr("--screenshot");
+    run.exit_after_first_frame = start.args.Has("--exit-after-first-frame");
+    run.config = std::move(start.files.config);
+    run.database = std::move(start.files.database);
+    run.screening = std::move(start.files.screening);
     EnsureDataFolder(run.database);
     if (!window) {
         err << "kiosk: this program has no window; 'kiosk --help' lists the commands\n";

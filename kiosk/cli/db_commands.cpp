@@ -111,8 +111,9 @@ constexpr Option kMarkExportedOption{"--mark-exported", ""};
 }  // namespace
 
 int RunStaff(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
-    CommandStart c = StartCommand("staff", args, {}, 1, kStaffHelp, [](const ParsedArgs& a) { return a.positional == std::vector<std::string>{"set-pin"}; },
-                                  out, err);
+    CommandStart c = StartCommand({"staff", {}, 1, kStaffHelp,
+                                   [](const ParsedArgs& a) { return HelpUnless(a.positional == std::vector<std::string>{"set-pin"}); }},
+                                  args, out, err);
     if (c.exit) return *c.exit;
     bool terminal = &in == &std::cin && isatty(STDIN_FILENO);
     if (terminal) out << "New staff PIN (at least " << store::kMinPinDigits << " digits): " << std::flush;
@@ -131,8 +132,9 @@ int RunStaff(const std::vector<std::string>& args, std::istream& in, std::ostrea
 }
 
 int RunDb(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    CommandStart c = StartCommand("db", args, {}, 1, kDbHelp, [](const ParsedArgs& a) { return a.positional == std::vector<std::string>{"check"}; },
-                                  out, err);
+    CommandStart c = StartCommand({"db", {}, 1, kDbHelp,
+                                   [](const ParsedArgs& a) { return HelpUnless(a.positional == std::vector<std::string>{"check"}); }},
+                                  args, out, err);
     if (c.exit) return *c.exit;
     auto db = OpenStore(c.files.database, err);
     if (!db) return kExitInvalid;
@@ -143,7 +145,7 @@ int RunDb(const std::vector<std::string>& args, std::ostream& out, std::ostream&
 }
 
 int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    CommandStart c = StartCommand("queue", args, {kAllOption}, 0, kQueueHelp, [](const ParsedArgs&) { return true; }, out, err);
+    CommandStart c = StartCommand({"queue", {kAllOption}, 0, kQueueHelp, {}}, args, out, err);
     if (c.exit) return *c.exit;
     const bool all = c.args.Has("--all");
     auto db = OpenStore(c.files.database, err);
@@ -168,15 +170,17 @@ int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostre
 }
 
 int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    CommandStart c = StartCommand("submit", args, {kAnswersOption, kLanguageOption, kTodayOption, kScreeningOption}, 0, kSubmitHelp,
-                                  [](const ParsedArgs& a) { return a.Value("--answers").has_value(); }, out, err);
+    CommandStart c = StartCommand({"submit", {kAnswersOption, kLanguageOption, kTodayOption, kScreeningOption}, 0, kSubmitHelp,
+                                   [](const ParsedArgs& a) -> std::optional<std::string> {
+                                       if (!a.Value("--answers")) return "";
+                                       if (auto today = a.Value("--today"); today && !rules::ParseDate(*today))
+                                           return "--today must be a date as YYYY-MM-DD";
+                                       return std::nullopt;
+                                   }},
+                                  args, out, err);
     if (c.exit) return *c.exit;
-    rules::Date today = SystemClock().Today();
-    if (std::optional<std::string> today_text = c.args.Value("--today")) {
-        auto parsed = rules::ParseDate(*today_text);
-        if (!parsed) { err << "kiosk submit: --today must be a date as YYYY-MM-DD\n"; return kExitUsage; }
-        today = *parsed;
-    }
+    const std::optional<std::string> today_text = c.args.Value("--today");
+    const rules::Date today = today_text ? *rules::ParseDate(*today_text) : SystemClock().Today();
     auto loaded = LoadScreening(c, err);
     if (!loaded) return kExitInvalid;
     const rules::Screening& screening = *loaded;
@@ -236,8 +240,9 @@ int RunReview(const std::vector<std::string>& args, std::ostream& out, std::ostr
         "\n"
         "Marks a stored result reviewed by NAME (audited). Exit 0 marked, 1 no unreviewed result with\n"
         "that id or the database refused, 2 wrong usage.\n";
-    CommandStart c = StartCommand("review", args, {kByOption}, 1, help,
-                                  [](const ParsedArgs& a) { return a.positional.size() == 1 && !a.ValueOr("--by").empty(); }, out, err);
+    CommandStart c = StartCommand(
+        {"review", {kByOption}, 1, help, [](const ParsedArgs& a) { return HelpUnless(a.positional.size() == 1 && !a.ValueOr("--by").empty()); }},
+        args, out, err);
     if (c.exit) return *c.exit;
     const std::string& id = c.args.positional[0];
     const std::string by = c.args.ValueOr("--by");
@@ -251,23 +256,24 @@ int RunReview(const std::vector<std::string>& args, std::ostream& out, std::ostr
 }
 
 int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    CommandStart c = StartCommand("export", args,
-                                  {kFormatOption, kOutOption, kSinceOption, kStatusOption, kLanguageOption, kScreeningOption, kMarkExportedOption},
-                                  0, kExportHelp,
-                                  [](const ParsedArgs& a) {
-                                      const std::string format = a.ValueOr("--format");
-                                      return a.Value("--out") && (format == "csv" || format == "jsonl" || format == "fhir");
-                                  },
-                                  out, err);
+    CommandStart c = StartCommand(
+        {"export",
+         {kFormatOption, kOutOption, kSinceOption, kStatusOption, kLanguageOption, kScreeningOption, kMarkExportedOption},
+         0,
+         kExportHelp,
+         [](const ParsedArgs& a) -> std::optional<std::string> {
+             const std::string format = a.ValueOr("--format");
+             if (!a.Value("--out") || (format != "csv" && format != "jsonl" && format != "fhir")) return "";
+             if (auto status = a.Value("--status"); status && *status != "pending" && *status != "reviewed" && *status != "exported")
+                 return "--status is pending, reviewed or exported";
+             if (auto since = a.Value("--since"); since && !rules::ParseDate(*since)) return "--since must be a date as YYYY-MM-DD";
+             return std::nullopt;
+         }},
+        args, out, err);
     if (c.exit) return *c.exit;
     const std::string format = c.args.ValueOr("--format");
-    std::optional<std::string> status = c.args.Value("--status");
-    if (status && *status != "pending" && *status != "reviewed" && *status != "exported") {
-        err << "kiosk export: --status is pending, reviewed or exported\n";
-        return kExitUsage;
-    }
+    const std::optional<std::string> status = c.args.Value("--status");
     const std::optional<std::string> since = c.args.Value("--since");
-    if (since && !rules::ParseDate(*since)) { err << "kiosk export: --since must be a date as YYYY-MM-DD\n"; return kExitUsage; }
     auto screening = LoadScreening(c, err);
     if (!screening) return kExitInvalid;
     int language = LanguageIndex(c, *screening, "kiosk: ", err);
@@ -291,8 +297,9 @@ int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostr
 }
 
 int RunExportQuestionnaire(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    CommandStart c = StartCommand("export-questionnaire", args, {kOutOption, kLanguageOption, kScreeningOption}, 0, kQuestionnaireHelp,
-                                  [](const ParsedArgs& a) { return a.Value("--out").has_value(); }, out, err);
+    CommandStart c = StartCommand({"export-questionnaire", {kOutOption, kLanguageOption, kScreeningOption}, 0, kQuestionnaireHelp,
+                                   [](const ParsedArgs& a) { return HelpUnless(a.Value("--out").has_value()); }},
+                                  args, out, err);
     if (c.exit) return *c.exit;
     auto screening = LoadScreening(c, err);
     if (!screening) return kExitInvalid;

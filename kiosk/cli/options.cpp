@@ -56,30 +56,33 @@ ParsedArgs ParseArgs(const std::vector<std::string>& args, const std::vector<Opt
     return parsed;
 }
 
-int UsageError(std::string_view command, const std::string& error, std::string_view help, std::ostream& err) {
-    err << "kiosk " << command << ": " << error << "\n" << help;
-    return kExitUsage;
-}
-
-CommandStart StartCommand(std::string_view command, const std::vector<std::string>& args, std::vector<Option> options,
-                          size_t max_positional, std::string_view help, const std::function<bool(const ParsedArgs&)>& usage_ok,
-                          std::ostream& out, std::ostream& err) {
-    options.push_back(kDbOption);
-    options.push_back(kConfigOption);
+CommandStart ParseCommand(const CommandSpec& spec, const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     CommandStart start;
-    start.args = ParseArgs(args, options, max_positional);
+    start.args = ParseArgs(args, spec.options, spec.max_positional);
+    std::optional<std::string> problem;
     if (start.args.help) {
-        out << help;
+        out << spec.help;
         start.exit = kExitOk;
     } else if (!start.args.error.empty()) {
-        start.exit = UsageError(command, start.args.error, help, err);
-    } else if (!usage_ok(start.args)) {
-        err << help;
-        start.exit = kExitUsage;
-    } else {
-        start.files = ResolveCommandFiles(start.args.ValueOr("--config"), start.args.ValueOr("--db"), start.args.ValueOr("--screening"));
-        if (ReportConfigErrors(start.files, err)) start.exit = kExitInvalid;
+        problem = start.args.error;
+    } else if (spec.usage_problem) {
+        problem = spec.usage_problem(start.args);
     }
+    if (problem) {
+        if (!problem->empty()) err << "kiosk " << spec.name << ": " << *problem << "\n";
+        err << spec.help;
+        start.exit = kExitUsage;
+    }
+    return start;
+}
+
+CommandStart StartCommand(CommandSpec spec, const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    spec.options.push_back(kDbOption);
+    spec.options.push_back(kConfigOption);
+    CommandStart start = ParseCommand(spec, args, out, err);
+    if (start.exit) return start;
+    start.files = ResolveCommandFiles(start.args.ValueOr("--config"), start.args.ValueOr("--db"), start.args.ValueOr("--screening"));
+    if (ReportConfigErrors(start.files, err)) start.exit = kExitInvalid;
     return start;
 }
 

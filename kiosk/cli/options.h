@@ -43,30 +43,42 @@ struct ParsedArgs {
     std::vector<std::pair<std::string, std::string>> given;  // option name and value ("" for a flag), in order
 };
 
+// No limit on a command's positional arguments (kiosk check FILE...).
+inline constexpr size_t kAnyNumber = std::numeric_limits<size_t>::max();
+
 // Parses `args` (the command name excluded) against `options`. Stops at the first error: anything
 // that starts with '-' and is not one of `options`, more than `max_positional` other arguments, an
 // option given twice, an option without its value. An option's value is the next argument,
 // whatever it looks like.
-ParsedArgs ParseArgs(const std::vector<std::string>& args, const std::vector<Option>& options,
-                     size_t max_positional = std::numeric_limits<size_t>::max());
+ParsedArgs ParseArgs(const std::vector<std::string>& args, const std::vector<Option>& options, size_t max_positional);
 
-// Reports wrong usage as "kiosk COMMAND: ERROR" followed by the command's help; returns the exit
-// code for it (kExitUsage).
-int UsageError(std::string_view command, const std::string& error, std::string_view help, std::ostream& err);
+// What a command accepts, for ParseCommand and StartCommand.
+struct CommandSpec {
+    std::string_view name;  // "queue", as in "kiosk queue: --db needs a file"
+    std::vector<Option> options;
+    size_t max_positional = 0;
+    std::string_view help;  // printed for --help, and after wrong usage
+    // Why parsed arguments cannot be used: nullopt when they can, "" for the help alone. Empty: any can.
+    std::function<std::optional<std::string>(const ParsedArgs&)> usage_problem;
+};
 
-// The start of every command that works on the clinic's files (the database, the screening, the
-// configuration): its line parsed, and the files resolved.
+// A usage problem for CommandSpec: none when `usable`, else the help alone.
+inline std::optional<std::string> HelpUnless(bool usable) { return usable ? std::nullopt : std::optional<std::string>(""); }
+
+// A command's start: its line parsed and, for StartCommand, the clinic's files resolved.
 struct CommandStart {
     ParsedArgs args;
     CommandFiles files;
-    std::optional<int> exit;  // set: stop with this exit code, what to say was said
+    std::optional<int> exit;  // set: stop with this exit code; what was wrong has been said
 };
 
-// Parses `args` with `options` plus --db and --config. Prints `help` for --help (exit 0); reports
-// wrong usage: a parse error, or arguments `usage_ok` refuses (the help alone) (exit 2); then
-// reads the configuration and reports it when broken (exit 1).
-CommandStart StartCommand(std::string_view command, const std::vector<std::string>& args, std::vector<Option> options,
-                          size_t max_positional, std::string_view help, const std::function<bool(const ParsedArgs&)>& usage_ok,
-                          std::ostream& out, std::ostream& err);
+// Parses `args` by `spec`. Prints the help for --help (exit 0); reports wrong usage, a parse error
+// or a usage problem, as "kiosk NAME: PROBLEM" followed by the help (exit 2).
+CommandStart ParseCommand(const CommandSpec& spec, const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+// ParseCommand for a command that works on the clinic's files, with --db and --config added to
+// its options; then reads the configuration (exit 1, reported, when it is broken) and resolves
+// the database and the screening (ResolveCommandFiles).
+CommandStart StartCommand(CommandSpec spec, const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace kiosk
