@@ -166,9 +166,7 @@ int RunEvaluate(const std::vector<std::string>& args, std::ostream& out, std::os
                                    [](const ParsedArgs& a) -> std::optional<std::string> {
                                        if (a.positional.size() > 1) return "one screening file only";
                                        if (a.positional.empty() || a.positional[0].empty() || a.ValueOr("--answers").empty()) return "";
-                                       if (auto today = a.Value("--today"); today && !rules::ParseDate(*today))
-                                           return "--today must be a date as YYYY-MM-DD, not '" + *today + "'";
-                                       return std::nullopt;
+                                       return DateProblem(a, "--today");
                                    }},
                                   args, out, err);
     if (start.exit) return *start.exit;

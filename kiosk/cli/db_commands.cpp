@@ -172,10 +172,7 @@ int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostre
 int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     CommandStart c = StartCommand({"submit", {kAnswersOption, kLanguageOption, kTodayOption, kScreeningOption}, 0, kSubmitHelp,
                                    [](const ParsedArgs& a) -> std::optional<std::string> {
-                                       if (!a.Value("--answers")) return "";
-                                       if (auto today = a.Value("--today"); today && !rules::ParseDate(*today))
-                                           return "--today must be a date as YYYY-MM-DD";
-                                       return std::nullopt;
+                                       return a.Value("--answers") ? DateProblem(a, "--today") : HelpUnless(false);
                                    }},
                                   args, out, err);
     if (c.exit) return *c.exit;
@@ -266,8 +263,7 @@ int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostr
              if (!a.Value("--out") || (format != "csv" && format != "jsonl" && format != "fhir")) return "";
              if (auto status = a.Value("--status"); status && *status != "pending" && *status != "reviewed" && *status != "exported")
                  return "--status is pending, reviewed or exported";
-             if (auto since = a.Value("--since"); since && !rules::ParseDate(*since)) return "--since must be a date as YYYY-MM-DD";
-             return std::nullopt;
+             return DateProblem(a, "--since");
          }},
         args, out, err);
     if (c.exit) return *c.exit;

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "cli/commands.h"
+#include "rules/date.h"
 
 namespace kiosk {
 
@@ -54,6 +55,12 @@ ParsedArgs ParseArgs(const std::vector<std::string>& args, const std::vector<Opt
         parsed.given.emplace_back(a, std::move(value));
     }
     return parsed;
+}
+
+std::optional<std::string> DateProblem(const ParsedArgs& args, std::string_view option) {
+    std::optional<std::string> value = args.Value(option);
+    if (!value || rules::ParseDate(*value)) return std::nullopt;
+    return std::string(option) + " must be a date as YYYY-MM-DD, not '" + *value + "'";
 }
 
 CommandStart ParseCommand(const CommandSpec& spec, const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {

@@ -65,6 +65,10 @@ struct CommandSpec {
 // A usage problem for CommandSpec: none when `usable`, else the help alone.
 inline std::optional<std::string> HelpUnless(bool usable) { return usable ? std::nullopt : std::optional<std::string>(""); }
 
+// A usage problem for CommandSpec: the value of `option` (--today, --since) is not a date as
+// YYYY-MM-DD. None when it is one, or when the option was not given.
+std::optional<std::string> DateProblem(const ParsedArgs& args, std::string_view option);
+
 // A command's start: its line parsed and, for StartCommand, the clinic's files resolved.
 struct CommandStart {
     ParsedArgs args;
