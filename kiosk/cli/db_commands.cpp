@@ -1,7 +1,6 @@
 // The command line's database commands. Each opens the clinic database, does one thing, audits it.
 #include "cli/db_commands.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
