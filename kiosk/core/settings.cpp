@@ -32,7 +32,7 @@ std::optional<SettingsProblem> CheckIdleTime(const IdleTime& time, std::optional
     std::string message = author == SettingsAuthor::File
                               ? "'" + std::string(time.key) + "' must be a whole number of seconds from " + from_to
                               : std::string(time.staff_name) + " must come after " + from_to + " seconds.";
-    return SettingsProblem{SettingsProblem::Kind::OutOfRange, time.key, std::move(message)};
+    return SettingsProblem{SettingsProblem::Kind::OutOfRange, std::move(message)};
 }
 
 std::vector<SettingsProblem> CheckSettings(const KioskSettings& settings, SettingsAuthor author, const rules::Screening* screening) {
@@ -46,11 +46,11 @@ std::vector<SettingsProblem> CheckSettings(const KioskSettings& settings, Settin
                                         " (the warning comes first)"
                                   : "The wipe must come at least " + std::to_string(min_countdown) +
                                         " seconds after the idle warning, so the patient has time to answer it.";
-        problems.push_back({SettingsProblem::Kind::CountdownTooShort, kSettingIdleReset, std::move(message)});
+        problems.push_back({SettingsProblem::Kind::CountdownTooShort, std::move(message)});
     }
     if (screening && !settings.default_language.empty() && screening->FindLanguage(settings.default_language) < 0)
-        problems.push_back({SettingsProblem::Kind::UnknownLanguage, kSettingDefaultLanguage,
-                            "The screening has no language '" + settings.default_language + "'."});
+        problems.push_back(
+            {SettingsProblem::Kind::UnknownLanguage, "The screening has no language '" + settings.default_language + "'."});
     return problems;
 }
 

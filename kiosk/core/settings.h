@@ -55,10 +55,10 @@ constexpr const IdleLimits& LimitsFor(SettingsAuthor author) { return author == 
 
 // The two idle times as data, so that reading, checking and saving them is one loop.
 struct IdleTime {
-    const char* key;                                 // kSettingIdleWarning or kSettingIdleReset
-    std::chrono::seconds KioskSettings::*field;
-    SecondsRange IdleLimits::*range;
-    const char* staff_name;                          // "The idle warning", in staff's sentences
+    const char* key;                             // kSettingIdleWarning or kSettingIdleReset
+    std::chrono::seconds KioskSettings::*field;  // where it is kept
+    SecondsRange IdleLimits::*range;             // its range in each author's limits
+    const char* staff_name;                      // "The idle warning", in staff's sentences
 };
 inline constexpr IdleTime kIdleTimes[] = {
     {kSettingIdleWarning, &KioskSettings::idle_warning, &IdleLimits::warning, "The idle warning"},
@@ -68,7 +68,6 @@ inline constexpr IdleTime kIdleTimes[] = {
 struct SettingsProblem {
     enum class Kind { OutOfRange, CountdownTooShort, UnknownLanguage };
     Kind kind = Kind::OutOfRange;
-    std::string key;      // the setting it is about (for a countdown: kSettingIdleReset)
     std::string message;  // worded for the author: kiosk.toml's key names for IT, a sentence for staff
 };
 
