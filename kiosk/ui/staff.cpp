@@ -181,12 +181,12 @@ struct StaffMode::State {
 
     void LoadSettings(const StaffContext& c) {
         settings = staff::SettingsUi{};
-        KioskSettings now = c.store ? ReadSavedSettings(*c.store, c.screening, c.settings, &settings.message) : c.settings;
+        settings.values = c.store ? ReadSavedSettings(*c.store, c.screening, c.settings, &settings.message) : c.settings;
         settings.failed = !settings.message.empty();
-        settings.warning = static_cast<int>(now.idle_warning.count());
-        settings.reset = static_cast<int>(now.idle_reset.count());
-        int language = c.screening && !now.default_language.empty() ? c.screening->FindLanguage(now.default_language) : 0;
-        settings.language = std::max(0, language);
+        // One language is always selected: the one in force, else the screening's first.
+        std::string& language = settings.values.default_language;
+        if (c.screening && !c.screening->languages.empty() && c.screening->FindLanguage(language) < 0)
+            language = c.screening->languages[0];
     }
 
     // Opens `to` when what it needs is there. Without a PIN only the fault can be seen.
@@ -356,11 +356,7 @@ struct StaffMode::State {
 
     bool SaveSettings(const StaffContext& c) {
         if (!c.store || !c.screening || c.screening->languages.empty()) return false;
-        const size_t language = std::min(static_cast<size_t>(std::max(0, settings.language)), c.screening->languages.size() - 1);
-        KioskSettings wanted;
-        wanted.idle_warning = std::chrono::seconds(settings.warning);
-        wanted.idle_reset = std::chrono::seconds(settings.reset);
-        wanted.default_language = c.screening->languages[language];
+        const KioskSettings& wanted = settings.values;
         std::vector<SettingsProblem> problems = CheckSettings(wanted, SettingsAuthor::Staff, c.screening);
         if (!problems.empty()) {
             settings.message = "Not saved. " + problems.front().message;
