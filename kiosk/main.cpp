@@ -1,5 +1,4 @@
 // The kiosk executable: the command line, and the kiosk window it opens with no command or `run`.
-#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -32,9 +31,7 @@ int OpenWindow(const kiosk::RunOptions& run, std::ostream& err) {
     app.database_path = run.database;
     app.kiosk_id = run.config.kiosk_id;
     app.export_folder = run.config.export_folder;
-    app.default_language = run.config.default_language;
-    app.session.idle_warning = std::chrono::seconds(run.config.idle_warning_seconds);
-    app.session.idle_reset = std::chrono::seconds(run.config.idle_reset_seconds);
+    app.settings = run.config.settings;
     return kiosk::platform::RunKioskWindow(window, std::move(app), err);
 }
 

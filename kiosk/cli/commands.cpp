@@ -1,27 +1,22 @@
 // The kiosk's command line: run the window, check, test and evaluate screening files.
 #include "cli/commands.h"
 
-#include <chrono>
-#include <cstdlib>
-#include <ctime>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <tuple>
 #include <utility>
 
 #include "cli/db_commands.h"
+#include "cli/options.h"
 #include "core/answers_json.h"
-#include "core/labels.h"
+#include "core/clock.h"
 #include "core/decision_json.h"
+#include "core/labels.h"
 #include "rules/cases.h"
 #include "rules/decision.h"
 #include "rules/loader.h"
-
-#ifndef KIOSK_ASSETS_DIR
-#define KIOSK_ASSETS_DIR "assets"
-#endif
 
 namespace kiosk {
 namespace {
@@ -46,8 +41,8 @@ const char* const kUsage =
     "  staff set-pin [--db PATH]           set the staff PIN from standard input\n"
     "  db check [--db PATH]                integrity check and schema version of the clinic database\n"
     "\n"
-    "The clinic database is --db PATH, else $KIOSK_DB, else $XDG_DATA_HOME/screening-kiosk/clinic.db\n"
-    "(~/.local/share/screening-kiosk/clinic.db).\n"
+    "The clinic database is --db PATH, else $KIOSK_DB, else the configuration file's database, else\n"
+    "$XDG_DATA_HOME/screening-kiosk/clinic.db (~/.local/share/screening-kiosk/clinic.db).\n"
     "\n"
     "With no command, kiosk opens the kiosk window, fullscreen, on the default screening\n"
     "($KIOSK_SCREENING or assets/screenings/default.toml).\n"
@@ -97,12 +92,6 @@ const char* const kEvaluateHelp =
     "--today is the screening day (default: today's local date); --language picks the language\n"
     "of reason texts and messages (default: the screening's first language).\n";
 
-bool WantsHelp(const std::vector<std::string>& args) {
-    for (const std::string& a : args)
-        if (a == "--help" || a == "-h") return true;
-    return false;
-}
-
 // Loads a screening, printing diagnostics; null when it has errors.
 std::unique_ptr<rules::Screening> LoadAndReport(const std::string& path, std::ostream& err, bool warnings) {
     rules::LoadResult result = rules::LoadScreeningFile(path);
@@ -112,24 +101,12 @@ std::unique_ptr<rules::Screening> LoadAndReport(const std::string& path, std::os
 
 }  // namespace
 
-rules::Date LocalToday() {
-    std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
-}
-
-std::string DefaultScreeningPath() {
-    if (const char* env = std::getenv("KIOSK_SCREENING"); env && *env) return env;
-    return std::string(KIOSK_ASSETS_DIR) + "/screenings/default.toml";
-}
-
 int RunCheck(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    if (WantsHelp(args)) { out << kCheckHelp; return kExitOk; }
-    if (args.empty()) { err << kCheckHelp; return kExitUsage; }
+    CommandStart start = ParseCommand({"check", {}, kAnyNumber, kCheckHelp, [](const ParsedArgs& a) { return HelpUnless(!a.positional.empty()); }},
+                                  args, out, err);
+    if (start.exit) return *start.exit;
     int status = kExitOk;
-    for (const std::string& path : args) {
-        if (!path.empty() && path[0] == '-') { err << "kiosk check: unknown option '" << path << "'\n"; return kExitUsage; }
+    for (const std::string& path : start.args.positional) {
         rules::LoadResult result = rules::LoadScreeningFile(path);
         err << result.diagnostics.Format();
         // A file the engine accepts may still lack what the window shows: refused as well.
@@ -157,11 +134,13 @@ int RunCheck(const std::vector<std::string>& args, std::ostream& out, std::ostre
 }
 
 int RunTest(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    if (WantsHelp(args)) { out << kTestHelp; return kExitOk; }
-    if (args.size() != 1 || args[0].empty() || args[0][0] == '-') { err << kTestHelp; return kExitUsage; }
-    auto screening = LoadAndReport(args[0], err, false);
+    CommandStart start = ParseCommand({"test", {}, 1, kTestHelp, [](const ParsedArgs& a) { return HelpUnless(a.positional.size() == 1); }},
+                                  args, out, err);
+    if (start.exit) return *start.exit;
+    const std::string& path = start.args.positional[0];
+    auto screening = LoadAndReport(path, err, false);
     if (!screening) {
-        out << "0 passed, 0 failed\n" << args[0] << ": does not load; no case was run\n";
+        out << "0 passed, 0 failed\n" << path << ": does not load; no case was run\n";
         return kExitInvalid;
     }
     const rules::Screening& s = *screening;
@@ -182,37 +161,19 @@ int RunTest(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return report.failed == 0 && report.never_fired.empty() ? kExitOk : kExitInvalid;
 }
 
-namespace {
-
-// An option's value: the argument after args[i] into `target`, moving i past it; false when it is missing.
-bool TakeValue(const std::vector<std::string>& args, size_t& i, std::string& target) {
-    if (i + 1 >= args.size()) return false;
-    target = args[++i];
-    return true;
-}
-
-}  // namespace
-
 int RunEvaluate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    if (WantsHelp(args)) { out << kEvaluateHelp; return kExitOk; }
-    std::string file, answers_path, today_text, language;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&](std::string& target) { return TakeValue(args, i, target); };
-        if (a == "--answers") { if (!value(answers_path)) { err << "kiosk evaluate: --answers needs a file\n"; return kExitUsage; } }
-        else if (a == "--today") { if (!value(today_text)) { err << "kiosk evaluate: --today needs a date\n"; return kExitUsage; } }
-        else if (a == "--language") { if (!value(language)) { err << "kiosk evaluate: --language needs a code\n"; return kExitUsage; } }
-        else if (!a.empty() && a[0] == '-') { err << "kiosk evaluate: unknown option '" << a << "'\n" << kEvaluateHelp; return kExitUsage; }
-        else if (file.empty()) file = a;
-        else { err << "kiosk evaluate: one screening file only\n"; return kExitUsage; }
-    }
-    if (file.empty() || answers_path.empty()) { err << kEvaluateHelp; return kExitUsage; }
-    rules::Date today = LocalToday();
-    if (!today_text.empty()) {
-        auto parsed = rules::ParseDate(today_text);
-        if (!parsed) { err << "kiosk evaluate: --today must be a date as YYYY-MM-DD, not '" << today_text << "'\n"; return kExitUsage; }
-        today = *parsed;
-    }
+    CommandStart start = ParseCommand({"evaluate", {kAnswersOption, kTodayOption, kLanguageOption}, kAnyNumber, kEvaluateHelp,
+                                   [](const ParsedArgs& a) -> std::optional<std::string> {
+                                       if (a.positional.size() > 1) return "one screening file only";
+                                       if (a.positional.empty() || a.positional[0].empty() || a.ValueOr("--answers").empty()) return "";
+                                       return DateProblem(a, "--today");
+                                   }},
+                                  args, out, err);
+    if (start.exit) return *start.exit;
+    const std::string& file = start.args.positional[0];
+    const std::string answers_path = start.args.ValueOr("--answers"), language = start.args.ValueOr("--language");
+    const std::optional<std::string> today_text = start.args.Value("--today");
+    const rules::Date today = today_text ? *rules::ParseDate(*today_text) : SystemClock().Today();
     auto screening = LoadAndReport(file, err, false);
     if (!screening) return kExitInvalid;
     int lang = 0;
@@ -224,14 +185,14 @@ int RunEvaluate(const std::vector<std::string>& args, std::ostream& out, std::os
     if (!in) { err << answers_path << ": cannot open the answers file\n"; return kExitInvalid; }
     std::stringstream buffer;
     buffer << in.rdbuf();
-    AnswersParse parsed = AnswersFromJsonText(*screening, buffer.str(), today);
-    if (!parsed.ok()) {
-        for (const std::string& e : parsed.errors) err << answers_path << ": error: " << e << "\n";
+    AnswersParse answers = AnswersFromJsonText(*screening, buffer.str(), today);
+    if (!answers.ok()) {
+        for (const std::string& e : answers.errors) err << answers_path << ": error: " << e << "\n";
         return kExitInvalid;
     }
     rules::Decision decision;
     std::vector<rules::ParamValue> params = screening->ParameterValues();
-    rules::Decide(*screening, parsed.answers, today, params, decision);
+    rules::Decide(*screening, answers.answers, today, params, decision);
     out << DecisionToJson(*screening, decision, today, lang).dump(2) << "\n";
     return kExitOk;
 }
@@ -258,53 +219,24 @@ std::optional<std::pair<int, int>> ParseWindowSize(const std::string& text) {
 }  // namespace
 
 int RunWindowCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const WindowRunner& window) {
-    if (WantsHelp(args)) { out << kRunHelp; return kExitOk; }
+    constexpr Option kWindowed{"--windowed", "a size such as 1280x800"}, kScreenshot{"--screenshot", "a file"},
+        kExitAfterFirstFrame{"--exit-after-first-frame", ""};
+    CommandStart start = StartCommand({"run", {kWindowed, kScreenshot, kExitAfterFirstFrame, kScreeningOption}, 0, kRunHelp,
+                                   [](const ParsedArgs& a) -> std::optional<std::string> {
+                                       if (auto size = a.Value("--windowed"); size && !ParseWindowSize(*size))
+                                           return "--windowed needs WIDTHxHEIGHT (320x240 at least), not '" + *size + "'";
+                                       return std::nullopt;
+                                   }},
+                                  args, out, err);
+    if (start.exit) return *start.exit;
     RunOptions run;
-    std::string cli_db, config_path, cli_screening;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&](std::string& target) { return TakeValue(args, i, target); };
-        std::string size;
-        if (a == "--windowed") {
-            if (!value(size)) { err << "kiosk run: --windowed needs a size such as 1280x800\n"; return kExitUsage; }
-            auto parsed = ParseWindowSize(size);
-            if (!parsed) { err << "kiosk run: --windowed needs WIDTHxHEIGHT (320x240 at least), not '" << size << "'\n"; return kExitUsage; }
-            run.width = parsed->first;
-            run.height = parsed->second;
-        } else if (a == "--screenshot") {
-            if (!value(run.screenshot_path)) { err << "kiosk run: --screenshot needs a file\n"; return kExitUsage; }
-        } else if (a == "--exit-after-first-frame") {
-            run.exit_after_first_frame = true;
-        } else if (a == "--db") {
-            if (!value(cli_db)) { err << "kiosk run: --db needs a file\n"; return kExitUsage; }
-        } else if (a == "--config") {
-            if (!value(config_path)) { err << "kiosk run: --config needs a file\n"; return kExitUsage; }
-        } else if (a == "--screening") {
-            if (!value(cli_screening)) { err << "kiosk run: --screening needs a file\n"; return kExitUsage; }
-        } else {
-            err << "kiosk run: unknown argument '" << a << "'\n" << kRunHelp;
-            return kExitUsage;
-        }
-    }
-    ConfigLoad config = LoadConfig(config_path);
-    if (!config.errors.empty()) {
-        for (const std::string& e : config.errors) err << "kiosk: " << e << "\n";
-        return kExitInvalid;
-    }
-    run.config = config.config;
-    run.database = ResolveDatabasePath(cli_db, run.config);
-    // The same order as every other command: --screening, $KIOSK_SCREENING, the configuration.
-    run.screening = !cli_screening.empty()                                          ? cli_screening
-                  : !run.config.screening.empty() && !std::getenv("KIOSK_SCREENING") ? run.config.screening
-                                                                                     : DefaultScreeningPath();
-    // The default database lives in a folder that may not exist yet: created owner-only, as the
-    // database commands do.
-    std::error_code ec;
-    std::filesystem::path folder = std::filesystem::path(run.database).parent_path();
-    if (!folder.empty() && !std::filesystem::exists(folder, ec)) {
-        std::filesystem::create_directories(folder, ec);
-        if (!ec) std::filesystem::permissions(folder, std::filesystem::perms::owner_all, ec);
-    }
+    if (std::optional<std::string> size = start.args.Value("--windowed")) std::tie(run.width, run.height) = *ParseWindowSize(*size);
+    run.screenshot_path = start.args.ValueOr("--screenshot");
+    run.exit_after_first_frame = start.args.Has("--exit-after-first-frame");
+    run.config = std::move(start.files.config);
+    run.database = std::move(start.files.database);
+    run.screening = std::move(start.files.screening);
+    EnsureDataFolder(run.database);
     if (!window) {
         err << "kiosk: this program has no window; 'kiosk --help' lists the commands\n";
         return kExitNoWindow;

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "cli/config.h"
-#include "rules/date.h"
 
 namespace kiosk {
 
@@ -16,12 +15,6 @@ constexpr int kExitOk = 0;
 constexpr int kExitInvalid = 1;  // a screening file, answers file or test case failed
 constexpr int kExitUsage = 2;    // the command line itself is wrong
 constexpr int kExitNoWindow = 3; // the kiosk window could not open (no display, no OpenGL 3)
-
-// The default screening: $KIOSK_SCREENING, else the one shipped in assets/screenings/.
-std::string DefaultScreeningPath();
-
-// Today's date on this machine's local calendar: the screening day unless --today says otherwise.
-rules::Date LocalToday();
 
 int RunCheck(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int RunTest(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
@@ -33,9 +26,9 @@ struct RunOptions {
     int width = 0, height = 0;            // --windowed WIDTHxHEIGHT; 0 x 0: fullscreen
     std::string screenshot_path;          // --screenshot PATH
     bool exit_after_first_frame = false;  // --exit-after-first-frame
-    std::string database;                 // --db, $KIOSK_DB, the configuration, the XDG data folder
-    std::string screening;                // --screening, $KIOSK_SCREENING, the configuration, the shipped one
-    KioskConfig config;                   // kiosk id, export folder, default language, idle times
+    std::string database;                 // ResolveDatabasePath; its folder exists (EnsureDataFolder)
+    std::string screening;                // ResolveScreeningPath
+    KioskConfig config;                   // kiosk id, export folder, and the settings (idle times, language)
 };
 
 // Opens the kiosk window and runs it; returns the exit code. The window lives above the command

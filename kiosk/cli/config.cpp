@@ -1,12 +1,18 @@
-// Reading kiosk.toml: every problem named with its place, unknown keys refused.
+// Reading kiosk.toml (every problem named with its place, unknown keys refused) and resolving the
+// database and screening paths a command uses.
 #include "cli/config.h"
+
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <ostream>
 
 #include <toml++/toml.h>
 
-#include "cli/db_commands.h"
+#ifndef KIOSK_ASSETS_DIR
+#define KIOSK_ASSETS_DIR "assets"
+#endif
 
 namespace kiosk {
 namespace {
@@ -23,6 +29,25 @@ std::string ConfigPath(const std::string& explicit_path, bool& required) {
     if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) return std::string(xdg) + "/screening-kiosk/kiosk.toml";
     if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.config/screening-kiosk/kiosk.toml";
     return {};
+}
+
+// The value of environment variable `name`, or "" when it is unset or empty.
+std::string Environment(const char* name) {
+    const char* value = std::getenv(name);
+    return value ? value : "";
+}
+
+// The first of `candidates` that is not empty: the one order of ResolveDatabasePath and ResolveScreeningPath.
+std::string FirstGiven(std::initializer_list<std::string> candidates) {
+    for (const std::string& c : candidates)
+        if (!c.empty()) return c;
+    return {};
+}
+
+std::string XdgDatabasePath() {
+    std::string base = Environment("XDG_DATA_HOME");
+    if (base.empty()) base = Environment("HOME").empty() ? "." : Environment("HOME") + "/.local/share";
+    return base + "/screening-kiosk/clinic.db";
 }
 
 }  // namespace
@@ -51,14 +76,10 @@ ConfigLoad LoadConfig(const std::string& explicit_path) {
         std::string* target;
     };
     const Text texts[] = {{"database", &c.database}, {"screening", &c.screening}, {"kiosk_id", &c.kiosk_id},
-                          {"export_folder", &c.export_folder}, {"default_language", &c.default_language}};
-    struct Number {
-        const char* key;
-        int* target;
-        int min, max;
-    };
-    const Number numbers[] = {{"idle_warning_seconds", &c.idle_warning_seconds, 10, 3600},
-                              {"idle_reset_seconds", &c.idle_reset_seconds, 20, 7200}};
+                          {"export_folder", &c.export_folder}, {kSettingDefaultLanguage, &c.settings.default_language}};
+    std::string known_keys;
+    for (const Text& t : texts) known_keys += std::string(known_keys.empty() ? "" : ", ") + t.key;
+    for (const IdleTime& time : kIdleTimes) known_keys += std::string(", ") + time.key;
     for (const auto& [key, value] : table) {
         std::string name(key.str());
         bool known = false;
@@ -70,30 +91,52 @@ ConfigLoad LoadConfig(const std::string& explicit_path) {
             else
                 *t.target = value.as_string()->get();
         }
-        for (const Number& n : numbers) {
-            if (name != n.key) continue;
+        for (const IdleTime& time : kIdleTimes) {
+            if (name != time.key) continue;
             known = true;
-            if (!value.is_integer() || value.as_integer()->get() < n.min || value.as_integer()->get() > n.max)
-                out.errors.push_back(Place(path, value.source()) + ": '" + name + "' must be a whole number of seconds from " +
-                                     std::to_string(n.min) + " to " + std::to_string(n.max));
+            std::optional<int64_t> seconds;
+            if (value.is_integer()) seconds = value.as_integer()->get();
+            if (auto problem = CheckIdleTime(time, seconds, SettingsAuthor::File))
+                out.errors.push_back(Place(path, value.source()) + ": " + problem->message);
             else
-                *n.target = static_cast<int>(value.as_integer()->get());
+                c.settings.*time.field = std::chrono::seconds(*seconds);
         }
-        if (!known)
-            out.errors.push_back(Place(path, key.source()) + ": unknown key '" + name +
-                                 "' (database, screening, kiosk_id, export_folder, default_language, idle_warning_seconds, "
-                                 "idle_reset_seconds)");
+        if (!known) out.errors.push_back(Place(path, key.source()) + ": unknown key '" + name + "' (" + known_keys + ")");
     }
-    if (c.idle_reset_seconds <= c.idle_warning_seconds)
-        out.errors.push_back(path + ": idle_reset_seconds must be longer than idle_warning_seconds (the warning comes first)");
+    // Each time was checked at its place above (a bad one kept its default); what is left is the pair.
+    for (const SettingsProblem& problem : CheckSettings(c.settings, SettingsAuthor::File, nullptr))
+        out.errors.push_back(path + ": " + problem.message);
     return out;
 }
 
-std::string ResolveDatabasePath(const std::string& cli_db, const KioskConfig& config) {
-    if (!cli_db.empty()) return cli_db;
-    if (const char* env = std::getenv("KIOSK_DB"); env && *env) return env;
-    if (!config.database.empty()) return config.database;
-    return DefaultDatabasePath();
+std::string ResolveDatabasePath(const std::string& flag, const KioskConfig& config) {
+    return FirstGiven({flag, Environment("KIOSK_DB"), config.database, XdgDatabasePath()});
+}
+
+std::string ResolveScreeningPath(const std::string& flag, const KioskConfig& config) {
+    return FirstGiven({flag, Environment("KIOSK_SCREENING"), config.screening, std::string(KIOSK_ASSETS_DIR) + "/screenings/default.toml"});
+}
+
+void EnsureDataFolder(const std::string& database_path) {
+    std::filesystem::path folder = std::filesystem::path(database_path).parent_path();
+    std::error_code ec;
+    if (folder.empty() || std::filesystem::exists(folder, ec)) return;
+    // Made with mode 0700 rather than changed after: the folder is never open to others, not even briefly.
+    if (folder.has_parent_path()) std::filesystem::create_directories(folder.parent_path(), ec);
+    if (::mkdir(folder.c_str(), 0700) == 0) std::filesystem::permissions(folder, std::filesystem::perms::owner_all, ec);
+}
+
+CommandFiles ResolveCommandFiles(const std::string& config_flag, const std::string& db_flag, const std::string& screening_flag) {
+    ConfigLoad loaded = LoadConfig(config_flag);
+    CommandFiles files{std::move(loaded.config), "", "", std::move(loaded.errors)};
+    files.database = ResolveDatabasePath(db_flag, files.config);
+    files.screening = ResolveScreeningPath(screening_flag, files.config);
+    return files;
+}
+
+bool ReportConfigErrors(const CommandFiles& files, std::ostream& err) {
+    for (const std::string& e : files.errors) err << "kiosk: " << e << "\n";
+    return !files.errors.empty();
 }
 
 }  // namespace kiosk

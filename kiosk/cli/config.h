@@ -1,21 +1,23 @@
-// The kiosk's configuration file: where the database and screening are, the kiosk's id, the export
-// folder and the idle times. Optional: with no file every value has its default.
+// The kiosk's configuration file and where a command's files are: the database and the screening,
+// resolved in one order for every command, and the owner-only folder the database lives in.
+// The file is optional: with none every value has its default.
 #pragma once
 
+#include <iosfwd>
 #include <string>
 #include <vector>
+
+#include "core/settings.h"
 
 namespace kiosk {
 
 struct KioskConfig {
-    std::string path;              // the file read, or empty when there was none
-    std::string database;          // empty: $KIOSK_DB or the XDG data folder
-    std::string screening;         // empty: $KIOSK_SCREENING or the shipped default
+    std::string path;           // the file read, or empty when there was none
+    std::string database;       // as written; ResolveDatabasePath says which database is used
+    std::string screening;      // as written; ResolveScreeningPath says which screening is used
     std::string kiosk_id = "kiosk";
-    std::string export_folder;     // where the staff screen exports to (a USB stick's mount point)
-    std::string default_language;  // empty: the screening's first language
-    int idle_warning_seconds = 90;
-    int idle_reset_seconds = 120;
+    std::string export_folder;  // where the staff screen exports to (a USB stick's mount point)
+    KioskSettings settings;     // idle times and default language, within kFileLimits
 };
 
 struct ConfigLoad {
@@ -27,7 +29,30 @@ struct ConfigLoad {
 // $XDG_CONFIG_HOME/screening-kiosk/kiosk.toml (~/.config/...), which may be absent.
 ConfigLoad LoadConfig(const std::string& explicit_path);
 
-// --db, else $KIOSK_DB, else the configuration's database, else the XDG data folder.
-std::string ResolveDatabasePath(const std::string& cli_db, const KioskConfig& config);
+// The one order for both paths: the command line's flag, else the environment variable, else the
+// configuration file, else the default.
+// --db, $KIOSK_DB, `database`, $XDG_DATA_HOME/screening-kiosk/clinic.db (~/.local/share/...).
+std::string ResolveDatabasePath(const std::string& flag, const KioskConfig& config);
+// --screening, $KIOSK_SCREENING, `screening`, the shipped assets/screenings/default.toml.
+std::string ResolveScreeningPath(const std::string& flag, const KioskConfig& config);
+
+// Creates the folder of `database_path` owner-only (0700) when it does not exist yet; a folder
+// that exists is left as it is. A failure is left for opening the database to report.
+void EnsureDataFolder(const std::string& database_path);
+
+// What a command that works on the clinic's files starts from: --config, --db and --screening
+// (each when given) with the configuration file and the environment.
+struct CommandFiles {
+    KioskConfig config;
+    std::string database;             // ResolveDatabasePath
+    std::string screening;            // ResolveScreeningPath
+    std::vector<std::string> errors;  // a broken configuration file (LoadConfig's)
+};
+CommandFiles ResolveCommandFiles(const std::string& config_flag, const std::string& db_flag,
+                                 const std::string& screening_flag);
+
+// Prints a broken configuration's errors as "kiosk: kiosk.toml:3:1: ..."; true when there were
+// any, and the command must then stop (exit 1: invalid input, not wrong usage).
+bool ReportConfigErrors(const CommandFiles& files, std::ostream& err);
 
 }  // namespace kiosk

@@ -1,19 +1,16 @@
 // The command line's database commands. Each opens the clinic database, does one thing, audits it.
 #include "cli/db_commands.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <ctime>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "cli/commands.h"
-#include "cli/config.h"
+#include "cli/options.h"
 #include "core/answers_json.h"
+#include "core/clock.h"
 #include "core/decision_json.h"
 #include "rules/decision.h"
 #include "rules/loader.h"
@@ -69,60 +66,8 @@ const char* const kQuestionnaireHelp =
     "Writes the screening as a FHIR R4 Questionnaire (items, answer options, enableWhen where a\n"
     "show_if maps to it). Exit 0 written, 1 invalid screening or unwritable file, 2 wrong usage.\n";
 
-struct Options {
-    std::string db;
-    KioskConfig config;
-    std::string config_errors;  // a broken configuration file: invalid input, not wrong usage
-    std::vector<std::string> positional;
-    std::map<std::string, std::string> values;
-    std::vector<std::string> flags;
-    std::string error;
-};
-
-// --db PATH and the named options of a command; everything else is positional.
-Options Parse(const std::vector<std::string>& args, const std::vector<std::string>& valued, const std::vector<std::string>& flags) {
-    Options o;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        bool takes_value = a == "--db" || a == "--config" || std::find(valued.begin(), valued.end(), a) != valued.end();
-        if (takes_value) {
-            if (i + 1 >= args.size()) {
-                o.error = a + " needs a value";
-                return o;
-            }
-            (a == "--db" ? o.db : o.values[a]) = args[++i];
-        } else if (std::find(flags.begin(), flags.end(), a) != flags.end()) {
-            o.flags.push_back(a);
-        } else if (!a.empty() && a[0] == '-') {
-            o.error = "unknown option '" + a + "'";
-            return o;
-        } else {
-            o.positional.push_back(a);
-        }
-    }
-    ConfigLoad config = LoadConfig(o.values.count("--config") ? o.values["--config"] : "");
-    for (const std::string& e : config.errors) o.config_errors += "kiosk: " + e + "\n";
-    o.config = config.config;
-    o.db = ResolveDatabasePath(o.db, o.config);
-    return o;
-}
-
-// Reports a broken configuration file; true when the command must stop (exit 1).
-bool ConfigBroken(const Options& o, std::ostream& err) {
-    if (o.config_errors.empty()) return false;
-    err << o.config_errors;
-    return true;
-}
-
-bool Has(const Options& o, const char* flag) { return std::find(o.flags.begin(), o.flags.end(), flag) != o.flags.end(); }
-
 std::unique_ptr<store::Store> OpenStore(const std::string& path, std::ostream& err) {
-    std::error_code ec;
-    std::filesystem::path folder = std::filesystem::path(path).parent_path();
-    if (!folder.empty() && !std::filesystem::exists(folder, ec)) {
-        std::filesystem::create_directories(folder, ec);
-        if (!ec) std::filesystem::permissions(folder, std::filesystem::perms::owner_all, ec);
-    }
+    EnsureDataFolder(path);
     auto opened = store::Store::Open({path});
     if (auto* error = std::get_if<store::DbError>(&opened)) {
         err << "kiosk: the clinic database cannot be used (" << store::DbErrorKindName(error->kind) << "): " << error->Describe() << "\n";
@@ -138,42 +83,37 @@ std::string ReadPinLine(std::istream& in) {
     return line;
 }
 
-// The screening for --screening FILE or the default; null (diagnostics printed) when invalid.
-std::unique_ptr<rules::Screening> LoadScreening(Options& o, std::ostream& err) {
-    std::string path = o.values.count("--screening") ? o.values["--screening"]
-                     : !o.config.screening.empty() && !std::getenv("KIOSK_SCREENING") ? o.config.screening
-                                                                                      : DefaultScreeningPath();
-    rules::LoadResult loaded = rules::LoadScreeningFile(path);
+// The command's screening (ResolveScreeningPath); null (diagnostics printed) when invalid.
+std::unique_ptr<rules::Screening> LoadScreening(const CommandStart& c, std::ostream& err) {
+    rules::LoadResult loaded = rules::LoadScreeningFile(c.files.screening);
     if (!loaded.screening) err << loaded.diagnostics.Format();
     return std::move(loaded.screening);
 }
 
-int LanguageIndex(Options& o, const rules::Screening& s, std::ostream& err) {
-    if (!o.values.count("--language")) return 0;
-    int language = s.FindLanguage(o.values["--language"]);
-    if (language < 0) err << "kiosk: the screening has no language '" << o.values["--language"] << "'\n";
+// --language as an index of the screening's languages (0 without it); -1, reported after `prefix`
+// ("kiosk: "), when the screening lacks it.
+int LanguageIndex(const CommandStart& c, const rules::Screening& s, std::string_view prefix, std::ostream& err) {
+    std::optional<std::string> code = c.args.Value("--language");
+    if (!code) return 0;
+    int language = s.FindLanguage(*code);
+    if (language < 0) err << prefix << "the screening has no language '" << *code << "'\n";
     return language;
 }
 
+constexpr Option kAllOption{"--all", ""};
+constexpr Option kByOption{"--by", "a name"};
+constexpr Option kFormatOption{"--format", "csv, jsonl or fhir"};
+constexpr Option kSinceOption{"--since", "a date"};
+constexpr Option kStatusOption{"--status", "pending, reviewed or exported"};
+constexpr Option kMarkExportedOption{"--mark-exported", ""};
+
 }  // namespace
 
-std::string DefaultDatabasePath() {
-    if (const char* env = std::getenv("KIOSK_DB"); env && *env) return env;
-    std::string base;
-    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) base = xdg;
-    else if (const char* home = std::getenv("HOME"); home && *home) base = std::string(home) + "/.local/share";
-    else base = ".";
-    return base + "/screening-kiosk/clinic.db";
-}
-
 int RunStaff(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
-    Options o = Parse(args, {}, {"--help", "-h"});
-    if (Has(o, "--help") || Has(o, "-h")) { out << kStaffHelp; return kExitOk; }
-    if (ConfigBroken(o, err)) return kExitInvalid;
-    if (!o.error.empty() || o.positional != std::vector<std::string>{"set-pin"}) {
-        err << (o.error.empty() ? "" : "kiosk staff: " + o.error + "\n") << kStaffHelp;
-        return kExitUsage;
-    }
+    CommandStart c = StartCommand({"staff", {}, 1, kStaffHelp,
+                                   [](const ParsedArgs& a) { return HelpUnless(a.positional == std::vector<std::string>{"set-pin"}); }},
+                                  args, out, err);
+    if (c.exit) return *c.exit;
     bool terminal = &in == &std::cin && isatty(STDIN_FILENO);
     if (terminal) out << "New staff PIN (at least " << store::kMinPinDigits << " digits): " << std::flush;
     std::string pin = ReadPinLine(in);
@@ -182,41 +122,34 @@ int RunStaff(const std::vector<std::string>& args, std::istream& in, std::ostrea
         if (ReadPinLine(in) != pin) { err << "kiosk staff: the two PINs differ; nothing changed\n"; return kExitInvalid; }
     }
     if (auto problem = store::PinProblem(pin)) { err << "kiosk staff: " << *problem << "; nothing changed\n"; return kExitInvalid; }
-    auto db = OpenStore(o.db, err);
+    auto db = OpenStore(c.files.database, err);
     if (!db) return kExitInvalid;
     auto r = store::SetStaffPin(*db, pin, "cli");
     if (!r.ok()) { err << "kiosk staff: " << r.error->Describe() << "\n"; return kExitInvalid; }
-    out << "staff PIN set in " << o.db << "\n";
+    out << "staff PIN set in " << c.files.database << "\n";
     return kExitOk;
 }
 
 int RunDb(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    Options o = Parse(args, {}, {"--help", "-h"});
-    if (Has(o, "--help") || Has(o, "-h")) { out << kDbHelp; return kExitOk; }
-    if (ConfigBroken(o, err)) return kExitInvalid;
-    if (!o.error.empty() || o.positional != std::vector<std::string>{"check"}) {
-        err << (o.error.empty() ? "" : "kiosk db: " + o.error + "\n") << kDbHelp;
-        return kExitUsage;
-    }
-    auto db = OpenStore(o.db, err);
+    CommandStart c = StartCommand({"db", {}, 1, kDbHelp,
+                                   [](const ParsedArgs& a) { return HelpUnless(a.positional == std::vector<std::string>{"check"}); }},
+                                  args, out, err);
+    if (c.exit) return *c.exit;
+    auto db = OpenStore(c.files.database, err);
     if (!db) return kExitInvalid;
     auto report = db->IntegrityCheck();
     if (!report.ok()) { err << "kiosk db: " << report.error->Describe() << "\n"; return kExitInvalid; }
-    out << o.db << ": schema version " << db->SchemaVersion() << ", integrity " << *report.value << "\n";
+    out << c.files.database << ": schema version " << db->SchemaVersion() << ", integrity " << *report.value << "\n";
     return *report.value == "ok" ? kExitOk : kExitInvalid;
 }
 
 int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    Options o = Parse(args, {}, {"--help", "-h", "--all"});
-    if (Has(o, "--help") || Has(o, "-h")) { out << kQueueHelp; return kExitOk; }
-    if (ConfigBroken(o, err)) return kExitInvalid;
-    if (!o.error.empty() || !o.positional.empty()) {
-        err << (o.error.empty() ? "" : "kiosk queue: " + o.error + "\n") << kQueueHelp;
-        return kExitUsage;
-    }
-    auto db = OpenStore(o.db, err);
+    CommandStart c = StartCommand({"queue", {kAllOption}, 0, kQueueHelp, {}}, args, out, err);
+    if (c.exit) return *c.exit;
+    const bool all = c.args.Has("--all");
+    auto db = OpenStore(c.files.database, err);
     if (!db) return kExitInvalid;
-    auto rows = db->Submissions(Has(o, "--all") ? std::nullopt : std::optional<std::string>("pending"));
+    auto rows = db->Submissions(all ? std::nullopt : std::optional<std::string>("pending"));
     if (!rows.ok()) { err << "kiosk queue: " << rows.error->Describe() << "\n"; return kExitInvalid; }
     for (const store::StoredSubmission& s : *rows.value) {
         nlohmann::json decision = nlohmann::json::parse(s.record.decision_json, nullptr, false);
@@ -231,42 +164,32 @@ int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostre
         out << s.record.submitted_at << "  " << s.record.language << "  " << s.record.outcome.value_or("none") << "  " << s.status
             << "  " << s.id << "  " << reasons << "\n";
     }
-    out << rows.value->size() << (Has(o, "--all") ? " results\n" : " pending\n");
+    out << rows.value->size() << (all ? " results\n" : " pending\n");
     return kExitOk;
 }
 
 int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    Options o = Parse(args, {"--answers", "--language", "--today", "--screening"}, {"--help", "-h"});
-    if (Has(o, "--help") || Has(o, "-h")) { out << kSubmitHelp; return kExitOk; }
-    if (ConfigBroken(o, err)) return kExitInvalid;
-    if (!o.error.empty() || !o.positional.empty() || !o.values.count("--answers")) {
-        err << (o.error.empty() ? "" : "kiosk submit: " + o.error + "\n") << kSubmitHelp;
-        return kExitUsage;
-    }
-    rules::Date today = LocalToday();
-    if (o.values.count("--today")) {
-        auto parsed = rules::ParseDate(o.values["--today"]);
-        if (!parsed) { err << "kiosk submit: --today must be a date as YYYY-MM-DD\n"; return kExitUsage; }
-        today = *parsed;
-    }
-    std::string screening_path = o.values.count("--screening") ? o.values["--screening"]
-                               : !o.config.screening.empty() && !std::getenv("KIOSK_SCREENING") ? o.config.screening
-                                                                                                : DefaultScreeningPath();
-    rules::LoadResult loaded = rules::LoadScreeningFile(screening_path);
-    if (!loaded.screening) { err << loaded.diagnostics.Format(); return kExitInvalid; }
-    const rules::Screening& screening = *loaded.screening;
-    int language = 0;
-    if (o.values.count("--language")) {
-        language = screening.FindLanguage(o.values["--language"]);
-        if (language < 0) { err << "kiosk submit: the screening has no language '" << o.values["--language"] << "'\n"; return kExitUsage; }
-    }
-    std::ifstream file(o.values["--answers"], std::ios::binary);
-    if (!file) { err << o.values["--answers"] << ": cannot open the answers file\n"; return kExitInvalid; }
+    CommandStart c = StartCommand({"submit", {kAnswersOption, kLanguageOption, kTodayOption, kScreeningOption}, 0, kSubmitHelp,
+                                   [](const ParsedArgs& a) -> std::optional<std::string> {
+                                       return a.Value("--answers") ? DateProblem(a, "--today") : HelpUnless(false);
+                                   }},
+                                  args, out, err);
+    if (c.exit) return *c.exit;
+    const std::optional<std::string> today_text = c.args.Value("--today");
+    const rules::Date today = today_text ? *rules::ParseDate(*today_text) : SystemClock().Today();
+    auto loaded = LoadScreening(c, err);
+    if (!loaded) return kExitInvalid;
+    const rules::Screening& screening = *loaded;
+    int language = LanguageIndex(c, screening, "kiosk submit: ", err);
+    if (language < 0) return kExitUsage;
+    const std::string answers_path = c.args.ValueOr("--answers");
+    std::ifstream file(answers_path, std::ios::binary);
+    if (!file) { err << answers_path << ": cannot open the answers file\n"; return kExitInvalid; }
     std::stringstream text;
     text << file.rdbuf();
     AnswersParse parsed = AnswersFromJsonText(screening, text.str(), today);
     if (!parsed.ok()) {
-        for (const std::string& e : parsed.errors) err << o.values["--answers"] << ": error: " << e << "\n";
+        for (const std::string& e : parsed.errors) err << answers_path << ": error: " << e << "\n";
         err << "kiosk submit: nothing stored\n";
         return kExitInvalid;
     }
@@ -276,7 +199,7 @@ int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostr
         out << "consent was declined: nothing is stored\n";
         return kExitOk;
     }
-    auto db = OpenStore(o.db, err);
+    auto db = OpenStore(c.files.database, err);
     if (!db) return kExitInvalid;
     // Answers to questions that were not shown are never submitted.
     rules::Answers submitted = parsed.answers;
@@ -284,7 +207,7 @@ int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostr
         if (!decision.shown[q]) submitted.values[q] = rules::Answer{};
     store::SubmissionRecord record;
     auto kiosk_id = db->GetSetting("kiosk.id");
-    record.kiosk_id = kiosk_id.ok() && *kiosk_id.value ? **kiosk_id.value : o.config.kiosk_id;
+    record.kiosk_id = kiosk_id.ok() && *kiosk_id.value ? **kiosk_id.value : c.files.config.kiosk_id;
     record.screening_id = screening.id;
     record.screening_version = screening.version;
     record.screening_hash = screening.content_hash;
@@ -313,56 +236,51 @@ int RunReview(const std::vector<std::string>& args, std::ostream& out, std::ostr
         "\n"
         "Marks a stored result reviewed by NAME (audited). Exit 0 marked, 1 no unreviewed result with\n"
         "that id or the database refused, 2 wrong usage.\n";
-    Options o = Parse(args, {"--by"}, {"--help", "-h"});
-    if (Has(o, "--help") || Has(o, "-h")) { out << help; return kExitOk; }
-    if (ConfigBroken(o, err)) return kExitInvalid;
-    if (!o.error.empty() || o.positional.size() != 1 || !o.values.count("--by") || o.values["--by"].empty()) {
-        err << (o.error.empty() ? "" : "kiosk review: " + o.error + "\n") << help;
-        return kExitUsage;
-    }
-    auto db = OpenStore(o.db, err);
+    CommandStart c = StartCommand(
+        {"review", {kByOption}, 1, help, [](const ParsedArgs& a) { return HelpUnless(a.positional.size() == 1 && !a.ValueOr("--by").empty()); }},
+        args, out, err);
+    if (c.exit) return *c.exit;
+    const std::string& id = c.args.positional[0];
+    const std::string by = c.args.ValueOr("--by");
+    auto db = OpenStore(c.files.database, err);
     if (!db) return kExitInvalid;
-    auto r = db->MarkReviewed(o.positional[0], o.values["--by"]);
+    auto r = db->MarkReviewed(id, by);
     if (!r.ok()) { err << "kiosk review: " << r.error->Describe() << "\n"; return kExitInvalid; }
-    if (!*r.value) { err << "kiosk review: no unreviewed result " << o.positional[0] << "\n"; return kExitInvalid; }
-    out << o.positional[0] << " reviewed by " << o.values["--by"] << "\n";
+    if (!*r.value) { err << "kiosk review: no unreviewed result " << id << "\n"; return kExitInvalid; }
+    out << id << " reviewed by " << by << "\n";
     return kExitOk;
 }
 
 int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    Options o = Parse(args, {"--format", "--out", "--since", "--status", "--language", "--screening"}, {"--help", "-h", "--mark-exported"});
-    if (Has(o, "--help") || Has(o, "-h")) { out << kExportHelp; return kExitOk; }
-    if (ConfigBroken(o, err)) return kExitInvalid;
-    std::string format = o.values.count("--format") ? o.values["--format"] : "";
-    if (!o.error.empty() || !o.positional.empty() || !o.values.count("--out") || (format != "csv" && format != "jsonl" && format != "fhir")) {
-        err << (o.error.empty() ? "" : "kiosk export: " + o.error + "\n") << kExportHelp;
-        return kExitUsage;
-    }
-    std::optional<std::string> status;
-    if (o.values.count("--status")) {
-        status = o.values["--status"];
-        if (*status != "pending" && *status != "reviewed" && *status != "exported") {
-            err << "kiosk export: --status is pending, reviewed or exported\n";
-            return kExitUsage;
-        }
-    }
-    std::string since;
-    if (o.values.count("--since")) {
-        if (!rules::ParseDate(o.values["--since"])) { err << "kiosk export: --since must be a date as YYYY-MM-DD\n"; return kExitUsage; }
-        since = o.values["--since"];
-    }
-    auto screening = LoadScreening(o, err);
+    CommandStart c = StartCommand(
+        {"export",
+         {kFormatOption, kOutOption, kSinceOption, kStatusOption, kLanguageOption, kScreeningOption, kMarkExportedOption},
+         0,
+         kExportHelp,
+         [](const ParsedArgs& a) -> std::optional<std::string> {
+             const std::string format = a.ValueOr("--format");
+             if (!a.Value("--out") || (format != "csv" && format != "jsonl" && format != "fhir")) return "";
+             if (auto status = a.Value("--status"); status && *status != "pending" && *status != "reviewed" && *status != "exported")
+                 return "--status is pending, reviewed or exported";
+             return DateProblem(a, "--since");
+         }},
+        args, out, err);
+    if (c.exit) return *c.exit;
+    const std::string format = c.args.ValueOr("--format");
+    const std::optional<std::string> status = c.args.Value("--status");
+    const std::optional<std::string> since = c.args.Value("--since");
+    auto screening = LoadScreening(c, err);
     if (!screening) return kExitInvalid;
-    int language = LanguageIndex(o, *screening, err);
+    int language = LanguageIndex(c, *screening, "kiosk: ", err);
     if (language < 0) return kExitUsage;
-    auto db = OpenStore(o.db, err);
+    auto db = OpenStore(c.files.database, err);
     if (!db) return kExitInvalid;
     store::ExportRequest request;
     request.format = *store::ParseExportFormat(format);
-    request.path = o.values["--out"];
+    request.path = c.args.ValueOr("--out");
     request.status = status;
-    request.since = since;
-    request.mark_exported = Has(o, "--mark-exported");
+    request.since = since.value_or("");
+    request.mark_exported = c.args.Has("--mark-exported");
     request.language = language;
     auto done = store::ExportResults(*db, *screening, request);
     if (!done.ok()) {
@@ -374,18 +292,15 @@ int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostr
 }
 
 int RunExportQuestionnaire(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    Options o = Parse(args, {"--out", "--language", "--screening"}, {"--help", "-h"});
-    if (Has(o, "--help") || Has(o, "-h")) { out << kQuestionnaireHelp; return kExitOk; }
-    if (ConfigBroken(o, err)) return kExitInvalid;
-    if (!o.error.empty() || !o.positional.empty() || !o.values.count("--out")) {
-        err << (o.error.empty() ? "" : "kiosk export-questionnaire: " + o.error + "\n") << kQuestionnaireHelp;
-        return kExitUsage;
-    }
-    auto screening = LoadScreening(o, err);
+    CommandStart c = StartCommand({"export-questionnaire", {kOutOption, kLanguageOption, kScreeningOption}, 0, kQuestionnaireHelp,
+                                   [](const ParsedArgs& a) { return HelpUnless(a.Value("--out").has_value()); }},
+                                  args, out, err);
+    if (c.exit) return *c.exit;
+    auto screening = LoadScreening(c, err);
     if (!screening) return kExitInvalid;
-    int language = LanguageIndex(o, *screening, err);
+    int language = LanguageIndex(c, *screening, "kiosk: ", err);
     if (language < 0) return kExitUsage;
-    const std::string& path = o.values["--out"];
+    const std::string path = c.args.ValueOr("--out");
     if (auto error = store::WriteFileAtomically(path, store::ExportQuestionnaire(*screening, language).dump(2) + "\n")) {
         err << "kiosk export-questionnaire: not written: " << *error << "\n";
         return kExitInvalid;

@@ -7,10 +7,8 @@
 
 namespace kiosk {
 
-// The clinic database when --db is not given: $KIOSK_DB, else $XDG_DATA_HOME/screening-kiosk/clinic.db,
-// else ~/.local/share/screening-kiosk/clinic.db. The folder is created (owner-only) on first use.
-std::string DefaultDatabasePath();
-
+// Each finds the clinic database and the screening with ResolveCommandFiles (cli/config.h); the
+// database's folder is created owner-only on first use (EnsureDataFolder).
 int RunStaff(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err);
 int RunDb(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

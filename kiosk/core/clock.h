@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <string>
 
 #include "rules/date.h"
 
@@ -30,17 +31,34 @@ inline SystemTime UtcTime(const rules::Date& date, std::chrono::seconds time_of_
     return SystemTime(std::chrono::days(rules::DayNumber(date))) + time_of_day;
 }
 
+// `time` on this machine's calendar and clock (its time zone): the one place that asks for it.
+inline std::tm LocalCalendar(SystemTime time) {
+    std::time_t t = std::chrono::system_clock::to_time_t(time);
+    std::tm local{};
+    localtime_r(&t, &local);
+    return local;
+}
+
+// The local calendar date of `time`.
+inline rules::Date LocalDate(SystemTime time) {
+    std::tm local = LocalCalendar(time);
+    return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
+}
+
+// `time` in local time as strftime writes `format` ("%Y-%m-%d %H:%M"); at most 63 characters.
+inline std::string FormatLocalTime(SystemTime time, const char* format) {
+    std::tm local = LocalCalendar(time);
+    char out[64];
+    size_t n = std::strftime(out, sizeof out, format, &local);
+    return std::string(out, n);
+}
+
 // The kiosk's clock. The screening day is the local date: a patient at 00:30 local time is
 // screened on the calendar day the clinic sees, not UTC's.
 class SystemClock final : public Clock {
 public:
     SystemTime Now() const override { return std::chrono::system_clock::now(); }
-    rules::Date Today() const override {
-        std::time_t now = std::chrono::system_clock::to_time_t(Now());
-        std::tm local{};
-        localtime_r(&now, &local);
-        return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
-    }
+    rules::Date Today() const override { return LocalDate(Now()); }
 };
 
 // A clock that moves only when told to. Its screening day is the UTC date of Now(), so a test

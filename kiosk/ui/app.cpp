@@ -7,6 +7,7 @@
 
 #include "core/labels.h"
 #include "rules/loader.h"
+#include "store/saved_settings.h"
 #include "ui/screens/screens.h"
 
 namespace kiosk::ui {
@@ -54,33 +55,24 @@ void App::Load() {
     }
     m_store = std::move(std::get<std::unique_ptr<store::Store>>(opened));
     m_recorder = std::make_unique<Recorder>(*m_screening, *m_store, m_options.kiosk_id);
-    m_session = std::make_unique<Session>(*m_screening, *m_clock, m_options.session);
+    m_session = std::make_unique<Session>(*m_screening, *m_clock, ToSessionSettings(m_options.settings));
     ApplySettings();
 }
 
 StaffContext App::MakeStaffContext() const {
-    StaffContext context{m_store.get(), m_screening.get(), m_clock, m_options.kiosk_id, m_options.export_folder,
-                         m_fault, m_store_problem, m_session.get(), KioskSettings{}};
-    if (m_session) {
-        context.settings.idle_warning = m_session->Settings().idle_warning;
-        context.settings.idle_reset = m_session->Settings().idle_reset;
-    }
-    if (m_screening) context.settings.default_language = m_screening->languages[m_default_language];
-    return context;
+    return StaffContext{m_store.get(), m_screening.get(), m_clock, m_options.kiosk_id, m_options.export_folder,
+                        m_fault, m_store_problem, m_session.get(), m_settings};
 }
 
 void App::ApplySettings() {
     if (!m_session || !m_store) return;
-    KioskSettings base{m_options.session.idle_warning, m_options.session.idle_reset, m_options.default_language};
     std::string problem;
-    KioskSettings settings = ReadKioskSettings(*m_store, m_screening.get(), base, &problem);
+    m_settings = ReadSavedSettings(*m_store, m_screening.get(), m_options.settings, &problem);
     if (!problem.empty()) m_store_problem = problem;  // shown to staff; the configuration's values hold
-    SessionSettings session = m_options.session;
-    session.idle_warning = settings.idle_warning;
-    session.idle_reset = settings.idle_reset;
-    m_session->SetSettings(session);
-    int index = settings.default_language.empty() ? 0 : m_screening->FindLanguage(settings.default_language);
+    m_session->SetSettings(ToSessionSettings(m_settings));
+    int index = m_settings.default_language.empty() ? 0 : m_screening->FindLanguage(m_settings.default_language);
     m_default_language = index >= 0 ? index : 0;
+    m_settings.default_language = m_screening->languages[m_default_language];
 }
 
 void App::BuildFonts(ImFontAtlas& atlas, ImVec2 display_size) {

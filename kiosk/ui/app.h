@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "store/recorder.h"
 #include "core/session.h"
+#include "core/settings.h"
 #include "rules/screening.h"
 #include "store/store.h"
 #include "ui/fonts.h"
@@ -28,8 +29,7 @@ struct AppOptions {
     std::string database_path;     // the clinic database (created if absent)
     std::string kiosk_id = "kiosk";
     std::string export_folder;     // where staff exports go; empty: staff are told to configure it
-    std::string default_language;  // empty: the screening's first language
-    SessionSettings session;       // idle and closing-screen times
+    KioskSettings settings;        // the configuration's; what staff saved in the database wins
     const Clock* clock = nullptr;  // nullptr: the system clock
 };
 
@@ -121,6 +121,7 @@ private:
     double m_corner_press_started = -1;  // ImGui time a corner press began, for the staff long-press
     bool m_quit = false;
     int m_default_language = 0;    // the welcome screen's language until a patient picks one
+    KioskSettings m_settings;      // in force: the options' with staff's saved ones applied, language resolved
 };
 
 }  // namespace kiosk::ui

@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <ctime>
 #include <filesystem>
 
 #include "store/export_job.h"
+#include "store/saved_settings.h"
 #include "store/staff_pin.h"
 #include "ui/staff/staff_screens.h"
 
@@ -72,13 +72,8 @@ std::string Trimmed(const std::string& text) {
 
 // results-20260615-093000.csv (local time), with -2, -3... if that name is taken.
 std::string ExportPath(const std::string& folder, SystemTime now, store::ExportFormat format) {
-    std::time_t t = std::chrono::system_clock::to_time_t(now);
-    std::tm local{};
-    localtime_r(&t, &local);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
     const std::string extension = format == store::ExportFormat::Fhir ? ".fhir.json" : ".csv";
-    std::filesystem::path base = std::filesystem::path(folder) / (std::string("results-") + stamp);
+    std::filesystem::path base = std::filesystem::path(folder) / ("results-" + FormatLocalTime(now, "%Y%m%d-%H%M%S"));
     std::string path = base.string() + extension;
     std::error_code ignored;
     for (int n = 2; std::filesystem::exists(path, ignored) && n < 100; ++n) path = base.string() + "-" + std::to_string(n) + extension;
@@ -88,53 +83,6 @@ std::string ExportPath(const std::string& folder, SystemTime now, store::ExportF
 std::string Plural(size_t n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); }
 
 }  // namespace
-
-std::optional<std::string> SettingsProblem(const KioskSettings& settings, const rules::Screening* screening) {
-    const auto warning = settings.idle_warning.count(), reset = settings.idle_reset.count();
-    const std::string range = std::to_string(kIdleMinSeconds) + " to " + std::to_string(kIdleMaxSeconds) + " seconds";
-    if (warning < kIdleMinSeconds || warning > kIdleMaxSeconds) return "The idle warning must come after " + range + ".";
-    if (reset < kIdleMinSeconds || reset > kIdleMaxSeconds) return "The idle wipe must come after " + range + ".";
-    if (reset - warning < kIdleMinCountdown)
-        return "The wipe must come at least " + std::to_string(kIdleMinCountdown) +
-               " seconds after the idle warning, so the patient has time to answer it.";
-    if (!settings.default_language.empty() && screening && screening->FindLanguage(settings.default_language) < 0)
-        return "The screening has no language '" + settings.default_language + "'.";
-    return std::nullopt;
-}
-
-KioskSettings ReadKioskSettings(store::Store& store, const rules::Screening* screening, KioskSettings base, std::string* problem) {
-    KioskSettings saved = base;
-    bool any = false;
-    std::string bad;
-    auto read = [&](const char* key) -> std::optional<std::string> {
-        store::Result<std::optional<std::string>> r = store.GetSetting(key);
-        if (!r.ok()) {
-            if (bad.empty()) bad = r.error->Describe();
-            return std::nullopt;
-        }
-        if (*r.value) any = true;
-        return *r.value;
-    };
-    auto seconds = [&](const char* key, std::chrono::seconds& into) {
-        std::optional<std::string> text = read(key);
-        if (!text) return;
-        std::optional<int64_t> value = ParseInt(*text);
-        if (value) into = std::chrono::seconds(*value);
-        else if (bad.empty()) bad = std::string(key) + " is not a number of seconds ('" + *text + "')";
-    };
-    seconds(kSettingIdleWarning, saved.idle_warning);
-    seconds(kSettingIdleReset, saved.idle_reset);
-    if (std::optional<std::string> language = read(kSettingDefaultLanguage)) saved.default_language = *language;
-    if (!any && bad.empty()) return base;
-    if (bad.empty()) {
-        if (std::optional<std::string> why = SettingsProblem(saved, screening)) bad = *why;
-    }
-    if (!bad.empty()) {
-        if (problem) *problem = "The settings saved at the kiosk are ignored: " + bad;
-        return base;
-    }
-    return saved;
-}
 
 struct StaffMode::State {
     Screen screen = Screen::Closed;
@@ -234,12 +182,12 @@ struct StaffMode::State {
 
     void LoadSettings(const StaffContext& c) {
         settings = staff::SettingsUi{};
-        KioskSettings now = c.store ? ReadKioskSettings(*c.store, c.screening, c.settings, &settings.message) : c.settings;
+        settings.values = c.store ? ReadSavedSettings(*c.store, c.screening, c.settings, &settings.message) : c.settings;
         settings.failed = !settings.message.empty();
-        settings.warning = static_cast<int>(now.idle_warning.count());
-        settings.reset = static_cast<int>(now.idle_reset.count());
-        int language = c.screening && !now.default_language.empty() ? c.screening->FindLanguage(now.default_language) : 0;
-        settings.language = std::max(0, language);
+        // One language is always selected: the one in force, else the screening's first.
+        std::string& language = settings.values.default_language;
+        if (c.screening && !c.screening->languages.empty() && c.screening->FindLanguage(language) < 0)
+            language = c.screening->languages[0];
     }
 
     // Opens `to` when what it needs is there. Without a PIN only the fault can be seen.
@@ -409,38 +357,19 @@ struct StaffMode::State {
 
     bool SaveSettings(const StaffContext& c) {
         if (!c.store || !c.screening || c.screening->languages.empty()) return false;
-        const size_t language = std::min(static_cast<size_t>(std::max(0, settings.language)), c.screening->languages.size() - 1);
-        KioskSettings wanted;
-        wanted.idle_warning = std::chrono::seconds(settings.warning);
-        wanted.idle_reset = std::chrono::seconds(settings.reset);
-        wanted.default_language = c.screening->languages[language];
-        if (std::optional<std::string> problem = SettingsProblem(wanted, c.screening)) {
-            settings.message = "Not saved. " + *problem;
+        const KioskSettings& wanted = settings.values;
+        std::vector<SettingsProblem> problems = CheckSettings(wanted, SettingsAuthor::Staff, c.screening);
+        if (!problems.empty()) {
+            settings.message = "Not saved. " + problems.front().message;
             settings.failed = true;
             return false;
         }
-        const KioskSettings now = ReadKioskSettings(*c.store, c.screening, c.settings);
-        const std::pair<const char*, std::pair<std::string, std::string>> changes[] = {
-            {kSettingIdleWarning, {std::to_string(now.idle_warning.count()), std::to_string(wanted.idle_warning.count())}},
-            {kSettingIdleReset, {std::to_string(now.idle_reset.count()), std::to_string(wanted.idle_reset.count())}},
-            {kSettingDefaultLanguage, {now.default_language, wanted.default_language}},
-        };
-        bool saved = false;
-        for (const auto& [key, values] : changes) {
-            const auto& [before, after] = values;
-            if (before == after) continue;
-            store::Result<bool> done = c.store->SetSetting(key, after, Actor(),
-                                                           std::string(key) + " " + (before.empty() ? "(default)" : before) + " -> " + after);
-            if (!done.ok()) {
-                settings.message = "Not saved: " + done.error->Describe();
-                settings.failed = true;
-                return saved;
-            }
-            saved = true;
-        }
-        settings.failed = false;
-        settings.message = saved ? "Saved. The kiosk uses the new settings from now on." : "Nothing changed.";
-        return saved;
+        const KioskSettings now = ReadSavedSettings(*c.store, c.screening, c.settings);
+        store::Result<bool> saved = kiosk::SaveSettings(*c.store, now, wanted, Actor());
+        settings.failed = !saved.ok();
+        if (!saved.ok()) settings.message = "Not saved: " + saved.error->Describe();
+        else settings.message = *saved.value ? "Saved. The kiosk uses the new settings from now on." : "Nothing changed.";
+        return saved.value.value_or(false);
     }
 };
 

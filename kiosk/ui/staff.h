@@ -11,39 +11,12 @@
 
 #include "core/clock.h"
 #include "core/session.h"
+#include "core/settings.h"
 #include "rules/screening.h"
 #include "store/store.h"
 #include "ui/widgets.h"
 
 namespace kiosk::ui {
-
-// The settings staff change at the kiosk, saved with Store::SetSetting under these keys (the
-// same names as in kiosk.toml). A value saved at the kiosk wins over kiosk.toml: it is the later,
-// deliberate change. The App reads them at start and after StaffAction::settings_changed.
-inline constexpr const char* kSettingIdleWarning = "idle_warning_seconds";   // integer seconds
-inline constexpr const char* kSettingIdleReset = "idle_reset_seconds";       // integer seconds
-inline constexpr const char* kSettingDefaultLanguage = "default_language";   // a language code of the screening
-
-// What staff may choose at the kiosk (kiosk.toml allows wider values for IT).
-inline constexpr int kIdleMinSeconds = 30;
-inline constexpr int kIdleMaxSeconds = 600;
-inline constexpr int kIdleMinCountdown = 10;  // the reset comes at least this long after the warning
-
-struct KioskSettings {
-    std::chrono::seconds idle_warning{90};
-    std::chrono::seconds idle_reset{120};
-    std::string default_language;  // empty: the screening's first language
-};
-
-// Why staff may not save `settings`, one sentence; nullopt when they may. `screening` (may be
-// null) names the languages a default may be.
-std::optional<std::string> SettingsProblem(const KioskSettings& settings, const rules::Screening* screening);
-
-// `base` (the configuration's values) with what staff saved in `store` applied. A saved value that
-// is not a number, a language the screening lacks, or a warning not before the reset is ignored
-// (all saved values then, so the two times stay a pair) and described in `problem` when given.
-KioskSettings ReadKioskSettings(store::Store& store, const rules::Screening* screening, KioskSettings base,
-                                std::string* problem = nullptr);
 
 // What staff mode needs from the app. Pointers may be null when the kiosk is out of order
 // (no screening or no database): staff then see the fault and can still lock.
@@ -56,7 +29,8 @@ struct StaffContext {
     std::string fault;             // why the kiosk is out of order, shown to staff only
     std::string store_problem;     // the last database error the patient side met
     const Session* session = nullptr;  // the interrupted patient session (its state, not its answers)
-    KioskSettings settings;        // in force now; the settings screen starts from these (and the store's)
+    KioskSettings settings;        // in force now, language resolved to a code of the screening; the
+                                   // settings screen starts from these with the store's applied
 };
 
 // What the app must do after a staff frame.

@@ -1,10 +1,14 @@
-// Test helper: runs the kiosk's command line in-process and keeps its exit code and output.
+// Test helpers: run the kiosk's command line in-process and keep its exit code and output, with a
+// recorder standing in for the window, in an environment cleared of the developer's own files.
 #pragma once
 
+#include <cstdlib>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "../support.h"
 #include "cli/commands.h"
 
 namespace test_support {
@@ -22,5 +26,48 @@ inline Run Kiosk(const std::vector<std::string>& args) {
     r.err = err.str();
     return r;
 }
+
+// What `kiosk run` handed to the window, if it got that far.
+struct Opened {
+    bool called = false;
+    kiosk::RunOptions options;
+};
+
+inline int RunWith(const std::vector<std::string>& args, Opened& opened, std::string& err_text) {
+    std::ostringstream out, err;
+    kiosk::WindowRunner window = [&](const kiosk::RunOptions& options, std::ostream&) {
+        opened.called = true;
+        opened.options = options;
+        return 0;
+    };
+    int code = kiosk::RunCommandLine(args, out, err, window);
+    err_text = err.str();
+    return code;
+}
+
+// Keeps the developer's own configuration and database out of the test, and puts them back after:
+// every variable the command line reads is unset, and the XDG folders point into `dir`.
+struct CleanEnvironment {
+    static constexpr const char* kNames[] = {"KIOSK_CONFIG", "KIOSK_DB", "KIOSK_SCREENING", "XDG_CONFIG_HOME", "XDG_DATA_HOME"};
+    CleanEnvironment() {
+        for (const char* name : kNames) {
+            const char* value = std::getenv(name);
+            saved.emplace_back(value ? std::optional<std::string>(value) : std::nullopt);
+            ::unsetenv(name);
+        }
+        ::setenv("XDG_CONFIG_HOME", dir.File("config").c_str(), 1);
+        ::setenv("XDG_DATA_HOME", dir.File("data").c_str(), 1);
+    }
+    ~CleanEnvironment() {
+        for (size_t i = 0; i < saved.size(); ++i) {
+            if (saved[i]) ::setenv(kNames[i], saved[i]->c_str(), 1);
+            else ::unsetenv(kNames[i]);
+        }
+    }
+    CleanEnvironment(const CleanEnvironment&) = delete;
+    CleanEnvironment& operator=(const CleanEnvironment&) = delete;
+    test_support::TempDir dir{"kiosk-cli-env"};
+    std::vector<std::optional<std::string>> saved;
+};
 
 }  // namespace test_support

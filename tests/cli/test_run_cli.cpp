@@ -10,53 +10,13 @@
 
 #include "../support.h"
 #include "cli/commands.h"
+#include "run_kiosk.h"
 
-namespace {
-
-struct Opened {
-    bool called = false;
-    kiosk::RunOptions options;
-};
-
-int RunWith(const std::vector<std::string>& args, Opened& opened, std::string& err_text) {
-    std::ostringstream out, err;
-    kiosk::WindowRunner window = [&](const kiosk::RunOptions& options, std::ostream&) {
-        opened.called = true;
-        opened.options = options;
-        return 0;
-    };
-    int code = kiosk::RunCommandLine(args, out, err, window);
-    err_text = err.str();
-    return code;
-}
-
-// Keeps the developer's own configuration and database out of the test, and puts them back after.
-struct CleanEnvironment {
-    static constexpr const char* kNames[] = {"KIOSK_CONFIG", "KIOSK_DB", "KIOSK_SCREENING", "XDG_CONFIG_HOME"};
-    CleanEnvironment() {
-        for (const char* name : kNames) {
-            const char* value = std::getenv(name);
-            saved.emplace_back(value ? std::optional<std::string>(value) : std::nullopt);
-            ::unsetenv(name);
-        }
-        ::setenv("XDG_CONFIG_HOME", dir.path.c_str(), 1);
-    }
-    ~CleanEnvironment() {
-        for (size_t i = 0; i < saved.size(); ++i) {
-            if (saved[i]) ::setenv(kNames[i], saved[i]->c_str(), 1);
-            else ::unsetenv(kNames[i]);
-        }
-    }
-    CleanEnvironment(const CleanEnvironment&) = delete;
-    CleanEnvironment& operator=(const CleanEnvironment&) = delete;
-    test_support::TempDir dir{"kiosk-run-cli"};
-    std::vector<std::optional<std::string>> saved;
-};
-
-}  // namespace
+using test_support::Opened;
+using test_support::RunWith;
 
 TEST_CASE("kiosk run hands the window its size, files and the configuration's idle times") {
-    CleanEnvironment env;
+    test_support::CleanEnvironment env;
     std::string config = env.dir.Write("kiosk.toml", "kiosk_id = \"front-desk-1\"\nidle_warning_seconds = 30\nidle_reset_seconds = 60\n"
                                                      "default_language = \"es\"\n");
     Opened opened;
@@ -74,13 +34,13 @@ TEST_CASE("kiosk run hands the window its size, files and the configuration's id
     CHECK(std::filesystem::is_directory(env.dir.File("new")));  // the database's folder, made for it
     CHECK(opened.options.screening.find("assets/screenings/default.toml") != std::string::npos);
     CHECK(opened.options.config.kiosk_id == "front-desk-1");
-    CHECK(opened.options.config.idle_warning_seconds == 30);
-    CHECK(opened.options.config.idle_reset_seconds == 60);
-    CHECK(opened.options.config.default_language == "es");
+    CHECK(opened.options.config.settings.idle_warning == std::chrono::seconds(30));
+    CHECK(opened.options.config.settings.idle_reset == std::chrono::seconds(60));
+    CHECK(opened.options.config.settings.default_language == "es");
 }
 
 TEST_CASE("kiosk with no command opens the window fullscreen") {
-    CleanEnvironment env;
+    test_support::CleanEnvironment env;
     ::setenv("KIOSK_DB", env.dir.File("clinic.db").c_str(), 1);
     Opened opened;
     std::string err;
@@ -92,7 +52,7 @@ TEST_CASE("kiosk with no command opens the window fullscreen") {
 }
 
 TEST_CASE("kiosk run refuses a wrong size, an unknown option and a broken configuration before opening anything") {
-    CleanEnvironment env;
+    test_support::CleanEnvironment env;
     ::setenv("KIOSK_DB", env.dir.File("clinic.db").c_str(), 1);
     for (const char* size : {"1280", "x800", "1280x", "12x8", "1280x800x2", "99999999x800", "-1280x800", "1280 x800"}) {
         CAPTURE(size);
@@ -113,7 +73,7 @@ TEST_CASE("kiosk run refuses a wrong size, an unknown option and a broken config
 }
 
 TEST_CASE("without a window to open (a build with no platform layer) kiosk run says so and exits 3") {
-    CleanEnvironment env;
+    test_support::CleanEnvironment env;
     ::setenv("KIOSK_DB", env.dir.File("clinic.db").c_str(), 1);
     std::ostringstream out, err;
     CHECK(kiosk::RunCommandLine({"run"}, out, err) == kiosk::kExitNoWindow);

@@ -268,9 +268,9 @@ TEST_CASE("staff settings in the database set the idle times and the welcome scr
     std::string db = dir.File("clinic.db");
     {
         auto store = test_support::OpenStore({db});
-        REQUIRE(store->SetSetting(kiosk::ui::kSettingIdleWarning, "30", "test", "idle warning 30 s").ok());
-        REQUIRE(store->SetSetting(kiosk::ui::kSettingIdleReset, "45", "test", "idle reset 45 s").ok());
-        REQUIRE(store->SetSetting(kiosk::ui::kSettingDefaultLanguage, "es", "test", "default language es").ok());
+        REQUIRE(store->SetSetting(kiosk::kSettingIdleWarning, "30", "test", "idle warning 30 s").ok());
+        REQUIRE(store->SetSetting(kiosk::kSettingIdleReset, "45", "test", "idle reset 45 s").ok());
+        REQUIRE(store->SetSetting(kiosk::kSettingDefaultLanguage, "es", "test", "default language es").ok());
     }
     kiosk::ui::AppOptions options;
     options.database_path = db;

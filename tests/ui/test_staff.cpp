@@ -8,10 +8,13 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 
 #include "core/labels.h"
 #include "patient_taps.h"
 #include "store/staff_pin.h"
+#include "core/settings.h"
+#include "store/saved_settings.h"
 #include "ui/staff.h"
 #include "ui/theme.h"
 
@@ -432,9 +435,9 @@ TEST_CASE("settings are checked, saved in the store, audited, and applied by the
     k.Tap("staff:settings:save");
     CHECK(k.Shows("Saved."));
     store::Store& db = *k.app->Store();
-    CHECK(db.GetSetting(kiosk::ui::kSettingIdleWarning).value->value_or("") == "100");
-    CHECK(db.GetSetting(kiosk::ui::kSettingIdleReset).value->value_or("") == "180");
-    CHECK(db.GetSetting(kiosk::ui::kSettingDefaultLanguage).value->value_or("") == "es");
+    CHECK(db.GetSetting(kiosk::kSettingIdleWarning).value->value_or("") == "100");
+    CHECK(db.GetSetting(kiosk::kSettingIdleReset).value->value_or("") == "180");
+    CHECK(db.GetSetting(kiosk::kSettingDefaultLanguage).value->value_or("") == "es");
     bool warning_audited = false;
     for (const auto& row : Audit(k))
         if (row[2] == "setting" && row[3] == "idle_warning_seconds 90 -> 100") warning_audited = row[1] == "staff";
@@ -448,10 +451,10 @@ TEST_CASE("settings are checked, saved in the store, audited, and applied by the
     CHECK(k.Shows("60 s"));
     k.Tap("staff:settings:save");
     CHECK(k.Shows("Not saved."));
-    CHECK(db.GetSetting(kiosk::ui::kSettingIdleReset).value->value_or("") == "180");
+    CHECK(db.GetSetting(kiosk::kSettingIdleReset).value->value_or("") == "180");
     // Steps stop at the limits.
     for (int i = 0; i < 12; ++i) k.Tap("staff:settings:warning:+60");
-    CHECK(k.Shows(std::to_string(kiosk::ui::kIdleMaxSeconds) + " s"));
+    CHECK(k.Shows(std::to_string(kiosk::kStaffLimits.warning.max) + " s"));
 
     // Staff see what they saved the next time.
     k.Tap("staff:lock");
@@ -464,18 +467,18 @@ TEST_CASE("settings are checked, saved in the store, audited, and applied by the
 TEST_CASE("saved settings are read back with the configuration under them, and bad ones are ignored") {
     test_support::TempDir dir;
     auto db = test_support::OpenStore(store::StoreOptions{dir.File("clinic.db")});
-    kiosk::ui::KioskSettings base{std::chrono::seconds(45), std::chrono::seconds(75), "en"};
-    kiosk::ui::KioskSettings read = kiosk::ui::ReadKioskSettings(*db, nullptr, base);
+    kiosk::KioskSettings base{std::chrono::seconds(45), std::chrono::seconds(75), "en"};
+    kiosk::KioskSettings read = kiosk::ReadSavedSettings(*db, nullptr, base);
     CHECK(read.idle_warning == std::chrono::seconds(45));
-    REQUIRE(db->SetSetting(kiosk::ui::kSettingIdleWarning, "60", "test", "x").ok());
-    REQUIRE(db->SetSetting(kiosk::ui::kSettingIdleReset, "200", "test", "x").ok());
-    read = kiosk::ui::ReadKioskSettings(*db, nullptr, base);
+    REQUIRE(db->SetSetting(kiosk::kSettingIdleWarning, "60", "test", "x").ok());
+    REQUIRE(db->SetSetting(kiosk::kSettingIdleReset, "200", "test", "x").ok());
+    read = kiosk::ReadSavedSettings(*db, nullptr, base);
     CHECK(read.idle_warning == std::chrono::seconds(60));
     CHECK(read.idle_reset == std::chrono::seconds(200));
     CHECK(read.default_language == "en");
-    REQUIRE(db->SetSetting(kiosk::ui::kSettingIdleReset, "soon", "test", "x").ok());
+    REQUIRE(db->SetSetting(kiosk::kSettingIdleReset, "soon", "test", "x").ok());
     std::string problem;
-    read = kiosk::ui::ReadKioskSettings(*db, nullptr, base, &problem);
+    read = kiosk::ReadSavedSettings(*db, nullptr, base, &problem);
     CHECK(read.idle_warning == std::chrono::seconds(45));
     CHECK(problem.find("idle_reset_seconds") != std::string::npos);
 
@@ -486,9 +489,65 @@ TEST_CASE("saved settings are read back with the configuration under them, and b
     for (Row row : {Row{30, 40, true}, Row{29, 120, false}, Row{90, 601, false}, Row{100, 105, false}, Row{600, 590, false}}) {
         CAPTURE(row.warning);
         CAPTURE(row.reset);
-        kiosk::ui::KioskSettings s{std::chrono::seconds(row.warning), std::chrono::seconds(row.reset), ""};
-        CHECK(kiosk::ui::SettingsProblem(s, nullptr).has_value() == !row.ok);
+        kiosk::KioskSettings s{std::chrono::seconds(row.warning), std::chrono::seconds(row.reset), ""};
+        CHECK(kiosk::CheckSettings(s, kiosk::SettingsAuthor::Staff, nullptr).empty() == row.ok);
     }
+}
+
+// The limits staff work within (kStaffLimits), at each edge: what the settings screen lets them
+// step to, what it refuses to save and why. kiosk.toml's wider ones are tested in tests/cli.
+TEST_CASE("staff choose idle times within the staff limits, and the settings screen says which") {
+    constexpr kiosk::IdleLimits limits = kiosk::kStaffLimits;
+    using Kind = kiosk::SettingsProblem::Kind;
+    struct Row {
+        int warning, reset;
+        std::optional<Kind> problem;
+        std::string message;
+    };
+    auto range = [](kiosk::SecondsRange r) { return std::to_string(r.min) + " to " + std::to_string(r.max) + " seconds."; };
+    const std::string countdown = "The wipe must come at least " + std::to_string(limits.min_countdown) +
+                                  " seconds after the idle warning, so the patient has time to answer it.";
+    const Row rows[] = {
+        {limits.warning.min, limits.warning.min + limits.min_countdown, std::nullopt, ""},
+        {limits.warning.max - limits.min_countdown, limits.reset.max, std::nullopt, ""},
+        {limits.warning.min - 1, limits.reset.max, Kind::OutOfRange, "The idle warning must come after " + range(limits.warning)},
+        {limits.warning.max + 1, limits.reset.max, Kind::OutOfRange, "The idle warning must come after " + range(limits.warning)},
+        {limits.warning.min, limits.reset.max + 1, Kind::OutOfRange, "The idle wipe must come after " + range(limits.reset)},
+        {90, 90 + limits.min_countdown - 1, Kind::CountdownTooShort, countdown},
+    };
+    for (const Row& row : rows) {
+        CAPTURE(row.warning);
+        CAPTURE(row.reset);
+        kiosk::KioskSettings s{std::chrono::seconds(row.warning), std::chrono::seconds(row.reset), ""};
+        std::vector<kiosk::SettingsProblem> problems = kiosk::CheckSettings(s, kiosk::SettingsAuthor::Staff, nullptr);
+        REQUIRE(problems.empty() == !row.problem);
+        if (!row.problem) continue;
+        CHECK(problems.front().kind == *row.problem);
+        CHECK(problems.front().message == row.message);
+    }
+
+    Headless k;
+    SetPin(k);
+    SignIn(k);
+    k.Tap("staff:menu:settings");
+    CHECK(k.Shows("From " + std::to_string(limits.warning.min) + " to " + std::to_string(limits.warning.max) +
+                  " s; the wipe comes at least " + std::to_string(limits.min_countdown) + " s after the question."));
+    // The steppers stop at the edges, and the edges can be saved.
+    for (int i = 0; i < 20; ++i) k.Tap("staff:settings:warning:-60");
+    for (int i = 0; i < 20; ++i) k.Tap("staff:settings:reset:+60");
+    CHECK(k.Shows(std::to_string(limits.warning.min) + " s"));
+    CHECK(k.Shows(std::to_string(limits.reset.max) + " s"));
+    k.Tap("staff:settings:save");
+    CHECK(k.Shows("Saved."));
+    store::Store& db = *k.app->Store();
+    CHECK(db.GetSetting(kiosk::kSettingIdleWarning).value->value_or("") == std::to_string(limits.warning.min));
+    CHECK(db.GetSetting(kiosk::kSettingIdleReset).value->value_or("") == std::to_string(limits.reset.max));
+    // Both at the lower edge: no time left to answer the warning, so nothing is saved.
+    for (int i = 0; i < 20; ++i) k.Tap("staff:settings:reset:-60");
+    k.Tap("staff:settings:save");
+    CHECK(k.Shows("Not saved. " + countdown));
+    CHECK(db.GetSetting(kiosk::kSettingIdleReset).value->value_or("") == std::to_string(limits.reset.max));
+    CHECK(k.app->PatientSession()->Settings().idle_reset == std::chrono::seconds(limits.reset.max));
 }
 
 TEST_CASE("while staff mode is open over an interrupted session, no answer is drawn until staff ask") {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/answers_json.h"
+#include "core/clock.h"
 #include "core/labels.h"
 #include "ui/screens/screens.h"
 #include "ui/staff/staff_screens.h"
@@ -106,12 +107,7 @@ std::string LocalTime(const std::string& iso) {
     year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)), std::chrono::day(static_cast<unsigned>(day))};
     if (!date.ok()) return iso;
     sys_seconds at = sys_days(date) + hours(hour) + minutes(minute) + seconds(second);
-    std::time_t t = system_clock::to_time_t(at);
-    std::tm local{};
-    localtime_r(&t, &local);
-    char out[32];
-    std::strftime(out, sizeof out, "%Y-%m-%d %H:%M", &local);
-    return out;
+    return FormatLocalTime(at, "%Y-%m-%d %H:%M");
 }
 
 ResultView ReadResult(Ui& ui, const store::StoredSubmission& row, bool answers) {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/labels.h"
+#include "core/settings.h"
 #include "ui/staff.h"
 #include "ui/staff/staff_screens.h"
 
@@ -11,8 +12,11 @@ namespace kiosk::ui::staff {
 
 namespace {
 
-// "−60  −10  [ 90 s ]  +10  +60" for one time in seconds.
-bool Stepper(Ui& ui, const char* what, const std::string& key, int& seconds, float width) {
+// The hint under the steppers names one range for both times.
+static_assert(kStaffLimits.reset.min == kStaffLimits.warning.min && kStaffLimits.reset.max == kStaffLimits.warning.max);
+
+// "−60  −10  [ 90 s ]  +10  +60" for one time, kept within `range`.
+bool Stepper(Ui& ui, const char* what, const std::string& key, std::chrono::seconds& time, SecondsRange range, float width) {
     Paragraph(ui, ui.fonts.body, ui.theme.text, what, width);
     const float gap = ui.metrics.gap;
     const float step_w = std::floor((width - 4 * gap) / 6);
@@ -20,7 +24,7 @@ bool Stepper(Ui& ui, const char* what, const std::string& key, int& seconds, flo
     bool changed = false;
     auto step = [&](const char* face, const char* suffix, int by) {
         if (TouchButton(ui, face, key + ":" + suffix, step_w, ButtonLook::Normal, true, ui.fonts.question)) {
-            seconds = std::clamp(seconds + by, kIdleMinSeconds, kIdleMaxSeconds);
+            time = std::chrono::seconds(std::clamp<int64_t>(time.count() + by, range.min, range.max));
             changed = true;
         }
     };
@@ -28,7 +32,7 @@ bool Stepper(Ui& ui, const char* what, const std::string& key, int& seconds, flo
     ImGui::SameLine(0, gap);
     step("\xE2\x88\x92" "10", "-10", -10);
     ImGui::SameLine(0, gap);
-    TouchButton(ui, std::to_string(seconds) + " s", key + ":value", value_w, ButtonLook::Quiet, false, ui.fonts.question);
+    TouchButton(ui, std::to_string(time.count()) + " s", key + ":value", value_w, ButtonLook::Quiet, false, ui.fonts.question);
     ImGui::SameLine(0, gap);
     step("+10", "+10", 10);
     ImGui::SameLine(0, gap);
@@ -43,13 +47,13 @@ Intent DrawSettings(Ui& ui, const rules::Screening* screening, SettingsUi& state
     const float width = ImGui::GetContentRegionAvail().x;
     const float gap = ui.metrics.gap;
     bool changed = Stepper(ui, "Ask \"Are you still there?\" after this long without a touch:", "staff:settings:warning",
-                           state.warning, width);
+                           state.values.idle_warning, kStaffLimits.warning, width);
     ImGui::Dummy(ImVec2(0, gap * 0.5f));
     changed |= Stepper(ui, "Wipe the session and show the welcome screen after this long without a touch:",
-                       "staff:settings:reset", state.reset, width);
+                       "staff:settings:reset", state.values.idle_reset, kStaffLimits.reset, width);
     Paragraph(ui, ui.fonts.small, ui.theme.muted_text,
-              "From " + std::to_string(kIdleMinSeconds) + " to " + std::to_string(kIdleMaxSeconds) +
-                  " s; the wipe comes at least " + std::to_string(kIdleMinCountdown) + " s after the question.",
+              "From " + std::to_string(kStaffLimits.warning.min) + " to " + std::to_string(kStaffLimits.warning.max) +
+                  " s; the wipe comes at least " + std::to_string(kStaffLimits.min_countdown) + " s after the question.",
               width);
     if (screening && !screening->languages.empty()) {
         ImGui::Dummy(ImVec2(0, gap * 0.5f));
@@ -60,9 +64,10 @@ Intent DrawSettings(Ui& ui, const rules::Screening* screening, SettingsUi& state
             if (l % 3 != 0) ImGui::SameLine(0, gap);
             std::string_view name = Label(*screening, "language_name", l);
             std::string face = name.empty() ? screening->languages[l] : std::string(name);
-            if (TouchButton(ui, face, "staff:settings:lang:" + screening->languages[l], column,
-                            state.language == l ? ButtonLook::Selected : ButtonLook::Normal)) {
-                state.language = l;
+            const std::string& code = screening->languages[l];
+            if (TouchButton(ui, face, "staff:settings:lang:" + code, column,
+                            state.values.default_language == code ? ButtonLook::Selected : ButtonLook::Normal)) {
+                state.values.default_language = code;
                 changed = true;
             }
         }

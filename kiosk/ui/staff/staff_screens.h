@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/session.h"
+#include "core/settings.h"
 #include "store/store.h"
 #include "ui/widgets.h"
 
@@ -124,8 +125,7 @@ struct ExportUi {
 };
 
 struct SettingsUi {
-    int warning = 90, reset = 120;
-    int language = 0;             // index into Screening::languages
+    KioskSettings values;         // as staff set them on the screen; the language always one of the screening's
     std::string message;
     bool failed = false;
 };
