@@ -6,8 +6,8 @@
 #include <string>
 
 #include "core/answers_json.h"
-#include "rules/loader.h"
 #include "../rules/screening_text.h"
+#include "session_driver.h"
 
 namespace {
 
@@ -82,15 +82,6 @@ text.en = "Anything else?"
 
 const rules::Screening& Small() {
     static std::unique_ptr<rules::Screening> screening = test::Load(test::ScreeningText(kQuestions, ""));
-    return *screening;
-}
-
-const rules::Screening& Default() {
-    static std::unique_ptr<rules::Screening> screening = [] {
-        rules::LoadResult r = rules::LoadScreeningFile(std::string(KIOSK_SOURCE_DIR) + "/assets/screenings/default.toml");
-        if (!r.screening) FAIL(r.diagnostics.Format());
-        return std::move(r.screening);
-    }();
     return *screening;
 }
 
@@ -180,7 +171,7 @@ TEST_CASE("null and an absent id both leave a question skipped, and a skipped on
 }
 
 TEST_CASE("every test case of the default screening round-trips through an answers file") {
-    const rules::Screening& s = Default();
+    const rules::Screening& s = session_driver::Default();
     REQUIRE(s.cases.size() > 10);
     int vignettes = 0;
     for (const rules::TestCase& c : s.cases) {

@@ -777,6 +777,18 @@ TEST_CASE("idle times are settings, and a session abandoned before any answer is
     CHECK(std::get<kiosk::Abandoned>(events[0]).state == SessionState::Consent);
 }
 
+// Wipes the session the way `reason` names: the idle timeout, staff, or the patient's start over.
+void WipeBy(Kiosk& k, kiosk::ResetReason reason) {
+    if (reason == kiosk::ResetReason::Idle) {
+        k.clock.Advance(120s);
+        k.session.Tick();
+    } else if (reason == kiosk::ResetReason::Staff) {
+        k.session.StaffReset();
+    } else {
+        REQUIRE(k.session.StartOver());
+    }
+}
+
 TEST_CASE("nothing of a patient survives a reset: answers, hidden answers, language, helper, alerts") {
     for (kiosk::ResetReason reason : {kiosk::ResetReason::Idle, kiosk::ResetReason::Staff, kiosk::ResetReason::StartOver}) {
         CAPTURE(static_cast<int>(reason));
@@ -803,14 +815,7 @@ TEST_CASE("nothing of a patient survives a reset: answers, hidden answers, langu
         REQUIRE(k.session.HelperShown());
         REQUIRE(k.session.Language() == 1);
 
-        if (reason == kiosk::ResetReason::Idle) {
-            k.clock.Advance(120s);
-            k.session.Tick();
-        } else if (reason == kiosk::ResetReason::Staff) {
-            k.session.StaffReset();
-        } else {
-            REQUIRE(k.session.StartOver());
-        }
+        WipeBy(k, reason);
         CheckWiped(k);
         for (const rules::Answer& a : k.session.AnswersInMemory().values) CHECK(a.state == rules::AnswerState::Skipped);
         for (uint8_t shown : k.session.Shown()) CHECK(shown == 0);
@@ -845,14 +850,7 @@ TEST_CASE("a wipe forgets a refused number: the next patient is asked again befo
         SkipTo(k, "height");
         REQUIRE(k.session.Answer(500.0).status == kiosk::AnswerStatus::Refused);
         REQUIRE(k.session.View().reask);
-        if (reason == kiosk::ResetReason::Idle) {
-            k.clock.Advance(120s);
-            k.session.Tick();
-        } else if (reason == kiosk::ResetReason::Staff) {
-            k.session.StaffReset();
-        } else {
-            REQUIRE(k.session.StartOver());
-        }
+        WipeBy(k, reason);
         CheckWiped(k);
         REQUIRE(k.session.ChooseLanguage(0));
         k.Say(std::string("yes"));
