@@ -168,7 +168,7 @@ AnswerResult Session::Answer(const rules::AnswerInput& input) {
         PassQuestion();
         return result;
     }
-    m_refused = 1;
+    ++m_refused;
     return result;
 }
 
