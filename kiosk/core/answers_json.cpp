@@ -45,7 +45,8 @@ AnswersParse AnswersFromJson(const rules::Screening& screening, const nlohmann::
             out.errors.push_back("'" + id + "' has a value that is not an answer: " + value.dump());
             continue;
         }
-        if (auto error = rules::SetAnswer(screening, out.answers, q, input, today)) out.errors.push_back("'" + id + "' " + *error);
+        if (auto problem = rules::SetAnswer(screening, out.answers, q, input, today))
+            out.errors.push_back("'" + id + "' " + rules::DescribeAnswerProblem(screening.questions[q], *problem));
     }
     for (size_t q = 0; q < screening.questions.size(); ++q)
         if (screening.questions[q].required && out.answers.values[q].state == rules::AnswerState::Skipped &&

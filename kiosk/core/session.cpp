@@ -70,6 +70,7 @@ SessionView Session::View() const {
         v.can_next = v.answer.state != rules::AnswerState::Skipped || !q.required;
         v.can_back = true;
         v.helper_visible = m_helper_visible;
+        v.reask = m_refused > 0;
         if (m_helper_visible) {
             auto helper = m_screening.texts.find("not_sure_helper");
             if (helper != m_screening.texts.end()) v.helper_text = Text(helper->second);
@@ -136,21 +137,39 @@ bool Session::ChooseLanguage(int language) {
     return true;
 }
 
-std::optional<std::string> Session::Answer(const rules::AnswerInput& input) {
+AnswerResult Session::Answer(const rules::AnswerInput& input) {
     NoteTouch();
-    if (!Asking()) return std::string("no question is on screen");
+    AnswerResult result;
+    if (!Asking()) return result;
     if (IsNotSure(input)) {
-        if (!NotSure()) return std::string("does not offer \"not_sure\"");
-        return std::nullopt;
+        if (NotSure()) {
+            result.status = AnswerStatus::Accepted;
+        } else {
+            result.status = AnswerStatus::Refused;
+            result.problem.emplace().kind = rules::AnswerProblemKind::NotSureNotOffered;
+        }
+        return result;
     }
     // SetAnswer clears the answer before checking the input: keep the old one if the new one does not fit.
     rules::Answer before = m_answers.values[m_current];
-    if (auto error = rules::SetAnswer(m_screening, m_answers, m_current, input, m_today)) {
-        m_answers.values[m_current] = std::move(before);
-        return error;
+    result.problem = rules::SetAnswer(m_screening, m_answers, m_current, input, m_today);
+    if (!result.problem) {
+        result.status = AnswerStatus::Accepted;
+        PassQuestion();
+        return result;
     }
-    PassQuestion();
-    return std::nullopt;
+    m_answers.values[m_current] = std::move(before);
+    result.status = AnswerStatus::Refused;
+    if (!rules::IsNumberLimit(result.problem->kind)) return result;
+    // Spec §3: a number out of range is asked again once, then left unanswered (stored as null).
+    if (m_refused > 0 && !m_screening.questions[m_current].required) {
+        m_answers.values[m_current] = rules::Answer{};
+        result.status = AnswerStatus::LeftUnanswered;
+        PassQuestion();
+        return result;
+    }
+    ++m_refused;
+    return result;
 }
 
 bool Session::NotSure() {
@@ -355,6 +374,7 @@ void Session::GoToQuestion(int question) {
     m_current = question;
     m_seen[question] = 1;
     m_helper_visible = false;
+    m_refused = 0;
     m_state = question == 0 && m_screening.questions[0].required ? SessionState::Consent : SessionState::Question;
 }
 
@@ -374,6 +394,7 @@ void Session::RecomputeShown() {
 // then red flags and gates, then the next question.
 void Session::PassQuestion() {
     m_helper_visible = false;
+    m_refused = 0;
     RecomputeShown();
     if (CheckRules(m_current)) return;
     Advance();
@@ -466,6 +487,7 @@ void Session::Wipe() {
     m_editing = false;
     m_helper_shown = false;
     m_helper_visible = false;
+    m_refused = 0;
     m_submit_failed = false;
     m_urgent_rule = -1;
     m_end_message = {};

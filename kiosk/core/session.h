@@ -88,6 +88,19 @@ struct Completed {
     std::vector<int32_t> alerted;  // interrupt rules whose UrgentAlert this session already raised
 };
 
+// What came of an answer the patient gave (Session::Answer).
+enum class AnswerStatus : uint8_t {
+    Accepted,        // set, and the session moved on ("not_sure" the first time: the helper shows instead)
+    Refused,         // the engine refused it (`problem`): the question stays on screen with its old answer
+    LeftUnanswered,  // a number refused again (spec §3): the question is left unanswered and the session moved on
+    NotAsking,       // no question on screen (a stale frame): nothing changed
+};
+
+struct AnswerResult {
+    AnswerStatus status = AnswerStatus::NotAsking;
+    std::optional<rules::AnswerProblem> problem;  // Refused, LeftUnanswered: why
+};
+
 struct ReviewItem {
     int question = -1;
     rules::Answer answer;
@@ -107,6 +120,8 @@ struct SessionView {
     bool can_next = false;                       // answered, or skippable
     bool can_back = false;
     bool helper_visible = false;                 // the "not sure" helper, once per session
+    bool reask = false;                          // a number was refused on this question: it is asked again, and
+                                                 // the next refused number leaves it unanswered (spec §3)
     bool submit_failed = false;                  // the last Submit did not become durable; Submit() retries
     int idle_seconds_left = 0;                   // IdleWarning: seconds until the wipe
     std::string_view helper_text;                // [text] not_sure_helper, when helper_visible
@@ -133,9 +148,11 @@ public:
     // Welcome: sets the language and starts the session. Later: switches the language only.
     bool ChooseLanguage(int language);
     // Answers the question on screen and moves on (next shown question, Urgent, Ended or Review).
-    // An input that does not fit the question returns the engine's message and keeps the old answer.
+    // An input that does not fit the question is refused with the engine's problem and keeps the old
+    // answer; a number outside the limits is asked again once (View().reask), and refused a second
+    // time it leaves the question unanswered and moves on, unless the question is required (spec §3).
     // "not_sure" is the same as NotSure().
-    std::optional<std::string> Answer(const rules::AnswerInput& input);
+    AnswerResult Answer(const rules::AnswerInput& input);
     // Where the question offers it. The first time in a session it only shows the helper (the
     // patient may still pick the closest answer); after that it answers "not sure" and moves on.
     bool NotSure();
@@ -218,6 +235,7 @@ private:
     bool m_editing = false;              // came from Review: return there when done
     bool m_helper_shown = false;         // the "not sure" helper has been shown this session
     bool m_helper_visible = false;
+    int m_refused = 0;                   // numbers refused on the question on screen since it was shown
     bool m_submit_failed = false;
     int m_urgent_rule = -1;
     std::string_view m_end_message;      // Ended, Done

@@ -164,9 +164,12 @@ void App::ApplyIntent(const PatientIntent& intent) {
         case Kind::None: break;
         case Kind::ChooseLanguage: s.ChooseLanguage(intent.index); break;
         case Kind::Answer: {
-            std::optional<std::string> error = s.Answer(intent.input);
-            // The screens validate first; an answer the engine still refuses is shown, not lost.
-            if (error) m_question_ui.error = std::string(Label(*m_screening, "date_invalid", s.Language()));
+            // Refused: the question stays and the screen says why; a refused number is typed afresh.
+            AnswerResult result = s.Answer(intent.input);
+            if (result.status == AnswerStatus::Refused) {
+                m_question_ui.problem = result.problem;
+                m_question_ui.number.clear();
+            }
             break;
         }
         case Kind::NotSure: s.NotSure(); break;

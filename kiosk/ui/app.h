@@ -43,8 +43,7 @@ struct QuestionUi {
     int date_field = 0;           // 0, 1, 2 in the language's order
     std::string date_parts[3];    // year, month, day as typed
     std::string text;             // free text typed on the keyboard
-    std::string error;            // a validation message for the patient
-    int out_of_range = 0;         // number answers refused so far (re-asked once, then skipped)
+    std::optional<rules::AnswerProblem> problem;  // why the session refused the last answer; shown until the patient types
 };
 
 class App {

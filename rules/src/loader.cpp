@@ -1014,7 +1014,8 @@ private:
                 continue;
             }
             if (auto error = SetAnswer(*m_s, answers, q, *input, today)) {
-                if (!QuietOptions()[q]) m_diags.Error(Pos(value), where + ": '" + std::string(key.str()) + "' " + *error);
+                if (!QuietOptions()[q])
+                    m_diags.Error(Pos(value), where + ": '" + std::string(key.str()) + "' " + DescribeAnswerProblem(m_s->questions[q], *error));
             }
             else if (given)
                 given->emplace_back(q, Pos(value));

@@ -54,9 +54,11 @@ struct Kiosk {
     }
     rules::AnswerState StateOf(const char* id) const { return session.AnswersInMemory().values[Q(id)].state; }
     void Say(const rules::AnswerInput& input) {
-        std::string where = On();
-        auto error = session.Answer(input);
-        REQUIRE_MESSAGE(!error, where << ": " << error.value_or(""));
+        const std::string where = On();
+        const int question = session.View().question;
+        kiosk::AnswerResult result = session.Answer(input);
+        REQUIRE_MESSAGE(result.status == kiosk::AnswerStatus::Accepted,
+                        where << ": " << (result.problem ? rules::DescribeAnswerProblem(Default().questions[question], *result.problem) : ""));
     }
 };
 

@@ -8,6 +8,7 @@
 #include "core/session.h"
 #include "rules/loader.h"
 #include "session_driver.h"
+#include "../rules/screening_text.h"
 
 using namespace std::chrono_literals;
 using kiosk::SessionState;
@@ -356,8 +357,12 @@ TEST_CASE("skip is refused on the consent and allowed elsewhere, not sure only w
     CHECK_FALSE(v.can_not_sure);
     CHECK_FALSE(k.session.Skip());
     CHECK_FALSE(k.session.NotSure());
-    CHECK(k.session.Answer(std::string("not_sure")).has_value());
-    CHECK(k.session.Answer(std::string("maybe")).has_value());  // the engine's message for a bad input
+    kiosk::AnswerResult refused = k.session.Answer(std::string("not_sure"));
+    CHECK(refused.status == kiosk::AnswerStatus::Refused);
+    CHECK(refused.problem.value().kind == rules::AnswerProblemKind::NotSureNotOffered);
+    refused = k.session.Answer(std::string("maybe"));  // the engine's problem with a bad input
+    CHECK(refused.status == kiosk::AnswerStatus::Refused);
+    CHECK(refused.problem.value().kind == rules::AnswerProblemKind::WrongType);
     CHECK(k.session.State() == SessionState::Consent);
     CHECK(k.StateOf("consent_data") == rules::AnswerState::Skipped);
 
@@ -371,7 +376,7 @@ TEST_CASE("skip is refused on the consent and allowed elsewhere, not sure only w
     // A bad input keeps the answer the patient gave before.
     k.Say(std::string("female"));
     REQUIRE(k.session.Back());
-    CHECK(k.session.Answer(std::string("kne")).has_value());
+    CHECK(k.session.Answer(std::string("kne")).problem.value().kind == rules::AnswerProblemKind::UnknownOption);
     CHECK(k.StateOf("sex_at_birth") == rules::AnswerState::Given);
     CHECK(k.On() == "sex_at_birth");
 
@@ -381,6 +386,116 @@ TEST_CASE("skip is refused on the consent and allowed elsewhere, not sure only w
     CHECK(k.On() == "consent_data");
     REQUIRE(k.session.Back());
     CheckWiped(k);
+}
+
+// From the consent, skips every question up to `id` (going on after any red flag).
+void SkipTo(Kiosk& k, const char* id) {
+    for (int guard = 0; guard < 50 && k.On() != id; ++guard) {
+        if (k.session.State() == SessionState::Urgent) REQUIRE(k.session.Continue());
+        else REQUIRE_MESSAGE(k.session.Skip(), k.On());
+    }
+    REQUIRE(k.On() == id);
+}
+
+TEST_CASE("a number out of range is asked again once with the limits, then left unanswered (spec §3)") {
+    Kiosk k;
+    REQUIRE(k.session.ChooseLanguage(0));
+    k.Say(std::string("yes"));
+    SkipTo(k, "height");
+    CHECK_FALSE(k.session.View().reask);
+
+    // The first: refused with the limits; the question stays, marked as asked again.
+    kiosk::AnswerResult r = k.session.Answer(500.0);
+    CHECK(r.status == kiosk::AnswerStatus::Refused);
+    REQUIRE(r.problem);
+    CHECK(r.problem->kind == rules::AnswerProblemKind::OutOfRange);
+    CHECK(r.problem->value == 500);
+    CHECK(r.problem->min == 90);
+    CHECK(r.problem->max == 245);
+    CHECK(r.problem->unit == "cm");
+    CHECK(k.On() == "height");
+    CHECK(k.session.View().reask);
+    k.session.Touch();  // typing the next number
+    CHECK(k.session.View().reask);
+
+    // A refusal that is not about the limits is no re-ask: an unknown unit is only refused.
+    r = k.session.Answer(rules::MeasuredInput{6, "ft"});
+    CHECK(r.status == kiosk::AnswerStatus::Refused);
+    CHECK(r.problem.value().kind == rules::AnswerProblemKind::UnknownUnit);
+    CHECK(k.On() == "height");
+
+    // The second number out of range: left unanswered (null), and the session moves on.
+    r = k.session.Answer(rules::MeasuredInput{20, "in"});
+    CHECK(r.status == kiosk::AnswerStatus::LeftUnanswered);
+    CHECK(r.problem.value().kind == rules::AnswerProblemKind::OutOfRange);
+    CHECK(r.problem->given_unit == "in");
+    CHECK(k.On() == "weight");
+    CHECK(k.StateOf("height") == rules::AnswerState::Skipped);
+    CHECK_FALSE(k.session.View().reask);
+
+    // Back on the question the count starts again; after a valid answer too, and a refused
+    // number keeps the answer given before until it is refused a second time.
+    REQUIRE(k.session.Back());
+    CHECK_FALSE(k.session.View().reask);
+    CHECK(k.session.Answer(300.0).status == kiosk::AnswerStatus::Refused);
+    k.Say(rules::MeasuredInput{70, "in"});
+    CHECK(k.On() == "weight");
+    REQUIRE(k.session.Back());
+    CHECK_FALSE(k.session.View().reask);
+    CHECK(k.session.Answer(50.0).status == kiosk::AnswerStatus::Refused);
+    CHECK(k.StateOf("height") == rules::AnswerState::Given);
+    CHECK(k.session.AnswersInMemory().values[Q("height")].number == doctest::Approx(177.8));
+    CHECK(k.session.Answer(50.0).status == kiosk::AnswerStatus::LeftUnanswered);
+    CHECK(k.StateOf("height") == rules::AnswerState::Skipped);
+}
+
+TEST_CASE("dates are refused as often as they are wrong: the re-ask rule is for numbers only") {
+    Kiosk k;
+    REQUIRE(k.session.ChooseLanguage(0));
+    k.Say(std::string("yes"));
+    REQUIRE(k.On() == "dob");
+    const std::pair<rules::AnswerInput, rules::AnswerProblemKind> refused[] = {
+        {std::string("1960-02-30"), rules::AnswerProblemKind::InvalidDate},
+        {rules::Date{1960, 2, 30}, rules::AnswerProblemKind::InvalidDate},
+        {std::string("196-02-03"), rules::AnswerProblemKind::InvalidDate},
+        {rules::Date{2026, 6, 16}, rules::AnswerProblemKind::InFuture},
+        {rules::Date{1915, 6, 15}, rules::AnswerProblemKind::TooOld},
+        {std::string("2027-01-01"), rules::AnswerProblemKind::InFuture},
+    };
+    for (const auto& [input, kind] : refused) {
+        kiosk::AnswerResult r = k.session.Answer(input);
+        CHECK(r.status == kiosk::AnswerStatus::Refused);
+        CHECK(r.problem.value().kind == kind);
+        CHECK(k.On() == "dob");
+        CHECK_FALSE(k.session.View().reask);
+    }
+    k.Say(std::string("1915-06-16"));  // 110 years old today: the oldest accepted
+    CHECK(k.On() == "sex_at_birth");
+}
+
+TEST_CASE("a required number is asked again as often as it is out of range: it cannot be left unanswered") {
+    std::unique_ptr<rules::Screening> s = test::Load(test::ScreeningText(R"(
+[[questions]]
+id = "weeks"
+type = "integer"
+required = true
+min = 1
+max = 52
+text.en = "Weeks?"
+)", ""));
+    kiosk::ManualClock clock(kiosk::UtcTime(kDay, 9h));
+    kiosk::Session session(*s, clock);
+    REQUIRE(session.ChooseLanguage(0));
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        CAPTURE(attempt);
+        kiosk::AnswerResult r = session.Answer(60.0);
+        CHECK(r.status == kiosk::AnswerStatus::Refused);
+        CHECK(session.View().question == 0);
+        CHECK(session.View().reask);
+    }
+    CHECK(session.Answer(2.5).problem.value().kind == rules::AnswerProblemKind::NotWhole);
+    CHECK(session.Answer(12.0).status == kiosk::AnswerStatus::Accepted);
+    CHECK(session.State() == SessionState::Review);
 }
 
 TEST_CASE("the not-sure helper shows once per session, the first time the patient picks not sure") {
@@ -662,6 +777,18 @@ TEST_CASE("idle times are settings, and a session abandoned before any answer is
     CHECK(std::get<kiosk::Abandoned>(events[0]).state == SessionState::Consent);
 }
 
+// Wipes the session the way `reason` names: the idle timeout, staff, or the patient's start over.
+void WipeBy(Kiosk& k, kiosk::ResetReason reason) {
+    if (reason == kiosk::ResetReason::Idle) {
+        k.clock.Advance(120s);
+        k.session.Tick();
+    } else if (reason == kiosk::ResetReason::Staff) {
+        k.session.StaffReset();
+    } else {
+        REQUIRE(k.session.StartOver());
+    }
+}
+
 TEST_CASE("nothing of a patient survives a reset: answers, hidden answers, language, helper, alerts") {
     for (kiosk::ResetReason reason : {kiosk::ResetReason::Idle, kiosk::ResetReason::Staff, kiosk::ResetReason::StartOver}) {
         CAPTURE(static_cast<int>(reason));
@@ -688,14 +815,7 @@ TEST_CASE("nothing of a patient survives a reset: answers, hidden answers, langu
         REQUIRE(k.session.HelperShown());
         REQUIRE(k.session.Language() == 1);
 
-        if (reason == kiosk::ResetReason::Idle) {
-            k.clock.Advance(120s);
-            k.session.Tick();
-        } else if (reason == kiosk::ResetReason::Staff) {
-            k.session.StaffReset();
-        } else {
-            REQUIRE(k.session.StartOver());
-        }
+        WipeBy(k, reason);
         CheckWiped(k);
         for (const rules::Answer& a : k.session.AnswersInMemory().values) CHECK(a.state == rules::AnswerState::Skipped);
         for (uint8_t shown : k.session.Shown()) CHECK(shown == 0);
@@ -718,6 +838,26 @@ TEST_CASE("nothing of a patient survives a reset: answers, hidden answers, langu
         REQUIRE(k.session.NotSure());
         CHECK(k.session.View().helper_visible);
         CHECK(k.StateOf("oa_severity") == rules::AnswerState::Skipped);
+    }
+}
+
+TEST_CASE("a wipe forgets a refused number: the next patient is asked again before anything is left unanswered") {
+    for (kiosk::ResetReason reason : {kiosk::ResetReason::Idle, kiosk::ResetReason::Staff, kiosk::ResetReason::StartOver}) {
+        CAPTURE(static_cast<int>(reason));
+        Kiosk k;
+        REQUIRE(k.session.ChooseLanguage(0));
+        k.Say(std::string("yes"));
+        SkipTo(k, "height");
+        REQUIRE(k.session.Answer(500.0).status == kiosk::AnswerStatus::Refused);
+        REQUIRE(k.session.View().reask);
+        WipeBy(k, reason);
+        CheckWiped(k);
+        REQUIRE(k.session.ChooseLanguage(0));
+        k.Say(std::string("yes"));
+        SkipTo(k, "height");
+        CHECK_FALSE(k.session.View().reask);
+        CHECK(k.session.Answer(500.0).status == kiosk::AnswerStatus::Refused);
+        CHECK(k.On() == "height");
     }
 }
 

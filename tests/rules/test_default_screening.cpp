@@ -36,8 +36,8 @@ rules::Answers Answers(const rules::Screening& s, const std::vector<Given>& give
     for (const Given& g : given) {
         int q = s.FindQuestion(g.id);
         REQUIRE_MESSAGE(q >= 0, g.id);
-        auto error = rules::SetAnswer(s, answers, q, g.value, today);
-        REQUIRE_MESSAGE(!error, g.id << " " << error.value_or(""));
+        auto problem = rules::SetAnswer(s, answers, q, g.value, today);
+        REQUIRE_MESSAGE(!problem, g.id << " " << (problem ? rules::DescribeAnswerProblem(s.questions[q], *problem) : ""));
     }
     return answers;
 }

@@ -82,8 +82,9 @@ struct Fixture {
     }
 
     void Set(const std::string& id, const rules::AnswerInput& input) {
-        auto error = rules::SetAnswer(*screening, answers, screening->FindQuestion(id), input, today);
-        REQUIRE_MESSAGE(!error, error.value_or(""));
+        const int q = screening->FindQuestion(id);
+        auto problem = rules::SetAnswer(*screening, answers, q, input, today);
+        REQUIRE_MESSAGE(!problem, (problem ? rules::DescribeAnswerProblem(screening->questions[q], *problem) : ""));
     }
     void Skip(const std::string& id) { answers.values[screening->FindQuestion(id)] = rules::Answer{}; }
 
@@ -232,16 +233,68 @@ TEST_CASE("count() of conditions: unknown conditions make the count unknown, unk
 
 TEST_CASE("answers are checked against the question: options, exclusivity, limits, dates") {
     Fixture f("");
-    auto set = [&](const std::string& id, const rules::AnswerInput& input) {
-        return rules::SetAnswer(*f.screening, f.answers, f.screening->FindQuestion(id), input, f.today);
+    using Kind = rules::AnswerProblemKind;
+    // The kind SetAnswer gives, and its words.
+    auto set = [&](const std::string& id, const rules::AnswerInput& input) -> std::pair<std::optional<Kind>, std::string> {
+        const int q = f.screening->FindQuestion(id);
+        auto problem = rules::SetAnswer(*f.screening, f.answers, q, input, f.today);
+        if (!problem) return {std::nullopt, ""};
+        return {problem->kind, rules::DescribeAnswerProblem(f.screening->questions[q], *problem)};
     };
-    CHECK(set("area", std::string("elbow")).value_or("").find("has no option 'elbow'") != std::string::npos);
-    CHECK(set("meds", std::vector<std::string>{"x", "none"}).value_or("").find("excludes the others") != std::string::npos);
-    CHECK(set("height", 400.0).value_or("").find("outside 0 to 300 cm") != std::string::npos);
-    CHECK(set("height", rules::MeasuredInput{6, "ft"}).value_or("").find("unit 'ft' is not accepted") != std::string::npos);
-    CHECK(set("dob", rules::Date{2027, 1, 1}).value_or("").find("in the future") != std::string::npos);
-    CHECK(set("dob", rules::Date{1900, 1, 1}).value_or("").find("more than 110 years") != std::string::npos);
-    CHECK(set("gate", std::string("not_sure")).value_or("").find("does not offer") != std::string::npos);
-    CHECK(set("a", std::string("maybe")).value_or("").find("expects \"yes\" or \"no\"") != std::string::npos);
-    CHECK_FALSE(set("a", std::string("not_sure")));
+    auto [kind, words] = set("area", std::string("elbow"));
+    CHECK(kind == Kind::UnknownOption);
+    CHECK(words.find("has no option 'elbow'") != std::string::npos);
+    std::tie(kind, words) = set("meds", std::vector<std::string>{"x", "none"});
+    CHECK(kind == Kind::ExclusiveWithOthers);
+    CHECK(words.find("excludes the others") != std::string::npos);
+    std::tie(kind, words) = set("height", 400.0);
+    CHECK(kind == Kind::OutOfRange);
+    CHECK(words.find("outside 0 to 300 cm") != std::string::npos);
+    std::tie(kind, words) = set("height", rules::MeasuredInput{6, "ft"});
+    CHECK(kind == Kind::UnknownUnit);
+    CHECK(words.find("unit 'ft' is not accepted") != std::string::npos);
+    std::tie(kind, words) = set("dob", rules::Date{2027, 1, 1});
+    CHECK(kind == Kind::InFuture);
+    CHECK(words.find("in the future") != std::string::npos);
+    std::tie(kind, words) = set("dob", rules::Date{1900, 1, 1});
+    CHECK(kind == Kind::TooOld);
+    CHECK(words.find("more than 110 years") != std::string::npos);
+    std::tie(kind, words) = set("gate", std::string("not_sure"));
+    CHECK(kind == Kind::NotSureNotOffered);
+    CHECK(words.find("does not offer") != std::string::npos);
+    std::tie(kind, words) = set("a", std::string("maybe"));
+    CHECK(kind == Kind::WrongType);
+    CHECK(words.find("expects \"yes\" or \"no\"") != std::string::npos);
+    CHECK_FALSE(set("a", std::string("not_sure")).first);
+}
+
+TEST_CASE("a refused answer carries the limits it broke, in the units the screens show them") {
+    Fixture f("");
+    const int height = f.screening->FindQuestion("height"), dob = f.screening->FindQuestion("dob");
+    auto problem = rules::SetAnswer(*f.screening, f.answers, height, rules::MeasuredInput{200, "in"}, f.today);
+    REQUIRE(problem);
+    CHECK(problem->kind == rules::AnswerProblemKind::OutOfRange);
+    CHECK(problem->value == 200);
+    CHECK(problem->given_unit == "in");
+    CHECK(problem->min == 0);
+    CHECK(problem->max == 300);
+    CHECK(problem->unit == "cm");
+    CHECK(f.answers.values[height].state == rules::AnswerState::Skipped);
+    CHECK_FALSE(rules::SetAnswer(*f.screening, f.answers, height, rules::MeasuredInput{118, "in"}, f.today));
+    CHECK(f.answers.values[height].number == doctest::Approx(299.72));
+
+    problem = rules::SetAnswer(*f.screening, f.answers, dob, rules::Date{1915, 6, 14}, f.today);
+    REQUIRE(problem);
+    CHECK(problem->kind == rules::AnswerProblemKind::TooOld);
+    CHECK(problem->date == rules::Date{1915, 6, 14});
+    CHECK(problem->max_age_years == 110);
+    // A day the calendar lacks is refused however it arrives: as a date or as text.
+    problem = rules::SetAnswer(*f.screening, f.answers, dob, rules::Date{1960, 2, 30}, f.today);
+    REQUIRE(problem);
+    CHECK(problem->kind == rules::AnswerProblemKind::InvalidDate);
+    problem = rules::SetAnswer(*f.screening, f.answers, dob, std::string("1960-02-30"), f.today);
+    REQUIRE(problem);
+    CHECK(problem->kind == rules::AnswerProblemKind::InvalidDate);
+    CHECK(f.answers.values[dob].state == rules::AnswerState::Skipped);
+    CHECK_FALSE(rules::SetAnswer(*f.screening, f.answers, dob, std::string("1960-02-29"), f.today));
 }

@@ -150,7 +150,10 @@ TEST_CASE("a number out of range is asked again once with the limits, then left 
     k.Tap("nav:next");
     CHECK(k.Screen() == "question:height");
     CHECK(k.Shows("Please check the number. It should be from 90 to 245 cm."));
-    TypeDigits(k, "600");
+    CHECK(k.Has("nav:skip"));
+    TypeDigits(k, "6");
+    CHECK_FALSE(k.Shows("Please check the number."));  // typing clears the message, not the re-ask
+    TypeDigits(k, "00");
     k.Tap("nav:next");
     CHECK(k.Screen() != "question:height");
     CHECK(k.app->PatientSession()->AnswersInMemory().values[s.FindQuestion("height")].state == rules::AnswerState::Skipped);
@@ -186,11 +189,27 @@ TEST_CASE("a date of birth in the future or impossible is refused with a plain m
     TypeDigits(k, "2030");
     k.Tap("nav:next");
     CHECK(k.Shows("That date is in the future."));
+    // Too long ago for the question's limit (110 years), and a year that is not four digits.
+    k.Tap("date:year");
+    k.Tap("pad:clear");
+    TypeDigits(k, "1900");
+    k.Tap("nav:next");
+    CHECK(k.Shows("Please check the year."));
+    CHECK_FALSE(k.Shows("That date is in the future."));
+    k.Tap("date:year");
+    k.Tap("pad:clear");
+    TypeDigits(k, "196");
+    CHECK_FALSE(k.Shows("Please check the year."));  // typing clears the message
+    k.Tap("nav:next");
+    CHECK(k.Screen() == "question:dob");
+    CHECK(k.Shows("Please check the date."));
     k.Tap("date:year");
     k.Tap("pad:clear");
     TypeDigits(k, "1960");
     k.Tap("nav:next");
     CHECK(k.Screen() == "question:sex_at_birth");
+    const rules::Screening& s = *k.app->Screening();
+    CHECK(k.app->PatientSession()->AnswersInMemory().values[s.FindQuestion("dob")].date == rules::Date{1960, 2, 1});
 }
 
 TEST_CASE("in Spanish the dates are day, month, year and every label is Spanish") {

@@ -5,7 +5,6 @@
 #include <cstdlib>
 
 #include "core/labels.h"
-#include "rules/date.h"
 #include "ui/app.h"
 #include "ui/screens/screens.h"
 
@@ -127,7 +126,7 @@ void MultiToggles(Ui& ui, const rules::Question& q, QuestionUi& state, PatientIn
         if (o % columns != 0) ImGui::SameLine(0, gap);
         if (TouchToggle(ui, OptionLabel(ui, option), "option:" + option.code, button_w, on)) {
             intent = Make(Kind::Touch);
-            state.error.clear();
+            state.problem.reset();
             if (on) {
                 state.multi &= ~(uint64_t{1} << o);
             } else if (option.exclusive) {
@@ -155,10 +154,17 @@ void Display(Ui& ui, std::string_view text, std::string_view suffix, const std::
 }
 
 // Numbers: a row of 0..10 buttons for a short scale (pain 0-10); otherwise a number pad with the
-// unit and the limits shown, a unit switch, and "re-ask once, then leave it unanswered" (spec §3).
+// unit and the limits shown and a unit switch. The session re-asks a refused number once (spec §3).
 bool QuickScale(const rules::Question& q) { return q.type == QuestionType::Integer && q.max - q.min <= 10; }
 
 float PadWidth(Ui& ui, float width) { return std::min(width, std::round(560 * ui.metrics.scale * ui.metrics.text_scale)); }
+
+// A [labels] entry with limits in the unit the patient chose, to one decimal ("from 35.4 to 96.5 in").
+std::string WithLimits(Ui& ui, const rules::Question& q, const QuestionUi& state, std::string_view key, double min, double max) {
+    const double factor = state.unit > 0 ? q.units[state.unit - 1].second : 1.0;
+    auto shown = [&](double limit) { return FormatNumber(std::round(limit / factor * 10) / 10); };
+    return Fill(ui.L(key), {{"min", shown(min)}, {"max", shown(max)}, {"unit", state.unit > 0 ? q.units[state.unit - 1].first : q.unit}});
+}
 
 // Which part of a pad question to draw: the fields (unit, limits, what was typed) or the pad.
 enum class Part : uint8_t { Fields, Pad, Both };
@@ -180,20 +186,15 @@ void NumberInput(Ui& ui, const rules::Question& q, QuestionUi& state, PatientInt
         }
         return;
     }
-    // The unit switch: the question's unit and its alternatives ("cm" / "in").
-    double factor = 1.0;
-    std::string unit = q.unit;
-    if (state.unit > 0) {
-        factor = q.units[state.unit - 1].second;
-        unit = q.units[state.unit - 1].first;
-    }
+    const std::string& unit = state.unit > 0 ? q.units[state.unit - 1].first : q.unit;
     if (part == Part::Pad) {
         if (NumberPad(ui, state.number, q.type == QuestionType::Decimal, 6, PadWidth(ui, width))) {
-            state.error.clear();
+            state.problem.reset();
             intent = Make(Kind::Touch);
         }
         return;
     }
+    // The unit switch: the question's unit and its alternatives ("cm" / "in").
     if (!q.units.empty()) {
         const float unit_w = std::floor((width - gap * static_cast<float>(q.units.size())) / static_cast<float>(q.units.size() + 1));
         for (int u = 0; u <= static_cast<int>(q.units.size()); ++u) {
@@ -202,33 +203,21 @@ void NumberInput(Ui& ui, const rules::Question& q, QuestionUi& state, PatientInt
             if (TouchButton(ui, name, "unit:" + name, unit_w, state.unit == u ? ButtonLook::Selected : ButtonLook::Normal)) {
                 state.unit = u;
                 state.number.clear();
-                state.error.clear();
+                state.problem.reset();
                 intent = Make(Kind::Touch);
             }
         }
     }
-    const std::string lo = FormatNumber(std::round(q.min / factor * 10) / 10), hi = FormatNumber(std::round(q.max / factor * 10) / 10);
-    Paragraph(ui, ui.fonts.body, ui.theme.text, Fill(ui.L("number_range"), {{"min", lo}, {"max", hi}, {"unit", unit}}));
+    Paragraph(ui, ui.fonts.body, ui.theme.text, WithLimits(ui, q, state, "number_range", q.min, q.max));
     Display(ui, state.number, unit, "number:display", PadWidth(ui, width), false);
     if (part == Part::Both) NumberInput(ui, q, state, intent, view, Part::Pad);
 }
 
-// Checks what was typed and makes the Answer intent, or an error for the patient. Empty input = skip.
-PatientIntent CommitNumber(Ui& ui, const rules::Question& q, QuestionUi& state, const SessionView& view) {
+// What was typed, as the Answer intent in the unit chosen; nothing typed = skip. The session checks
+// the limits (and re-asks once, spec §3).
+PatientIntent CommitNumber(const rules::Question& q, const QuestionUi& state, const SessionView& view) {
     if (state.number.empty()) return view.can_skip ? Make(Kind::Skip) : PatientIntent{};
-    double value = std::strtod(state.number.c_str(), nullptr);
-    double factor = state.unit > 0 ? q.units[state.unit - 1].second : 1.0;
-    double in_unit = value * factor;
-    if (in_unit < q.min - 1e-9 || in_unit > q.max + 1e-9) {
-        // Re-ask once; the second time it is left unanswered (stored as null), as spec §3 asks.
-        if (state.out_of_range >= 1 && view.can_skip) return Make(Kind::Skip);
-        ++state.out_of_range;
-        std::string unit = state.unit > 0 ? q.units[state.unit - 1].first : q.unit;
-        state.error = Fill(ui.L("number_reask"), {{"min", FormatNumber(std::round(q.min / factor * 10) / 10)},
-                                                  {"max", FormatNumber(std::round(q.max / factor * 10) / 10)}, {"unit", unit}});
-        state.number.clear();
-        return Make(Kind::Touch);
-    }
+    const double value = std::strtod(state.number.c_str(), nullptr);
     if (state.unit > 0) return AnswerWith(rules::MeasuredInput{value, q.units[state.unit - 1].first});
     return AnswerWith(value);
 }
@@ -251,7 +240,7 @@ void DateInput(Ui& ui, const rules::Question& q, QuestionUi& state, PatientInten
         int part = order[state.date_field];
         std::string before = state.date_parts[part];
         if (NumberPad(ui, state.date_parts[part], false, kLength[part], PadWidth(ui, width))) {
-            state.error.clear();
+            state.problem.reset();
             intent = Make(Kind::Touch);
             // A full field moves on to the next one, as a paper form's boxes do.
             if (static_cast<int>(state.date_parts[part].size()) == kLength[part] && state.date_parts[part].size() > before.size() &&
@@ -289,26 +278,31 @@ void DateInput(Ui& ui, const rules::Question& q, QuestionUi& state, PatientInten
     if (draw == Part::Both) DateInput(ui, q, state, intent, Part::Pad);
 }
 
-PatientIntent CommitDate(Ui& ui, const rules::Question& q, QuestionUi& state, const SessionView& view, const rules::Date& today) {
+// The fields as the Answer intent, written as in an answers file ("1960-02-30", "2024-03"); the engine
+// refuses a date that is not one (a short year, 30 February), in the future or too long ago.
+// Nothing typed = skip.
+PatientIntent CommitDate(const rules::Question& q, const QuestionUi& state, const SessionView& view) {
     bool empty = state.date_parts[0].empty() && state.date_parts[1].empty() && (q.month_precision || state.date_parts[2].empty());
     if (empty) return view.can_skip ? Make(Kind::Skip) : PatientIntent{};
-    int year = std::atoi(state.date_parts[0].c_str()), month = std::atoi(state.date_parts[1].c_str());
-    int day = q.month_precision ? 1 : std::atoi(state.date_parts[2].c_str());
-    if (state.date_parts[0].size() != 4 || !rules::IsValidDate(year, month, day)) {
-        state.error = std::string(ui.L("date_invalid"));
-        return Make(Kind::Touch);
+    auto two_digits = [](const std::string& digits) { return std::string(digits.size() < 2 ? 2 - digits.size() : 0, '0') + digits; };
+    std::string text = state.date_parts[0] + "-" + two_digits(state.date_parts[1]);
+    if (!q.month_precision) text += "-" + two_digits(state.date_parts[2]);
+    return AnswerWith(text);
+}
+
+// Why the session refused the answer, in the patient's words: the kind picks the [labels] entry.
+std::string ProblemText(Ui& ui, const rules::Question& q, const QuestionUi& state, const SessionView& view,
+                        const rules::AnswerProblem& problem) {
+    using rules::AnswerProblemKind;
+    if (rules::IsNumberLimit(problem.kind))
+        return WithLimits(ui, q, state, view.reask ? "number_reask" : "number_range", problem.min, problem.max);
+    switch (problem.kind) {
+        case AnswerProblemKind::InFuture: return std::string(ui.L("date_future"));
+        case AnswerProblemKind::TooOld: return std::string(ui.L("date_too_old"));
+        // InvalidDate; the screens send no other input the engine refuses (options come from the
+        // question, the keyboard stops at the length limit), so "check it" is the honest fallback.
+        default: return std::string(ui.L("date_invalid"));
     }
-    rules::Date date{year, month, day};
-    if (q.past_only && rules::DayNumber(date) > rules::DayNumber(today) &&
-        !(q.month_precision && year == today.year && month == today.month)) {
-        state.error = std::string(ui.L("date_future"));
-        return Make(Kind::Touch);
-    }
-    if (q.max_age_years > 0 && rules::CompletedYears(date, today) > q.max_age_years) {
-        state.error = std::string(ui.L("date_too_old"));
-        return Make(Kind::Touch);
-    }
-    return AnswerWith(date);
 }
 
 }  // namespace
@@ -339,7 +333,7 @@ PatientIntent DrawQuestion(Ui& ui, const SessionView& view, const PatientChrome&
         if (TouchButton(ui, ui.L("ok"), "helper:ok", std::round(300 * ui.metrics.scale), ButtonLook::Primary))
             intent = Make(Kind::DismissHelper);
     }
-    if (!state.error.empty()) Paragraph(ui, ui.fonts.body, ui.theme.error_text, state.error);
+    if (state.problem) Paragraph(ui, ui.fonts.body, ui.theme.error_text, ProblemText(ui, q, state, view, *state.problem));
     ImGui::Dummy(ImVec2(0, ui.metrics.gap * 0.5f));
     PatientIntent control;
     switch (q.type) {
@@ -402,8 +396,8 @@ PatientIntent DrawQuestion(Ui& ui, const SessionView& view, const PatientChrome&
                     break;
                 }
                 case QuestionType::Integer:
-                case QuestionType::Decimal: intent = CommitNumber(ui, q, state, view); break;
-                case QuestionType::Date: intent = CommitDate(ui, q, state, view, ui.today); break;
+                case QuestionType::Decimal: intent = CommitNumber(q, state, view); break;
+                case QuestionType::Date: intent = CommitDate(q, state, view); break;
                 case QuestionType::Text:
                     intent = state.text.empty() ? (view.can_skip ? Make(Kind::Skip) : PatientIntent{}) : AnswerWith(state.text);
                     break;
