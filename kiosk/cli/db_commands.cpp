@@ -216,20 +216,16 @@ int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostre
     }
     auto db = OpenStore(o.db, err);
     if (!db) return kExitInvalid;
-    auto rows = db->Submissions(Has(o, "--all") ? std::nullopt : std::optional<std::string>("pending"));
+    auto rows = db->Submissions(Has(o, "--all") ? std::nullopt : std::optional(store::SubmissionStatus::Pending));
     if (!rows.ok()) { err << "kiosk queue: " << rows.error->Describe() << "\n"; return kExitInvalid; }
     for (const store::StoredSubmission& s : *rows.value) {
-        nlohmann::json decision = nlohmann::json::parse(s.record.decision_json, nullptr, false);
+        StoredDecision decision = ReadDecision(s.record.decision_json);
         std::string reasons;
-        size_t undetermined = 0;
-        if (decision.is_object()) {
-            for (const auto& rule : decision.value("fired", nlohmann::json::array()))
-                if (rule.contains("reason") && rule["reason"].is_string()) reasons += (reasons.empty() ? "" : " ") + rule["reason"].get<std::string>();
-            undetermined = decision.value("undetermined", nlohmann::json::array()).size();
-        }
-        if (undetermined > 0) reasons += " (+" + std::to_string(undetermined) + " undetermined)";
-        out << s.record.submitted_at << "  " << s.record.language << "  " << s.record.outcome.value_or("none") << "  " << s.status
-            << "  " << s.id << "  " << reasons << "\n";
+        for (const StoredRule& rule : decision.reasons)
+            if (!rule.reason.empty()) reasons += (reasons.empty() ? "" : " ") + rule.reason;
+        if (!decision.undetermined.empty()) reasons += " (+" + std::to_string(decision.undetermined.size()) + " undetermined)";
+        out << s.record.submitted_at << "  " << s.record.language << "  " << s.record.outcome.value_or("none") << "  "
+            << store::SubmissionStatusName(s.status) << "  " << s.id << "  " << reasons << "\n";
     }
     out << rows.value->size() << (Has(o, "--all") ? " results\n" : " pending\n");
     return kExitOk;
@@ -338,10 +334,10 @@ int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostr
         err << (o.error.empty() ? "" : "kiosk export: " + o.error + "\n") << kExportHelp;
         return kExitUsage;
     }
-    std::optional<std::string> status;
+    std::optional<store::SubmissionStatus> status;
     if (o.values.count("--status")) {
-        status = o.values["--status"];
-        if (*status != "pending" && *status != "reviewed" && *status != "exported") {
+        status = store::ParseSubmissionStatus(o.values["--status"]);
+        if (!status) {
             err << "kiosk export: --status is pending, reviewed or exported\n";
             return kExitUsage;
         }

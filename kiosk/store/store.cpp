@@ -123,6 +123,21 @@ Result<T> Guard(F&& body) {
 
 }  // namespace
 
+const char* SubmissionStatusName(SubmissionStatus status) {
+    switch (status) {
+        case SubmissionStatus::Pending: return "pending";
+        case SubmissionStatus::Reviewed: return "reviewed";
+        case SubmissionStatus::Exported: return "exported";
+    }
+    return "pending";
+}
+
+std::optional<SubmissionStatus> ParseSubmissionStatus(std::string_view name) {
+    for (SubmissionStatus status : {SubmissionStatus::Pending, SubmissionStatus::Reviewed, SubmissionStatus::Exported})
+        if (name == SubmissionStatusName(status)) return status;
+    return std::nullopt;
+}
+
 std::string NewUuid() {
     static const bool ready = sodium_init() >= 0;
     (void)ready;
@@ -204,11 +219,11 @@ Result<bool> Store::Audit(const std::string& actor, const std::string& action, c
     });
 }
 
-Result<std::vector<StoredSubmission>> Store::Submissions(const std::optional<std::string>& status) {
+Result<std::vector<StoredSubmission>> Store::Submissions(std::optional<SubmissionStatus> status) {
     return Guard<std::vector<StoredSubmission>>([&] {
         std::vector<StoredSubmission> out;
         Statement s(*m_db, kSelectSubmissions, "reading submissions");
-        s.BindOptional(1, status);
+        s.BindOptional(1, status ? std::optional<std::string>(SubmissionStatusName(*status)) : std::nullopt);
         while (s.Step()) {
             StoredSubmission sub;
             sub.id = s.Text(0);
@@ -224,7 +239,8 @@ Result<std::vector<StoredSubmission>> Store::Submissions(const std::optional<std
             r.decision_json = s.Text(9);
             if (!s.IsNull(10)) r.outcome = s.Text(10);
             r.source = s.Text(11);
-            sub.status = s.Text(12);
+            // The column's CHECK admits the three names only.
+            sub.status = ParseSubmissionStatus(s.Text(12)).value_or(SubmissionStatus::Pending);
             out.push_back(std::move(sub));
         }
         return out;
@@ -289,12 +305,12 @@ Result<int64_t> Store::RaiseAlert(const std::string& session_id, const std::stri
     });
 }
 
-Result<std::vector<std::vector<std::string>>> Store::OpenAlerts() {
-    return Guard<std::vector<std::vector<std::string>>>([&] {
-        std::vector<std::vector<std::string>> out;
+Result<std::vector<Alert>> Store::OpenAlerts() {
+    return Guard<std::vector<Alert>>([&] {
+        std::vector<Alert> out;
         Statement s(*m_db, "SELECT id, session_id, rule_id, reason, raised_at FROM alerts WHERE acknowledged_at IS NULL ORDER BY id",
                     "reading urgent alerts");
-        while (s.Step()) out.push_back({std::to_string(s.Int(0)), s.Text(1), s.Text(2), s.Text(3), s.Text(4)});
+        while (s.Step()) out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4)});
         return out;
     });
 }
@@ -377,9 +393,9 @@ Result<bool> Store::SetSetting(const std::string& key, const std::string& value,
     });
 }
 
-Result<std::vector<std::vector<std::string>>> Store::RecentAudit(int limit) {
-    return Guard<std::vector<std::vector<std::string>>>([&] {
-        std::vector<std::vector<std::string>> out;
+Result<std::vector<AuditEntry>> Store::RecentAudit(int limit) {
+    return Guard<std::vector<AuditEntry>>([&] {
+        std::vector<AuditEntry> out;
         Statement s(*m_db, "SELECT at, actor, action, detail FROM audit ORDER BY id DESC LIMIT ?1", "reading the audit log");
         s.Bind(1, static_cast<int64_t>(limit));
         while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3)});
