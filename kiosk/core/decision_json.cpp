@@ -8,6 +8,8 @@
 
 #include <algorithm>
 
+#include "core/json_scan.h"
+
 namespace kiosk {
 namespace {
 
@@ -15,8 +17,9 @@ using nlohmann::json;
 
 // Keys of the stored JSON. kLegacyReasons: what the reasons were stored under until they were
 // named "reasons" (submissions already in clinics' databases keep it).
-constexpr const char* kReasons = "reasons";
-constexpr const char* kLegacyReasons = "fired";
+using namespace std::literals;
+constexpr std::string_view kReasons = "reasons";
+constexpr std::string_view kLegacyReasons = "fired";
 
 //-----------------------------------------------------------------------------
 // [SECTION] From a rules::Decision
@@ -93,64 +96,96 @@ json RulesToJson(const std::vector<StoredRule>& rules, bool undetermined) {
 // [SECTION] From JSON
 //-----------------------------------------------------------------------------
 
-const json* Field(const json& object, const char* key) {
-    if (!object.is_object()) return nullptr;
-    auto it = object.find(key);
-    return it == object.end() ? nullptr : &*it;
+// Reading goes through JsonScan, not a tree, into storage kept from the decision read before:
+// exports read a decision per row (bench_store). Each reader leaves its field as a tree reader
+// would: a mistyped value reads as empty, a key given twice as its last value.
+
+// The next element of a list being read again: the one already there (its storage reused) or a new one.
+template <class T>
+T& NextSlot(std::vector<T>& list, size_t& used) {
+    if (used == list.size()) list.emplace_back();
+    return list[used++];
 }
 
-std::string Str(const json& object, const char* key) {
-    const json* value = Field(object, key);
-    return value && value->is_string() ? value->get<std::string>() : std::string();
-}
-
-bool Bool(const json& object, const char* key, bool otherwise) {
-    const json* value = Field(object, key);
-    return value && value->is_boolean() ? value->get<bool>() : otherwise;
-}
-
-std::vector<std::string> Strings(const json& object, const char* key) {
-    std::vector<std::string> out;
-    const json* list = Field(object, key);
-    if (!list || !list->is_array()) return out;
-    for (const json& item : *list)
-        if (item.is_string()) out.push_back(item.get<std::string>());
-    return out;
-}
-
-// A {"track": "status"} object; a status that is not text is left empty.
-std::vector<StoredTrack> Tracks(const json& object, const char* key) {
-    std::vector<StoredTrack> out;
-    const json* tracks = Field(object, key);
-    if (!tracks || !tracks->is_object()) return out;
-    for (const auto& [track, status] : tracks->items())
-        out.push_back({track, status.is_string() ? status.get<std::string>() : std::string()});
-    return out;
-}
-
-StoredRule ReadRule(const json& j) {
-    StoredRule r;
-    r.id = Str(j, "id");
-    if (const json* effect = Field(j, "effect")) {
-        r.level = Str(*effect, "level");
-        r.tracks = Tracks(*effect, "tracks");
-        r.flow = Str(*effect, "flow");
+void ReadStrings(JsonScan& scan, std::vector<std::string>& out) {
+    size_t used = 0;
+    if (scan.EnterArray()) {
+        while (scan.NextItem()) {
+            std::string& item = NextSlot(out, used);
+            if (!scan.ReadString(item)) --used;  // not text: left out
+        }
     }
-    r.reason = Str(j, "reason");
-    r.reason_text = Str(j, "reason_text");
-    r.staff_text = Str(j, "staff_text");
-    r.sources = Strings(j, "sources");
-    r.reversible = Bool(j, "reversible", false);
-    r.missing = Strings(j, "missing");
-    return r;
+    out.resize(used);
 }
 
-std::vector<StoredRule> ReadRules(const json& decision, const char* key) {
-    std::vector<StoredRule> out;
-    const json* list = Field(decision, key);
-    if (!list || !list->is_array()) return out;
-    for (const json& rule : *list) out.push_back(ReadRule(rule));
-    return out;
+// A {"track": "status"} object, ordered by track id; a status that is not text reads as empty.
+void ReadTracks(JsonScan& scan, std::vector<StoredTrack>& out, std::string& key) {
+    size_t used = 0;
+    if (scan.EnterObject()) {
+        while (scan.NextKey(key)) {
+            StoredTrack& t = NextSlot(out, used);
+            t.track = key;
+            scan.ReadString(t.status);
+        }
+    }
+    out.resize(used);
+    // As a JSON object holds them: one status a track (the last given), by track id. The writer's
+    // are in that order already.
+    auto before = [](const StoredTrack& a, const StoredTrack& b) { return a.track < b.track; };
+    bool ordered = true;
+    for (size_t i = 1; i < out.size() && ordered; ++i) ordered = before(out[i - 1], out[i]);
+    if (ordered) return;
+    std::stable_sort(out.begin(), out.end(), before);
+    size_t kept = 0;
+    for (size_t i = 0; i < out.size(); ++i) {
+        if (kept > 0 && out[kept - 1].track == out[i].track) out[kept - 1] = std::move(out[i]);
+        else if (kept++ != i) out[kept - 1] = std::move(out[i]);
+    }
+    out.resize(kept);
+}
+
+void ReadRule(JsonScan& scan, StoredRule& r, std::string& key) {
+    r.id.clear();
+    r.level.clear();
+    r.tracks.clear();
+    r.flow.clear();
+    r.reason.clear();
+    r.reason_text.clear();
+    r.staff_text.clear();
+    r.sources.clear();
+    r.reversible = false;
+    r.missing.clear();
+    if (!scan.EnterObject()) return;
+    while (scan.NextKey(key)) {
+        if (key == "id"sv) scan.ReadString(r.id);
+        else if (key == "effect"sv) {
+            r.level.clear();
+            r.tracks.clear();
+            r.flow.clear();
+            if (!scan.EnterObject()) continue;
+            while (scan.NextKey(key)) {
+                if (key == "level"sv) scan.ReadString(r.level);
+                else if (key == "tracks"sv) ReadTracks(scan, r.tracks, key);
+                else if (key == "flow"sv) scan.ReadString(r.flow);
+                else scan.Skip();
+            }
+        } else if (key == "reason"sv) scan.ReadString(r.reason);
+        else if (key == "reason_text"sv) scan.ReadString(r.reason_text);
+        else if (key == "staff_text"sv) scan.ReadString(r.staff_text);
+        else if (key == "sources"sv) ReadStrings(scan, r.sources);
+        else if (key == "reversible"sv) {
+            r.reversible = false;
+            scan.ReadBool(r.reversible);
+        } else if (key == "missing"sv) ReadStrings(scan, r.missing);
+        else scan.Skip();
+    }
+}
+
+void ReadRules(JsonScan& scan, std::vector<StoredRule>& out, std::string& key) {
+    size_t used = 0;
+    if (scan.EnterArray())
+        while (scan.NextItem()) ReadRule(scan, NextSlot(out, used), key);
+    out.resize(used);
 }
 
 }  // namespace
@@ -215,7 +250,7 @@ nlohmann::json ToJson(const StoredDecision& d) {
     j["interrupt"] = d.interrupt;
     j["ended_by"] = d.ended_by ? json{{"rule", d.ended_by->rule}, {"store", d.ended_by->store}} : json(nullptr);
     if (d.fallback) j["fallback"] = {{"reason", d.fallback->reason}, {"staff_text", d.fallback->staff_text}};
-    j[kReasons] = RulesToJson(d.reasons, false);
+    j[std::string(kReasons)] = RulesToJson(d.reasons, false);
     j["notes"] = RulesToJson(d.notes, false);
     j["undetermined"] = RulesToJson(d.undetermined, true);
     json tracks = json::object();
@@ -230,35 +265,110 @@ nlohmann::json DecisionToJson(const rules::Screening& s, const rules::Decision& 
 }
 
 StoredDecision ReadDecision(const nlohmann::json& j) {
-    StoredDecision d;
-    if (!j.is_object()) return d;
-    d.readable = true;
-    if (const json* screening = Field(j, "screening")) {
-        d.screening_id = Str(*screening, "id");
-        d.screening_version = Str(*screening, "version");
-        d.screening_hash = Str(*screening, "content_hash");
-    }
-    d.today = rules::ParseDate(Str(j, "today"));
-    d.language = Str(j, "language");
-    d.outcome = Str(j, "outcome");
-    d.outcome_label = Str(j, "outcome_label");
-    d.patient_message = Str(j, "patient_message");
-    d.interrupt = Bool(j, "interrupt", false);
-    if (const json* ended = Field(j, "ended_by"); ended && ended->is_object())
-        d.ended_by = StoredEnd{Str(*ended, "rule"), Bool(*ended, "store", true)};
-    if (const json* fallback = Field(j, "fallback"); fallback && fallback->is_object())
-        d.fallback = StoredFallback{Str(*fallback, "reason"), Str(*fallback, "staff_text")};
-    d.reasons = ReadRules(j, Field(j, kReasons) ? kReasons : kLegacyReasons);
-    d.notes = ReadRules(j, "notes");
-    d.undetermined = ReadRules(j, "undetermined");
-    d.tracks = Tracks(j, "tracks");
-    d.ignored_answers = Strings(j, "ignored_answers");
-    return d;
+    return ReadDecision(std::string_view(j.dump(-1, ' ', false, json::error_handler_t::replace)));
 }
 
-StoredDecision ReadDecision(std::string_view text) {
-    json j = json::parse(text.begin(), text.end(), nullptr, false);
-    return j.is_discarded() ? StoredDecision{} : ReadDecision(j);
+StoredDecision ReadDecision(std::string_view text) { return DecisionReader().Read(text); }
+
+const StoredDecision& DecisionReader::Read(std::string_view text) {
+    JsonScan scan(text);
+    StoredDecision& d = m_decision;
+    std::string& key = m_key;
+    bool has_reasons = false;  // "reasons" given: a legacy "fired" is then ignored
+    d.readable = false;
+    d.screening_id.clear();
+    d.screening_version.clear();
+    d.screening_hash.clear();
+    d.today.reset();
+    d.language.clear();
+    d.outcome.clear();
+    d.outcome_label.clear();
+    d.patient_message.clear();
+    d.interrupt = false;
+    d.ended_by.reset();
+    d.fallback.reset();
+    // Lists keep their elements (and so their storage) for the readers below; a list the text
+    // does not give is emptied at the end.
+    bool has_legacy = false, has_notes = false, has_undetermined = false, has_tracks = false, has_ignored = false;
+    const bool object = scan.EnterObject();
+    if (object) {
+        while (scan.NextKey(key)) {
+            if (key == "screening"sv) {
+                d.screening_id.clear();
+                d.screening_version.clear();
+                d.screening_hash.clear();
+                if (!scan.EnterObject()) continue;
+                while (scan.NextKey(key)) {
+                    if (key == "id"sv) scan.ReadString(d.screening_id);
+                    else if (key == "version"sv) scan.ReadString(d.screening_version);
+                    else if (key == "content_hash"sv) scan.ReadString(d.screening_hash);
+                    else scan.Skip();
+                }
+            } else if (key == "today"sv) {
+                scan.ReadString(key);
+                d.today = rules::ParseDate(key);
+            } else if (key == "language"sv) scan.ReadString(d.language);
+            else if (key == "outcome"sv) scan.ReadString(d.outcome);
+            else if (key == "outcome_label"sv) scan.ReadString(d.outcome_label);
+            else if (key == "patient_message"sv) scan.ReadString(d.patient_message);
+            else if (key == "interrupt"sv) {
+                d.interrupt = false;
+                scan.ReadBool(d.interrupt);
+            } else if (key == "ended_by"sv) {
+                d.ended_by.reset();
+                if (!scan.EnterObject()) continue;
+                StoredEnd& end = d.ended_by.emplace();
+                while (scan.NextKey(key)) {
+                    if (key == "rule"sv) scan.ReadString(end.rule);
+                    else if (key == "store"sv) {
+                        end.store = true;
+                        scan.ReadBool(end.store);
+                    } else scan.Skip();
+                }
+            } else if (key == "fallback"sv) {
+                d.fallback.reset();
+                if (!scan.EnterObject()) continue;
+                StoredFallback& fallback = d.fallback.emplace();
+                while (scan.NextKey(key)) {
+                    if (key == "reason"sv) scan.ReadString(fallback.reason);
+                    else if (key == "staff_text"sv) scan.ReadString(fallback.staff_text);
+                    else scan.Skip();
+                }
+            } else if (key == kReasons) {
+                ReadRules(scan, d.reasons, key);
+                has_reasons = true;
+            } else if (key == kLegacyReasons) {
+                ReadRules(scan, m_legacy_reasons, key);
+                has_legacy = true;
+            } else if (key == "notes"sv) {
+                ReadRules(scan, d.notes, key);
+                has_notes = true;
+            } else if (key == "undetermined"sv) {
+                ReadRules(scan, d.undetermined, key);
+                has_undetermined = true;
+            } else if (key == "tracks"sv) {
+                ReadTracks(scan, d.tracks, key);
+                has_tracks = true;
+            } else if (key == "ignored_answers"sv) {
+                ReadStrings(scan, d.ignored_answers);
+                has_ignored = true;
+            } else {
+                scan.Skip();
+            }
+        }
+    }
+    if (!object || !scan.Finish()) {
+        d = StoredDecision{};
+        return d;
+    }
+    if (!has_legacy) m_legacy_reasons.clear();
+    if (!has_reasons) std::swap(d.reasons, m_legacy_reasons);
+    if (!has_notes) d.notes.clear();
+    if (!has_undetermined) d.undetermined.clear();
+    if (!has_tracks) d.tracks.clear();
+    if (!has_ignored) d.ignored_answers.clear();
+    d.readable = true;
+    return d;
 }
 
 }  // namespace kiosk

@@ -95,4 +95,17 @@ StoredDecision ReadDecision(const nlohmann::json& json);
 StoredDecision ReadDecision(std::string_view text);
 inline StoredDecision ReadDecision(const std::string& text) { return ReadDecision(std::string_view(text)); }
 
+// Reads stored decisions one after another into the same storage: after the first few, reading
+// allocates next to nothing (the CSV export reads one a row). Same result as ReadDecision.
+class DecisionReader {
+public:
+    // The decision in `text`; valid until the next Read.
+    const StoredDecision& Read(std::string_view text);
+
+private:
+    StoredDecision m_decision;
+    std::vector<StoredRule> m_legacy_reasons;  // under "fired": the reasons unless "reasons" is there too
+    std::string m_key;
+};
+
 }  // namespace kiosk
