@@ -141,8 +141,8 @@ JsonScan::Kind JsonScan::Peek() {
     }
 }
 
-bool JsonScan::EnterObject() {
-    if (Peek() != Kind::Object) {
+bool JsonScan::Enter(Kind kind) {
+    if (Peek() != kind) {
         Skip();
         return false;
     }
@@ -151,15 +151,8 @@ bool JsonScan::EnterObject() {
     return true;
 }
 
-bool JsonScan::EnterArray() {
-    if (Peek() != Kind::Array) {
-        Skip();
-        return false;
-    }
-    ++m_at;
-    m_first = true;
-    return true;
-}
+bool JsonScan::EnterObject() { return Enter(Kind::Object); }
+bool JsonScan::EnterArray() { return Enter(Kind::Array); }
 
 bool JsonScan::NextKey(std::string& key) {
     SkipSpace();

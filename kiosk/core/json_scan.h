@@ -55,6 +55,7 @@ private:
     }
     bool Fail();
     bool Expect(char c);
+    bool Enter(Kind kind);
     // The raw text between the quotes of a string (escapes kept); checks escapes and UTF-8.
     bool ScanString(std::string_view& raw, bool& escaped);
     bool SkipValue(int depth);
