@@ -3,7 +3,9 @@
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <initializer_list>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -35,10 +37,14 @@ public:
 
 REGISTER_LISTENER("run-counter", 1, RunCounter);
 
-bool Listing(int argc, char** argv) {
+// Whether the command line has `names` as an option ("-x", "--x", "--dt-x").
+bool HasOption(int argc, char** argv, std::initializer_list<std::string_view> names) {
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
-        if (arg == "--list-test-cases" || arg == "-ltc" || arg == "--dt-list-test-cases") return true;
+        arg.remove_prefix(std::min(arg.find_first_not_of('-'), arg.size()));
+        if (arg.rfind("dt-", 0) == 0) arg.remove_prefix(3);
+        for (std::string_view name : names)
+            if (arg == name) return true;
     }
     return false;
 }
@@ -63,7 +69,10 @@ int Selected(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const bool listing = Listing(argc, argv);
+    const bool listing = HasOption(argc, argv, {"list-test-cases", "ltc"});
+    // Queries run no test case: nothing more to say after them.
+    const bool query = listing || HasOption(argc, argv, {"count", "c", "list-test-suites", "lts", "list-reporters", "lr", "help",
+                                                         "h", "?", "version", "v", "no-run", "nr"});
     int result = 0;
     {
         doctest::Context context;
@@ -72,7 +81,7 @@ int main(int argc, char** argv) {
         // skipped ones too, so that CTest runs them and reports them skipped (running one skips it).
         if (listing) context.setOption("no-skip", true);
         result = context.run();
-        if (listing || context.shouldExit() || g_started > 0) return result;
+        if (query || context.shouldExit() || g_started > 0) return result;
     }
     // Nothing ran. CTest runs one test case per process (--test-case=NAME), and doctest would exit
     // 0 as if it passed: say which it was, for tests/CMakeLists.txt's SKIP_REGULAR_EXPRESSION.
