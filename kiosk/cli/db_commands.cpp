@@ -149,20 +149,16 @@ int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostre
     const bool all = c.args.Has("--all");
     auto db = OpenStore(c.files.database, err);
     if (!db) return kExitInvalid;
-    auto rows = db->Submissions(all ? std::nullopt : std::optional<std::string>("pending"));
+    auto rows = db->Submissions(all ? std::nullopt : std::optional(store::SubmissionStatus::Pending));
     if (!rows.ok()) { err << "kiosk queue: " << rows.error->Describe() << "\n"; return kExitInvalid; }
     for (const store::StoredSubmission& s : *rows.value) {
-        nlohmann::json decision = nlohmann::json::parse(s.record.decision_json, nullptr, false);
+        StoredDecision decision = ReadDecision(s.record.decision_json);
         std::string reasons;
-        size_t undetermined = 0;
-        if (decision.is_object()) {
-            for (const auto& rule : decision.value("fired", nlohmann::json::array()))
-                if (rule.contains("reason") && rule["reason"].is_string()) reasons += (reasons.empty() ? "" : " ") + rule["reason"].get<std::string>();
-            undetermined = decision.value("undetermined", nlohmann::json::array()).size();
-        }
-        if (undetermined > 0) reasons += " (+" + std::to_string(undetermined) + " undetermined)";
-        out << s.record.submitted_at << "  " << s.record.language << "  " << s.record.outcome.value_or("none") << "  " << s.status
-            << "  " << s.id << "  " << reasons << "\n";
+        for (const StoredRule& rule : decision.reasons)
+            if (!rule.reason.empty()) reasons += (reasons.empty() ? "" : " ") + rule.reason;
+        if (!decision.undetermined.empty()) reasons += " (+" + std::to_string(decision.undetermined.size()) + " undetermined)";
+        out << s.record.submitted_at << "  " << s.record.language << "  " << s.record.outcome.value_or("none") << "  "
+            << store::SubmissionStatusName(s.status) << "  " << s.id << "  " << reasons << "\n";
     }
     out << rows.value->size() << (all ? " results\n" : " pending\n");
     return kExitOk;
@@ -260,14 +256,15 @@ int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostr
          [](const ParsedArgs& a) -> std::optional<std::string> {
              const std::string format = a.ValueOr("--format");
              if (!a.Value("--out") || (format != "csv" && format != "jsonl" && format != "fhir")) return "";
-             if (auto status = a.Value("--status"); status && *status != "pending" && *status != "reviewed" && *status != "exported")
+             if (auto status = a.Value("--status"); status && !store::ParseSubmissionStatus(*status))
                  return "--status is pending, reviewed or exported";
              return DateProblem(a, "--since");
          }},
         args, out, err);
     if (c.exit) return *c.exit;
     const std::string format = c.args.ValueOr("--format");
-    const std::optional<std::string> status = c.args.Value("--status");
+    std::optional<store::SubmissionStatus> status;
+    if (auto text = c.args.Value("--status")) status = store::ParseSubmissionStatus(*text);
     const std::optional<std::string> since = c.args.Value("--since");
     auto screening = LoadScreening(c, err);
     if (!screening) return kExitInvalid;

@@ -1,4 +1,5 @@
 // Exports of stored submissions for clinic staff and other systems: CSV, JSON Lines, FHIR R4.
+// One file a format in store/export/ (csv, jsonl, fhir_bundle, fhir_questionnaire, atomic_file).
 #pragma once
 
 #include <optional>
@@ -22,6 +23,8 @@ namespace kiosk::store {
 //   a newer file's wording on an older decision.
 // - An answer is left out when it is not in the answers, or when the decision lists it in
 //   `ignored_answers` (a question that was not shown: the kiosk never submits those).
+// - The decision is read with kiosk::ReadDecision, so decisions stored before its reasons were
+//   named "reasons" (key "fired") export the same.
 // - Nothing here throws on stored data: a field that cannot be read is exported empty.
 
 // One row per submission, RFC 4180 (CRLF, quoting), UTF-8 with a byte order mark. Columns:
@@ -32,7 +35,7 @@ namespace kiosk::store {
 // reason_texts one text a line in the same order, undetermined "RULE (question, ...)" joined with
 // "; ". A question cell holds the answers-file value (lists joined with '|', "not_sure"), its
 // label cell the option labels (joined with " | "), "Not sure", or a number with its unit.
-// Cells that a spreadsheet would run as a formula start with an apostrophe (see export.cpp),
+// Cells that a spreadsheet would run as a formula start with an apostrophe (see export/csv.cpp),
 // which changes the text of such a cell: JSON Lines is the lossless export.
 std::string ExportCsv(const rules::Screening& screening, const std::vector<StoredSubmission>& submissions, int language);
 
@@ -41,14 +44,14 @@ std::string ExportCsv(const rules::Screening& screening, const std::vector<Store
 std::string ExportJsonl(const std::vector<StoredSubmission>& submissions);
 
 // A FHIR R4 Bundle (type "collection") of one QuestionnaireResponse per submission, with the
-// decision carried in extensions on it (see export.cpp for the design).
+// decision carried in extensions on it (see export/fhir_bundle.cpp for the design).
 nlohmann::json ExportFhirBundle(const rules::Screening& screening, const std::vector<StoredSubmission>& submissions);
 // The same Bundle as compact JSON text, built one entry at a time (what `kiosk export` writes).
 std::string ExportFhirBundleText(const rules::Screening& screening, const std::vector<StoredSubmission>& submissions);
 
 // The screening as a FHIR R4 Questionnaire, status "draft" (a clinician must approve it), texts
 // in `language` with the other languages as translation extensions. show_if becomes enableWhen
-// where FHIR can say exactly the same thing; see export.cpp for which expressions map.
+// where FHIR can say exactly the same thing; see export/fhir_questionnaire.cpp for which map.
 nlohmann::json ExportQuestionnaire(const rules::Screening& screening, int language);
 
 // The extension and code system URLs the FHIR exports use, for readers and tests.

@@ -16,7 +16,7 @@ std::optional<ExportFormat> ParseExportFormat(const std::string& name);  // "csv
 struct ExportRequest {
     ExportFormat format = ExportFormat::Csv;
     std::string path;                    // the file to write
-    std::optional<std::string> status;   // pending | reviewed | exported; none: every result
+    std::optional<SubmissionStatus> status;  // none: every result
     std::string since;                   // YYYY-MM-DD: submitted on or after (UTC); empty: all
     bool mark_exported = false;
     int language = 0;                    // the clinic's language for CSV labels

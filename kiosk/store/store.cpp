@@ -1,8 +1,10 @@
 // The clinic database: schema and migrations, and every read and write the kiosk makes.
 #include "store/store.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <tuple>
 #include <ctime>
 
 #include <sodium.h>
@@ -85,9 +87,12 @@ constexpr const char* kInsertSubmission =
     "INSERT INTO submissions (id, kiosk_id, screening_id, screening_version, screening_hash, language, started_at, "
     "submitted_at, answers, decision, outcome, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 constexpr const char* kInsertAudit = "INSERT INTO audit (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)";
+// Submissions are read in table order and sorted here by (submitted_at, id), as ORDER BY would:
+// SQLite's sorter copies whole rows (2 to 3 KiB of JSON each), which took longer than reading
+// them (bench_store).
 constexpr const char* kSelectSubmissions =
     "SELECT id, kiosk_id, screening_id, screening_version, screening_hash, language, started_at, submitted_at, answers, "
-    "decision, outcome, source, status FROM submissions WHERE ?1 IS NULL OR status = ?1 ORDER BY submitted_at, id";
+    "decision, outcome, source, status FROM submissions WHERE ?1 IS NULL OR status = ?1";
 
 int UserVersion(Connection& db) {
     Statement s(db, "PRAGMA user_version", "reading the schema version");
@@ -122,6 +127,21 @@ Result<T> Guard(F&& body) {
 }
 
 }  // namespace
+
+const char* SubmissionStatusName(SubmissionStatus status) {
+    switch (status) {
+        case SubmissionStatus::Pending: return "pending";
+        case SubmissionStatus::Reviewed: return "reviewed";
+        case SubmissionStatus::Exported: return "exported";
+    }
+    return "pending";
+}
+
+std::optional<SubmissionStatus> ParseSubmissionStatus(std::string_view name) {
+    for (SubmissionStatus status : {SubmissionStatus::Pending, SubmissionStatus::Reviewed, SubmissionStatus::Exported})
+        if (name == SubmissionStatusName(status)) return status;
+    return std::nullopt;
+}
 
 std::string NewUuid() {
     static const bool ready = sodium_init() >= 0;
@@ -204,13 +224,13 @@ Result<bool> Store::Audit(const std::string& actor, const std::string& action, c
     });
 }
 
-Result<std::vector<StoredSubmission>> Store::Submissions(const std::optional<std::string>& status) {
+Result<std::vector<StoredSubmission>> Store::Submissions(std::optional<SubmissionStatus> status) {
     return Guard<std::vector<StoredSubmission>>([&] {
         std::vector<StoredSubmission> out;
         Statement s(*m_db, kSelectSubmissions, "reading submissions");
-        s.BindOptional(1, status);
+        s.BindOptional(1, status ? std::optional<std::string>(SubmissionStatusName(*status)) : std::nullopt);
         while (s.Step()) {
-            StoredSubmission sub;
+            StoredSubmission& sub = out.emplace_back();
             sub.id = s.Text(0);
             SubmissionRecord& r = sub.record;
             r.kiosk_id = s.Text(1);
@@ -224,9 +244,13 @@ Result<std::vector<StoredSubmission>> Store::Submissions(const std::optional<std
             r.decision_json = s.Text(9);
             if (!s.IsNull(10)) r.outcome = s.Text(10);
             r.source = s.Text(11);
-            sub.status = s.Text(12);
-            out.push_back(std::move(sub));
+            // The column's CHECK admits the three names only.
+            sub.status = ParseSubmissionStatus(s.Text(12)).value_or(SubmissionStatus::Pending);
         }
+        // ORDER BY submitted_at, id (BINARY collation: byte order, as std::string compares).
+        std::sort(out.begin(), out.end(), [](const StoredSubmission& a, const StoredSubmission& b) {
+            return std::tie(a.record.submitted_at, a.id) < std::tie(b.record.submitted_at, b.id);
+        });
         return out;
     });
 }
@@ -289,12 +313,12 @@ Result<int64_t> Store::RaiseAlert(const std::string& session_id, const std::stri
     });
 }
 
-Result<std::vector<std::vector<std::string>>> Store::OpenAlerts() {
-    return Guard<std::vector<std::vector<std::string>>>([&] {
-        std::vector<std::vector<std::string>> out;
+Result<std::vector<Alert>> Store::OpenAlerts() {
+    return Guard<std::vector<Alert>>([&] {
+        std::vector<Alert> out;
         Statement s(*m_db, "SELECT id, session_id, rule_id, reason, raised_at FROM alerts WHERE acknowledged_at IS NULL ORDER BY id",
                     "reading urgent alerts");
-        while (s.Step()) out.push_back({std::to_string(s.Int(0)), s.Text(1), s.Text(2), s.Text(3), s.Text(4)});
+        while (s.Step()) out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4)});
         return out;
     });
 }
@@ -377,9 +401,9 @@ Result<bool> Store::SetSetting(const std::string& key, const std::string& value,
     });
 }
 
-Result<std::vector<std::vector<std::string>>> Store::RecentAudit(int limit) {
-    return Guard<std::vector<std::vector<std::string>>>([&] {
-        std::vector<std::vector<std::string>> out;
+Result<std::vector<AuditEntry>> Store::RecentAudit(int limit) {
+    return Guard<std::vector<AuditEntry>>([&] {
+        std::vector<AuditEntry> out;
         Statement s(*m_db, "SELECT at, actor, action, detail FROM audit ORDER BY id DESC LIMIT ?1", "reading the audit log");
         s.Bind(1, static_cast<int64_t>(limit));
         while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3)});

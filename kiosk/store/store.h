@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -35,10 +36,34 @@ struct SubmissionRecord {
     std::string source = "kiosk";          // "kiosk" or "paper"
 };
 
+// Where a stored result is in the staff workflow. Stored as its name (the submissions.status column).
+enum class SubmissionStatus : uint8_t { Pending, Reviewed, Exported };
+const char* SubmissionStatusName(SubmissionStatus status);  // "pending", "reviewed", "exported"
+std::optional<SubmissionStatus> ParseSubmissionStatus(std::string_view name);
+// Pending and exported results still wait for a staff member's review.
+inline bool NeedsReview(SubmissionStatus status) { return status != SubmissionStatus::Reviewed; }
+
 struct StoredSubmission {
     std::string id;  // random UUID (version 4)
     SubmissionRecord record;
-    std::string status;  // pending | reviewed | exported
+    SubmissionStatus status = SubmissionStatus::Pending;
+};
+
+// An urgent alert not yet acknowledged.
+struct Alert {
+    int64_t id = 0;
+    std::string session_id;  // "<kiosk id>@<session start>"
+    std::string rule_id;
+    std::string reason;      // the rule's reason code (may be empty)
+    std::string raised_at;   // ISO 8601 UTC
+};
+
+// One row of the append-only audit log.
+struct AuditEntry {
+    std::string at;      // ISO 8601 UTC
+    std::string actor;   // "kiosk", "cli", "staff:Ana"
+    std::string action;  // "submission", "export", "review", ...
+    std::string detail;
 };
 
 struct StoreOptions {
@@ -58,14 +83,15 @@ public:
     // Commits the submission (and its audit entry) with synchronous=FULL; the id only after COMMIT.
     Result<std::string> Submit(const SubmissionRecord& record, const std::string& actor);
     Result<bool> Audit(const std::string& actor, const std::string& action, const std::string& detail);
-    Result<std::vector<StoredSubmission>> Submissions(const std::optional<std::string>& status);
+    // Every submission (nullopt) or those with `status`, oldest first.
+    Result<std::vector<StoredSubmission>> Submissions(std::optional<SubmissionStatus> status);
     Result<int64_t> CountAudit();
 
     // An urgent alert, stored the moment a red flag fires (before the patient goes on).
     Result<int64_t> RaiseAlert(const std::string& session_id, const std::string& rule_id, const std::string& reason,
                                const std::string& raised_at);
-    // Alerts not yet acknowledged: (id, session_id, rule_id, reason, raised_at).
-    Result<std::vector<std::vector<std::string>>> OpenAlerts();
+    // Alerts not yet acknowledged, oldest first.
+    Result<std::vector<Alert>> OpenAlerts();
     Result<bool> AcknowledgeAlert(int64_t id, const std::string& staff_name);
     // One more session abandoned on `day` (YYYY-MM-DD); no patient data.
     Result<bool> CountAbandoned(const std::string& day, const std::string& actor, const std::string& reason);
@@ -83,8 +109,8 @@ public:
     Result<std::optional<std::string>> GetSetting(const std::string& key);
     Result<bool> SetSetting(const std::string& key, const std::string& value, const std::string& actor,
                             const std::string& audit_detail);
-    // The most recent audit entries, newest first: (at, actor, action, detail).
-    Result<std::vector<std::vector<std::string>>> RecentAudit(int limit);
+    // The most recent audit entries, newest first.
+    Result<std::vector<AuditEntry>> RecentAudit(int limit);
 
     int SchemaVersion() const;
     Result<std::string> IntegrityCheck();  // "ok" or SQLite's report

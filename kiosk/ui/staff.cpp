@@ -129,8 +129,8 @@ struct StaffMode::State {
         auto alerts_read = c.store->OpenAlerts();
         if (alerts_read.ok()) menu.open_alerts = static_cast<int>(alerts_read.value->size());
         else menu.load_problem = "Urgent alerts cannot be read: " + alerts_read.error->Describe();
-        for (const char* status : {"pending", "exported"}) {
-            auto read = c.store->Submissions(std::string(status));
+        for (store::SubmissionStatus status : {store::SubmissionStatus::Pending, store::SubmissionStatus::Exported}) {
+            auto read = c.store->Submissions(status);
             if (read.ok()) menu.to_review += static_cast<int>(read.value->size());
             else menu.load_problem = "Results cannot be read: " + read.error->Describe();
         }
@@ -150,11 +150,11 @@ struct StaffMode::State {
         }
         rows = std::move(*read.value);
         for (store::StoredSubmission& row : rows) {
-            if (row.status != "reviewed") results.push_back(staff::ReadResult(ui, row, false));
+            if (store::NeedsReview(row.status)) results.push_back(staff::ReadResult(ui, row, false));
         }
         size_t listed = 0;
         for (auto it = rows.rbegin(); it != rows.rend() && listed < kReviewedShown; ++it) {
-            if (it->status != "reviewed") continue;
+            if (store::NeedsReview(it->status)) continue;
             results.push_back(staff::ReadResult(ui, *it, false));
             ++listed;
         }
@@ -177,7 +177,7 @@ struct StaffMode::State {
             alerts_notice = "Urgent alerts cannot be read: " + read.error->Describe();
             return;
         }
-        for (const std::vector<std::string>& row : *read.value) alerts.push_back(staff::ReadAlert(c.screening, row));
+        for (const store::Alert& alert : *read.value) alerts.push_back(staff::ReadAlert(c.screening, alert));
     }
 
     void LoadSettings(const StaffContext& c) {
@@ -338,7 +338,7 @@ struct StaffMode::State {
         store::ExportRequest request{
             .format = format,
             .path = ExportPath(c.export_folder, c.clock->Now(), format),
-            .status = export_ui.pending_only ? std::optional<std::string>("pending") : std::nullopt,
+            .status = export_ui.pending_only ? std::optional(store::SubmissionStatus::Pending) : std::nullopt,
             .since = "",
             .mark_exported = export_ui.mark_exported,
             .language = language,

@@ -37,7 +37,7 @@ const char* const kV3Answers = R"({
 
 }  // namespace
 
-TEST_CASE("kiosk check: a valid file exits 0; a broken one exits 1 with file:line:col diagnostics") {
+TEST_CASE("kiosk check: a valid file exits 0, a broken one exits 1 with file:line:col diagnostics") {
     Run ok = Kiosk({"check", kDefault});
     CHECK(ok.code == kiosk::kExitOk);
     CHECK(ok.out.find(": ok: regen-ortho-default") != std::string::npos);
@@ -92,9 +92,9 @@ TEST_CASE("kiosk evaluate: the decision as JSON, explained and traceable to the 
     std::vector<std::string> notes;
     for (const auto& n : j["notes"]) notes.push_back(n["reason"]);
     CHECK(notes == std::vector<std::string>{"R-NSAID-PREP", "IND-OA-MSC"});
-    REQUIRE(j["fired"].size() == 1);
-    CHECK(j["fired"][0]["id"] == "D-5");
-    CHECK_FALSE(j["fired"][0]["staff_text"].get<std::string>().empty());
+    REQUIRE(j["reasons"].size() == 1);
+    CHECK(j["reasons"][0]["id"] == "D-5");
+    CHECK_FALSE(j["reasons"][0]["staff_text"].get<std::string>().empty());
     CHECK(j["notes"][0]["sources"].size() > 0);
     CHECK(j["undetermined"].empty());
     CHECK(j["patient_message"].get<std::string>().find("Thank you") != std::string::npos);

@@ -138,7 +138,7 @@ TEST_CASE("export writes a file with the results, audits it, and marks them expo
     auto recent = store->RecentAudit(10);
     int exports = 0;
     for (const auto& row : *recent.value)
-        if (row[2] == "export") ++exports;
+        if (row.action == "export") ++exports;
     CHECK(exports == 3);
 
     Run bad = Kiosk({"export", "--format", "xls", "--out", csv, "--db", s.db});
@@ -160,7 +160,7 @@ TEST_CASE("export-questionnaire writes the screening as a FHIR Questionnaire") {
     CHECK(q["item"][1]["text"].get<std::string>().find("nacimiento") != std::string::npos);
 }
 
-TEST_CASE("review marks a result reviewed by name, once, audited; the queue no longer lists it as pending") {
+TEST_CASE("review marks a result reviewed by name, once, audited, the queue no longer lists it as pending") {
     Scratch s;
     Run submitted = Kiosk({"submit", "--answers", s.Write("paper.json", kPaperAnswers), "--today", "2026-06-15", "--db", s.db});
     REQUIRE(submitted.code == kiosk::kExitOk);
@@ -176,11 +176,11 @@ TEST_CASE("review marks a result reviewed by name, once, audited; the queue no l
     auto opened = kiosk::store::Store::Open({s.db});
     auto& store = std::get<std::unique_ptr<kiosk::store::Store>>(opened);
     auto recent = store->RecentAudit(1);
-    CHECK((*recent.value)[0][1] == "staff:Dr Ana Ruiz");
-    CHECK((*recent.value)[0][2] == "review");
+    CHECK((*recent.value)[0].actor == "staff:Dr Ana Ruiz");
+    CHECK((*recent.value)[0].action == "review");
 }
 
-TEST_CASE("a configuration file sets the database, the kiosk id and the screening; a broken one is refused with its place") {
+TEST_CASE("a configuration file sets the database, the kiosk id and the screening, a broken one is refused with its place") {
     Scratch s;
     std::string db = (s.path / "from-config.db").string();
     std::string config = s.Write("kiosk.toml", "database = \"" + db + "\"\nkiosk_id = \"front-desk-2\"\nidle_warning_seconds = 60\n");

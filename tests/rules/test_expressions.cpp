@@ -207,7 +207,7 @@ TEST_CASE("numbers: comparisons, arithmetic, units, unknown and division by zero
     CHECK(f.Eval("tall") == Result::Undetermined);
 }
 
-TEST_CASE("dates: age() counts a birthday on the screening day; months_since() and days_since()") {
+TEST_CASE("dates: age() counts a birthday on the screening day, months_since() and days_since()") {
     Fixture f(Rule("adult", "age(dob) >= 18") + Rule("months", "months_since(dob) = 216") + Rule("days", "days_since(dob) = 1"));
     f.Set("dob", rules::Date{2008, 6, 15});
     CHECK(f.Eval("adult") == Result::Fired);

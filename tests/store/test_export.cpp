@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -19,7 +20,9 @@
 #include "core/decision_json.h"
 #include "rules/decision.h"
 #include "rules/loader.h"
+#include "filesystem_limits.h"
 #include "store/export.h"
+#include "store/sqlite.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -252,7 +255,7 @@ StoredSubmission Submit(const rules::Screening& s, const json& answers, const st
     REQUIRE(lang >= 0);
     StoredSubmission out;
     out.id = kiosk::store::NewUuid();
-    out.status = "pending";
+    out.status = kiosk::store::SubmissionStatus::Pending;
     kiosk::store::SubmissionRecord& r = out.record;
     r.kiosk_id = kiosk_id;
     r.screening_id = s.id;
@@ -732,7 +735,7 @@ TEST_CASE("CSV: one row per submission, every row as wide as the header, codes a
             CHECK(csv.Cell(i + 1, "outcome") == decision["outcome"].get<std::string>());
             for (const rules::Track& t : s->tracks) CHECK(csv.Cell(i + 1, "track_" + t.id) == decision["tracks"][t.id].get<std::string>());
             std::vector<std::string> reasons;
-            for (const json& rule : decision["fired"])
+            for (const json& rule : decision["reasons"])
                 if (rule["reason"].is_string() && std::find(reasons.begin(), reasons.end(), rule["reason"]) == reasons.end())
                     reasons.push_back(rule["reason"].get<std::string>());
             std::string joined;
@@ -789,12 +792,12 @@ TEST_CASE("CSV: Spanish accents survive, labels follow the export language") {
     CHECK(csv.Cell(2, "consent_data_label") == "Sí, estoy de acuerdo");
     // The reason texts come from the screening in Spanish, not from the English decision.
     json decision = json::parse(subs[1].record.decision_json);
-    REQUIRE(decision["fired"][0]["id"] == "C-14");
-    CHECK(csv.Cell(2, "reason_texts").find(decision["fired"][0]["reason_text"].get<std::string>()) == std::string::npos);
+    REQUIRE(decision["reasons"][0]["id"] == "C-14");
+    CHECK(csv.Cell(2, "reason_texts").find(decision["reasons"][0]["reason_text"].get<std::string>()) == std::string::npos);
     CHECK(csv.Cell(2, "reason_texts").find(s->rules[s->FindRule("C-14")].reason_text[1]) != std::string::npos);
 }
 
-TEST_CASE("CSV: a value with comma, quote and newline round-trips; formula cells are neutralised") {
+TEST_CASE("CSV: a value with comma, quote and newline round-trips, formula cells are neutralised") {
     auto s = LoadTestScreening();
     const std::string tricky = "Left knee, \"bad\" days\r\nand nights\nÑandú, señor";
     const std::string formula = "=HYPERLINK(\"http://evil.example/x\",\"Click\")";
@@ -1107,7 +1110,7 @@ TEST_CASE("FHIR Bundle: QuestionnaireResponses that fit the Questionnaire and ca
             const json* ext = FindExtension(qr, kiosk::store::FhirExtensionUrl(*s, "screening-decision"));
             REQUIRE(ext);
             CHECK(Parts(*ext, "outcome")[0]->at("valueCode") == decision["outcome"]);
-            CHECK(Parts(*ext, "fired").size() == decision["fired"].size());
+            CHECK(Parts(*ext, "reason").size() == decision["reasons"].size());
             CHECK(Parts(*ext, "note").size() == decision["notes"].size());
             CHECK(Parts(*ext, "undetermined").size() == decision["undetermined"].size());
             CHECK(Parts(*ext, "track").size() == s->tracks.size());
@@ -1118,12 +1121,12 @@ TEST_CASE("FHIR Bundle: QuestionnaireResponses that fit the Questionnaire and ca
         }
         const json* ext = FindExtension(knee, kiosk::store::FhirExtensionUrl(*s, "screening-decision"));
         bool found = false;
-        for (const json* fired : Parts(*ext, "fired"))
-            if (Parts(*fired, "reason")[0]->at("valueCode") == "R-PREG-UNSURE") {
+        for (const json* reason : Parts(*ext, "reason"))
+            if (Parts(*reason, "reason")[0]->at("valueCode") == "R-PREG-UNSURE") {
                 found = true;
-                CHECK(Parts(*fired, "rule")[0]->at("valueCode") == "C-14");
-                CHECK(Parts(*fired, "level")[0]->at("valueCode") == "CLINICIAN_REVIEW");
-                CHECK_FALSE(Parts(*fired, "staffText").empty());
+                CHECK(Parts(*reason, "rule")[0]->at("valueCode") == "C-14");
+                CHECK(Parts(*reason, "level")[0]->at("valueCode") == "CLINICIAN_REVIEW");
+                CHECK_FALSE(Parts(*reason, "staffText").empty());
             }
         CHECK(found);
         for (const json* undetermined : Parts(*ext, "undetermined"))
@@ -1162,6 +1165,57 @@ TEST_CASE("FHIR Bundle: the test screening's not-sure, text, negative, decimal a
     const json* ext = FindExtension(second, kiosk::store::FhirExtensionUrl(*s, "screening-decision"));
     REQUIRE(ext);
     CHECK(Parts(*ext, "outcome")[0]->at("valueCode") == "HIGH");
+}
+
+// [SECTION] Decisions stored before the reasons were named "reasons"
+
+TEST_CASE("submissions stored before the reasons were named \"reasons\" export as they did then: CSV byte for byte, FHIR part for part") {
+    // Frozen with the code of that time: ten vignettes and their exports (tests/store/fixtures).
+    const std::string fixtures = KIOSK_SOURCE_DIR "/tests/store/fixtures/";
+    TempDir dir;
+    {
+        kiosk::store::Connection db(dir.File("legacy.db"), true);
+        db.Exec(ReadFile(fixtures + "legacy-submissions.sql"), "loading the fixture");
+    }
+    auto store = test_support::OpenStore({dir.File("legacy.db")});
+    auto rows = store->Submissions(std::nullopt);
+    REQUIRE(rows.ok());
+    REQUIRE(rows.value->size() == 10);
+    auto s = LoadDefault();
+
+    std::string csv = kiosk::store::ExportCsv(*s, *rows.value, 0);
+    CHECK(csv == ReadFile(fixtures + "legacy-export.csv"));
+    Csv parsed = ParseExport(csv);
+    CHECK(parsed.Cell(1, "notes") == "R-NSAID-PREP; IND-TENDON-PRP");  // V1: an indication and a note set no outcome
+    CHECK(parsed.Cell(4, "reasons") == "R-PREG");                          // V5: pregnant
+
+    // FHIR: the same decision parts, each reason now a `reason` part (it was `fired`).
+    json bundle = kiosk::store::ExportFhirBundle(*s, *rows.value);
+    json frozen = json::parse(ReadFile(fixtures + "legacy-decisions.fhir.json"));
+    REQUIRE(bundle["entry"].size() == frozen.size());
+    int reasons = 0;
+    for (size_t i = 0; i < frozen.size(); ++i) {
+        CAPTURE(i);
+        const json& qr = bundle["entry"][i]["resource"];
+        CHECK(qr["id"] == frozen[i]["id"]);
+        const json* ext = FindExtension(qr, kiosk::store::FhirExtensionUrl(*s, "screening-decision"));
+        REQUIRE(ext);
+        json parts = json::array();
+        for (const json& part : (*ext)["extension"]) {
+            if (part["url"] == "decisionJson")
+                CHECK(Base64Decode(part["valueAttachment"]["data"].get<std::string>()) == (*rows.value)[i].record.decision_json);
+            else
+                parts.push_back(part);
+        }
+        json expected = frozen[i]["decision"]["extension"];
+        for (json& part : expected)
+            if (part["url"] == "fired") {
+                part["url"] = "reason";
+                ++reasons;
+            }
+        CHECK(parts == expected);
+    }
+    CHECK(reasons > 10);
 }
 
 // [SECTION] Atomic writes
@@ -1208,38 +1262,40 @@ TEST_CASE("WriteFileAtomically: a folder that does not exist is an error") {
     CHECK(Listing(dir.path).empty());
 }
 
-TEST_CASE("WriteFileAtomically: an unwritable folder is an error and the old file stays whole") {
-    TempDir dir;
-    fs::path folder = dir.path / "ro";
-    fs::create_directories(folder);
-    // Root ignores permission bits, so where we may mount, a read-only tmpfs makes the folder unwritable.
-    bool mounted = ::mount("tmpfs", folder.c_str(), "tmpfs", 0, "size=1m") == 0;
+namespace {
+
+// After a first write in `folder`, `make_unwritable` takes away writing; then a second write is an
+// error, the old file stays whole and no temporary file is left.
+void CheckUnwritable(const fs::path& folder, const std::function<void()>& make_unwritable) {
     fs::path path = folder / "export.jsonl";
     REQUIRE_FALSE(kiosk::store::WriteFileAtomically(path.string(), "old\n"));
-    if (mounted) {
-        REQUIRE(::mount("tmpfs", folder.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, "size=1m") == 0);
-    } else {
-        fs::permissions(folder, fs::perms::owner_read | fs::perms::owner_exec);
-        if (::access(folder.c_str(), W_OK) == 0) {
-            fs::permissions(folder, fs::perms::owner_all);
-            MESSAGE("cannot make a folder unwritable here (root without mount): skipped");
-            return;
-        }
-    }
+    make_unwritable();
     std::optional<std::string> error = kiosk::store::WriteFileAtomically(path.string(), "new\n");
     CHECK(error);
     CHECK(ReadFile(path) == "old\n");
     CHECK(Listing(folder) == std::vector<std::string>{"export.jsonl"});
-    if (mounted) ::umount2(folder.c_str(), MNT_DETACH);
-    else fs::permissions(folder, fs::perms::owner_all);
 }
 
-TEST_CASE("WriteFileAtomically: a full disk is an error, the old file stays whole and no temporary file is left") {
+}  // namespace
+
+// Root ignores permission bits: there a read-only mount makes the folder unwritable; elsewhere its mode does.
+TEST_CASE("WriteFileAtomically: an unwritable folder (a read-only mount) is an error and the old file stays whole" *
+          doctest::skip(!filesystem_limits::CanMountTmpfs())) {
+    TempDir dir;  // unmounts what it holds
+    REQUIRE(::mount("tmpfs", dir.path.c_str(), "tmpfs", 0, "size=1m") == 0);
+    CheckUnwritable(dir.path, [&] { REQUIRE(::mount("tmpfs", dir.path.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, "size=1m") == 0); });
+}
+
+TEST_CASE("WriteFileAtomically: an unwritable folder (no write permission) is an error and the old file stays whole" *
+          doctest::skip(!filesystem_limits::PermissionsBind())) {
+    TempDir dir;  // gives the permission back before removing
+    CheckUnwritable(dir.path, [&] { fs::permissions(dir.path, fs::perms::owner_read | fs::perms::owner_exec); });
+}
+
+TEST_CASE("WriteFileAtomically: a full disk is an error, the old file stays whole and no temporary file is left" *
+          doctest::skip(!filesystem_limits::CanMountTmpfs())) {
     TempDir dir;
-    if (::mount("tmpfs", dir.path.c_str(), "tmpfs", 0, "size=64k") != 0) {
-        MESSAGE("cannot mount a tmpfs here (not root?): skipped");
-        return;
-    }
+    REQUIRE(::mount("tmpfs", dir.path.c_str(), "tmpfs", 0, "size=64k") == 0);
     fs::path path = dir.path / "export.csv";
     REQUIRE_FALSE(kiosk::store::WriteFileAtomically(path.string(), "old"));
     std::optional<std::string> error = kiosk::store::WriteFileAtomically(path.string(), std::string(256 * 1024, 'x'));

@@ -11,7 +11,7 @@
 
 namespace fs = std::filesystem;
 
-TEST_CASE("ExportResults: written, audited as the staff member, marked exported; a failed write marks nothing") {
+TEST_CASE("ExportResults: written, audited as the staff member, marked exported, a failed write marks nothing") {
     test_support::TempDir temp("kiosk-export-job");
     const fs::path& dir = temp.path;
     rules::LoadResult loaded = rules::LoadScreeningFile(std::string(KIOSK_SOURCE_DIR) + "/assets/screenings/default.toml");
@@ -26,7 +26,7 @@ TEST_CASE("ExportResults: written, audited as the staff member, marked exported;
     r.language = "en";
     r.started_at = r.submitted_at = "2026-06-15T09:00:00.000Z";
     r.answers_json = R"({"consent_data":"yes","pain_area":"knee"})";
-    r.decision_json = R"({"outcome":"CLINICIAN_REVIEW","fired":[],"notes":[],"undetermined":[],"tracks":{}})";
+    r.decision_json = R"({"outcome":"CLINICIAN_REVIEW","reasons":[],"notes":[],"undetermined":[],"tracks":{}})";
     r.outcome = "CLINICIAN_REVIEW";
     REQUIRE(store->Submit(r, "kiosk").ok());
 
@@ -37,19 +37,19 @@ TEST_CASE("ExportResults: written, audited as the staff member, marked exported;
     auto failed = kiosk::store::ExportResults(*store, *loaded.screening, failing);
     REQUIRE_FALSE(failed.ok());
     CHECK(failed.error->kind == kiosk::store::DbErrorKind::Io);
-    CHECK(store->Submissions(std::string("pending")).value->size() == 1);  // nothing marked
+    CHECK(store->Submissions(kiosk::store::SubmissionStatus::Pending).value->size() == 1);  // nothing marked
 
     kiosk::store::ExportRequest request = failing;
     request.path = (dir / "out.json").string();
     request.format = kiosk::store::ExportFormat::Fhir;
-    request.status = "pending";
+    request.status = kiosk::store::SubmissionStatus::Pending;
     auto done = kiosk::store::ExportResults(*store, *loaded.screening, request);
     REQUIRE_MESSAGE(done.ok(), done.error->Describe());
     CHECK(done.value->count == 1);
     CHECK(fs::file_size(request.path) > 100);
-    CHECK(store->Submissions(std::string("exported")).value->size() == 1);
+    CHECK(store->Submissions(kiosk::store::SubmissionStatus::Exported).value->size() == 1);
     auto recent = store->RecentAudit(2);
-    CHECK((*recent.value)[0][1] == "staff:Ana");
-    CHECK((*recent.value)[0][2] == "export");
-    CHECK((*recent.value)[1][2] == "export failed");
+    CHECK((*recent.value)[0].actor == "staff:Ana");
+    CHECK((*recent.value)[0].action == "export");
+    CHECK((*recent.value)[1].action == "export failed");
 }

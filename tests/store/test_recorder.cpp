@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/decision_json.h"
 #include "store/recorder.h"
 #include "../core/session_driver.h"
 #include "store/sqlite.h"
@@ -42,10 +43,10 @@ const rules::TestCase& CaseNamed(const std::string& prefix) {
 
 std::vector<std::string> StoredReasons(const std::string& decision_json) {
     std::vector<std::string> out;
-    nlohmann::json d = nlohmann::json::parse(decision_json);
-    for (const char* list : {"fired", "notes"})
-        for (const auto& rule : d[list])
-            if (rule["reason"].is_string()) out.push_back(rule["reason"]);
+    kiosk::StoredDecision d = kiosk::ReadDecision(decision_json);
+    for (const auto* list : {&d.reasons, &d.notes})
+        for (const kiosk::StoredRule& rule : *list)
+            if (!rule.reason.empty()) out.push_back(rule.reason);
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -89,11 +90,11 @@ TEST_CASE("a red flag is stored the moment it fires, before the patient goes on 
     CHECK(alert_seen_before_submit);
     auto alerts = db.store->OpenAlerts();
     REQUIRE(alerts.value->size() == 1);
-    CHECK((*alerts.value)[0][2] == "U2");
-    CHECK((*alerts.value)[0][3] == "R-RF-SPINE");
-    CHECK((*alerts.value)[0][1] == "kiosk-1@2026-06-15T09:00:00.000Z");
+    CHECK((*alerts.value)[0].rule_id == "U2");
+    CHECK((*alerts.value)[0].reason == "R-RF-SPINE");
+    CHECK((*alerts.value)[0].session_id == "kiosk-1@2026-06-15T09:00:00.000Z");
     REQUIRE(recorder.Submit(k.session).ok());
-    CHECK(db.store->AcknowledgeAlert(std::stoll((*alerts.value)[0][0]), "Ana").value == true);
+    CHECK(db.store->AcknowledgeAlert((*alerts.value)[0].id, "Ana").value == true);
     CHECK(db.store->OpenAlerts().value->empty());
 }
 
@@ -119,7 +120,7 @@ TEST_CASE("a locked database at submit: the patient is not thanked, every answer
     CHECK(rows.value->front().record.outcome == "LIKELY_CANDIDATE_MSC");
 }
 
-TEST_CASE("consent declined stores nothing; a staff reset and an idle wipe are counted without patient data") {
+TEST_CASE("consent declined stores nothing, a staff reset and an idle wipe are counted without patient data") {
     Db db;
     Kiosk k;
     kiosk::Recorder recorder(Default(), *db.store, "kiosk-1");
@@ -143,9 +144,9 @@ TEST_CASE("consent declined stores nothing; a staff reset and an idle wipe are c
     auto audit = db.store->RecentAudit(10);
     int resets = 0;
     for (const auto& row : *audit.value)
-        if (row[2] == "session reset") {
+        if (row.action == "session reset") {
             ++resets;
-            CHECK(row[3].find("yes") == std::string::npos);  // no answer in the log
+            CHECK(row.detail.find("yes") == std::string::npos);  // no answer in the log
         }
     CHECK(resets == 2);
 }

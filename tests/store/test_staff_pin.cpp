@@ -26,7 +26,7 @@ struct TempDb {
 std::vector<std::string> Actions(kiosk::store::Store& store) {
     std::vector<std::string> out;
     auto recent = store.RecentAudit(100);  // kept: iterating a member of a temporary would dangle
-    for (const auto& row : *recent.value) out.insert(out.begin(), row[2]);
+    for (const auto& row : *recent.value) out.insert(out.begin(), row.action);
     return out;
 }
 

@@ -10,10 +10,12 @@
 
 #include <cctype>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "filesystem_limits.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -62,7 +64,7 @@ bool IsUuidV4(const std::string& id) {
     return true;
 }
 
-// A small tmpfs at `dir` (root only); false where mounting is not allowed.
+// A small tmpfs at `dir` (where filesystem_limits::CanMountTmpfs()).
 bool MountTmpfs(const fs::path& dir, const char* options) {
     return ::mount("tmpfs", dir.c_str(), "tmpfs", 0, options) == 0;
 }
@@ -84,7 +86,7 @@ TEST_CASE("a new database is created at the latest schema, in WAL mode, and a su
     REQUIRE(all.value->size() == 1);
     const auto& s = all.value->front();
     CHECK(s.id == *submitted.value);
-    CHECK(s.status == "pending");
+    CHECK(s.status == kiosk::store::SubmissionStatus::Pending);
     CHECK(s.record.answers_json == Record().answers_json);
     CHECK(s.record.decision_json == Record().decision_json);
     CHECK(s.record.outcome == "CLINICIAN_REVIEW");
@@ -93,7 +95,7 @@ TEST_CASE("a new database is created at the latest schema, in WAL mode, and a su
 
     // Another process (a second connection) sees the committed row at once.
     auto reader = OpenOk({dir.File("clinic.db")});
-    CHECK(reader->Submissions(std::string("pending")).value->size() == 1);
+    CHECK(reader->Submissions(kiosk::store::SubmissionStatus::Pending).value->size() == 1);
 }
 
 TEST_CASE("ids are unique across many submissions") {
@@ -192,12 +194,10 @@ TEST_CASE("a full database: submit fails as full, and every earlier submission i
     CHECK(*store->IntegrityCheck().value == "ok");
 }
 
-TEST_CASE("a full disk (a tiny filesystem): submit fails as full or i/o, and nothing committed is lost") {
+TEST_CASE("a full disk (a tiny filesystem): submit fails as full or i/o, and nothing committed is lost" *
+          doctest::skip(!filesystem_limits::CanMountTmpfs())) {
     TempDir dir;
-    if (!MountTmpfs(dir.path, "size=256k")) {
-        MESSAGE("cannot mount a tmpfs here (not root?): the max_page_count test covers a full database");
-        return;
-    }
+    REQUIRE(MountTmpfs(dir.path, "size=256k"));
     auto store = OpenOk({dir.File("clinic.db")});
     int saved = 0;
     kiosk::store::Result<std::string> last;
@@ -215,31 +215,43 @@ TEST_CASE("a full disk (a tiny filesystem): submit fails as full or i/o, and not
     CHECK(static_cast<int>(rows.value->size()) == saved);
 }
 
-TEST_CASE("a read-only database: submit fails as read-only, with the earlier rows still readable") {
-    TempDir dir;
-    fs::path folder = dir.path / "ro";
-    fs::create_directories(folder);
-    bool mounted = MountTmpfs(folder, "size=1m");
+namespace {
+
+// After one submission in `folder`, `make_read_only` takes away writing; then submitting fails as
+// read-only (or the database cannot be opened for writing at all).
+void CheckReadOnly(const fs::path& folder, const std::function<void()>& make_read_only) {
     std::string path = (folder / "clinic.db").string();
     {
         auto store = OpenOk({path});
         REQUIRE(store->Submit(Record(), "kiosk").ok());
     }
-    if (mounted) {
-        REQUIRE(::mount("tmpfs", folder.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, "size=1m") == 0);
-    } else {
-        fs::permissions(path, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
-        fs::permissions(folder, fs::perms::owner_read | fs::perms::owner_exec);
-    }
+    make_read_only();
     auto opened = Store::Open({path});
     if (auto* error = std::get_if<kiosk::store::DbError>(&opened)) {
         CHECK((error->kind == DbErrorKind::ReadOnly || error->kind == DbErrorKind::CannotOpen));
     } else {
         auto& store = std::get<std::unique_ptr<Store>>(opened);
+        CHECK(store->Submissions(std::nullopt).value->size() == 1);
         auto r = store->Submit(Record(), "kiosk");
         REQUIRE_FALSE(r.ok());
         CHECK(r.error->kind == DbErrorKind::ReadOnly);
     }
-    if (mounted) ::umount2(folder.c_str(), MNT_DETACH);
-    else fs::permissions(folder, fs::perms::owner_all);
+}
+
+}  // namespace
+
+TEST_CASE("a read-only database (a read-only mount): submit fails as read-only, earlier rows still readable" *
+          doctest::skip(!filesystem_limits::CanMountTmpfs())) {
+    TempDir dir;  // unmounts what it holds
+    REQUIRE(MountTmpfs(dir.path, "size=1m"));
+    CheckReadOnly(dir.path, [&] { REQUIRE(::mount("tmpfs", dir.path.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, "size=1m") == 0); });
+}
+
+TEST_CASE("a read-only database (file and folder without write permission): submit fails as read-only" *
+          doctest::skip(!filesystem_limits::PermissionsBind())) {
+    TempDir dir;  // gives the permission back before removing
+    CheckReadOnly(dir.path, [&] {
+        fs::permissions(dir.path / "clinic.db", fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+        fs::permissions(dir.path, fs::perms::owner_read | fs::perms::owner_exec);
+    });
 }

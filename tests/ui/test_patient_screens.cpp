@@ -92,7 +92,7 @@ TEST_CASE("the idle warning counts down, a tap keeps the answers, and the reset 
     CHECK_FALSE(k.Shows("19"));  // no digit of the previous date of birth in the date fields
 }
 
-TEST_CASE("a submit the database refuses keeps the patient on review with a message; a retry stores it") {
+TEST_CASE("a submit the database refuses keeps the patient on review with a message, a retry stores it") {
     Headless k;
     const rules::Screening& s = *k.app->Screening();
     TapThrough(k, CaseAnswers(s, "V3"), "en");
@@ -228,7 +228,7 @@ TEST_CASE("in Spanish the dates are day, month, year and every label is Spanish"
     CHECK(k.Shows("Pregunta 2 de"));
 }
 
-TEST_CASE("the first \"not sure\" shows the helper; the second answers it") {
+TEST_CASE("the first \"not sure\" shows the helper, the second answers it") {
     Headless k;
     const rules::Screening& s = *k.app->Screening();
     TapUntil(k, CaseAnswers(s, "V3"), "diagnosis");

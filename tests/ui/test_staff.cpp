@@ -50,17 +50,17 @@ void TypeName(Headless& k, const std::string& text) {
     for (char c : text) k.Tap(c == ' ' ? std::string("key:space") : "key:" + std::string(1, c));
 }
 
-std::vector<std::vector<std::string>> Audit(Headless& k) {
+std::vector<kiosk::store::AuditEntry> Audit(Headless& k) {
     auto recent = k.app->Store()->RecentAudit(500);
     REQUIRE(recent.ok());
     return *recent.value;
 }
 
-// The newest audit row with this action, or an empty row.
-std::vector<std::string> Audited(Headless& k, const std::string& action) {
-    for (const std::vector<std::string>& row : Audit(k))
-        if (row[2] == action) return row;
-    return {};
+// The newest audit row with this action, if any.
+std::optional<kiosk::store::AuditEntry> Audited(Headless& k, const std::string& action) {
+    for (const kiosk::store::AuditEntry& row : Audit(k))
+        if (row.action == action) return row;
+    return std::nullopt;
 }
 
 // Whether the last frame painted `color` inside the touch target `key` (a highlighted row).
@@ -149,7 +149,7 @@ std::vector<std::string> InterruptedPatient(Headless& k) {
 
 }  // namespace
 
-TEST_CASE("first run: staff choose a PIN by typing it twice; weak and differing PINs are refused") {
+TEST_CASE("first run: staff choose a PIN by typing it twice, weak and differing PINs are refused") {
     Headless k;
     k.app->OpenStaff();
     k.Frame();
@@ -174,14 +174,14 @@ TEST_CASE("first run: staff choose a PIN by typing it twice; weak and differing 
     k.Tap("pin:enter");
     CHECK(k.Screen() == "staff:menu");
     CHECK(*store::HasStaffPin(*k.app->Store()).value);
-    CHECK(Audited(k, "setting")[3] == "staff PIN changed");
+    CHECK(Audited(k, "setting").value().detail == "staff PIN changed");
     // The next visit asks for it.
     k.Tap("staff:lock");
     CHECK(k.Screen() == "welcome");
     SignIn(k);
 }
 
-TEST_CASE("a wrong PIN is refused; five lock the pad for 30 s, and the lockout survives a restart") {
+TEST_CASE("a wrong PIN is refused, five lock the pad for 30 s, and the lockout survives a restart") {
     Headless k;
     SetPin(k);
     OpenAndType(k, "999999");
@@ -199,8 +199,8 @@ TEST_CASE("a wrong PIN is refused; five lock the pad for 30 s, and the lockout s
     k.Tap("pin:enter");
     CHECK(k.Screen() == "staff:pin");
     CHECK(k.Shows("Too many wrong PINs: try again in 30 s."));
-    CHECK(Audited(k, "lockout").size() == 4);
-    CHECK(Audited(k, "sign-in").empty());
+    CHECK(Audited(k, "lockout").has_value());
+    CHECK_FALSE(Audited(k, "sign-in").has_value());
 
     // A new kiosk process on the same database file, at the same moment: still locked.
     kiosk::ui::AppOptions options;
@@ -213,10 +213,10 @@ TEST_CASE("a wrong PIN is refused; five lock the pad for 30 s, and the lockout s
     TypePin(restarted, kPin);
     restarted.Tap("pin:enter");
     CHECK(restarted.Screen() == "staff:menu");
-    CHECK(Audited(restarted, "sign-in")[1] == "staff");
+    CHECK(Audited(restarted, "sign-in").value().actor == "staff");
 }
 
-TEST_CASE("a three-second press on the top-left corner opens the PIN pad; a shorter one does not") {
+TEST_CASE("a three-second press on the top-left corner opens the PIN pad, a shorter one does not") {
     Headless k;
     SetPin(k);
     k.Hold(ImVec2(10, 10), 1.5);
@@ -241,14 +241,14 @@ TEST_CASE("staff mode locks itself after a minute without a touch, and audits it
     CHECK(k.Screen() == "staff:queue");
     k.Wait(std::chrono::seconds(21));
     CHECK(k.Screen() == "welcome");
-    CHECK(Audited(k, "auto-lock")[3] == "a minute without a touch");
+    CHECK(Audited(k, "auto-lock").value().detail == "a minute without a touch");
     // Even the PIN pad closes unattended.
     k.app->OpenStaff();
     k.Wait(std::chrono::seconds(61));
     CHECK(k.Screen() == "welcome");
 }
 
-TEST_CASE("the queue shows a submitted result's outcome, reasons and sources; staff mark it reviewed by name") {
+TEST_CASE("the queue shows a submitted result's outcome, reasons and sources, staff mark it reviewed by name") {
     Headless k;
     SetPin(k);
     const std::string id = SubmitCase(k, "V13");
@@ -285,12 +285,13 @@ TEST_CASE("the queue shows a submitted result's outcome, reasons and sources; st
     CHECK(k.Screen() == "staff:result");
     CHECK(k.Shows("Marked reviewed by Ana Ruiz."));
     CHECK_FALSE(k.Find("staff:result:review")->enabled);
-    auto reviewed = k.app->Store()->Submissions(std::string("reviewed"));
+    auto reviewed = k.app->Store()->Submissions(kiosk::store::SubmissionStatus::Reviewed);
     REQUIRE(reviewed.value->size() == 1);
     CHECK(reviewed.value->front().id == id);
-    std::vector<std::string> audit = Audited(k, "review");
-    CHECK(audit[1] == "staff:Ana Ruiz");
-    CHECK(audit[3] == id);
+    std::optional<kiosk::store::AuditEntry> audit = Audited(k, "review");
+    REQUIRE(audit);
+    CHECK(audit->actor == "staff:Ana Ruiz");
+    CHECK(audit->detail == id);
 
     k.Tap("staff:back");
     CHECK(k.Screen() == "staff:queue");
@@ -314,8 +315,8 @@ TEST_CASE("an urgent alert raised mid-screening is highlighted and acknowledged 
     REQUIRE(k.Screen() == "urgent");
     auto open = k.app->Store()->OpenAlerts();
     REQUIRE(open.value->size() == 1);
-    const std::string alert = open.value->front()[0];
-    const std::string rule = open.value->front()[2];
+    const std::string alert = std::to_string(open.value->front().id);
+    const std::string rule = open.value->front().rule_id;
     // Another kiosk session's alert, stored the same way, to show the name is remembered.
     auto second = k.app->Store()->RaiseAlert("kiosk-ui@earlier", rule, "R-SPINE-RED", "2026-06-15T08:50:00.000Z");
     REQUIRE(second.ok());
@@ -339,7 +340,7 @@ TEST_CASE("an urgent alert raised mid-screening is highlighted and acknowledged 
     CHECK_FALSE(k.Has("staff:alert:ack:" + alert));
     open = k.app->Store()->OpenAlerts();
     REQUIRE(open.value->size() == 1);
-    CHECK(Audited(k, "alert acknowledged")[1] == "staff:Luis");
+    CHECK(Audited(k, "alert acknowledged").value().actor == "staff:Luis");
 
     // The second: the name typed a moment ago is already there.
     k.Tap("staff:alert:ack:" + std::to_string(*second.value));
@@ -374,10 +375,11 @@ TEST_CASE("export writes CSV and FHIR files into the export folder, names them, 
     CHECK(k.Shows("Exported 1 result to"));
     CHECK(k.Shows(name));
     CHECK(test_support::ReadFile(files[0]).find(id) != std::string::npos);
-    CHECK(k.app->Store()->Submissions(std::string("exported")).value->size() == 1);
-    std::vector<std::string> audit = Audited(k, "export");
-    CHECK(audit[1] == "staff");
-    CHECK(audit[3].find(name) != std::string::npos);
+    CHECK(k.app->Store()->Submissions(kiosk::store::SubmissionStatus::Exported).value->size() == 1);
+    std::optional<kiosk::store::AuditEntry> audit = Audited(k, "export");
+    REQUIRE(audit);
+    CHECK(audit->actor == "staff");
+    CHECK(audit->detail.find(name) != std::string::npos);
 
     k.Tap("staff:export:fhir");
     std::filesystem::path fhir;
@@ -416,7 +418,7 @@ TEST_CASE("export explains how to set the folder, and shows why a write failed")
         k.Tap("staff:export:csv");
         CHECK(k.Shows("Nothing was exported."));
         CHECK_FALSE(std::filesystem::exists(out.path / "usb"));
-        CHECK(Audited(k, "export failed").size() == 4);
+        CHECK(Audited(k, "export failed").has_value());
     }
 }
 
@@ -440,7 +442,7 @@ TEST_CASE("settings are checked, saved in the store, audited, and applied by the
     CHECK(db.GetSetting(kiosk::kSettingDefaultLanguage).value->value_or("") == "es");
     bool warning_audited = false;
     for (const auto& row : Audit(k))
-        if (row[2] == "setting" && row[3] == "idle_warning_seconds 90 -> 100") warning_audited = row[1] == "staff";
+        if (row.action == "setting" && row.detail == "idle_warning_seconds 90 -> 100") warning_audited = row.actor == "staff";
     CHECK(warning_audited);
     CHECK(k.app->PatientSession()->Settings().idle_warning == std::chrono::seconds(100));
     CHECK(k.app->PatientSession()->Settings().idle_reset == std::chrono::seconds(180));
@@ -572,10 +574,10 @@ TEST_CASE("while staff mode is open over an interrupted session, no answer is dr
         CAPTURE(label);
         CHECK(ShowsAnywhere(all, label));
     }
-    std::vector<std::string> audit = Audited(k, "show answers");
-    REQUIRE(audit.size() == 4);
-    CHECK(audit[3].find("A patient is on question") != std::string::npos);
-    for (const std::string& label : labels) CHECK(audit[3].find(label) == std::string::npos);
+    std::optional<kiosk::store::AuditEntry> audit = Audited(k, "show answers");
+    REQUIRE(audit);
+    CHECK(audit->detail.find("A patient is on question") != std::string::npos);
+    for (const std::string& label : labels) CHECK(audit->detail.find(label) == std::string::npos);
     k.Tap("staff:session:hide_answers");
     CheckNoneShown(k, labels);
     // Shown once is not shown for good: leaving the screen hides them again.
@@ -605,25 +607,25 @@ TEST_CASE("a staff reset mid-screening returns to welcome with none of the patie
     k.Frame();
     CheckNoneShown(k, labels);
     for (const rules::Answer& a : k.app->PatientSession()->AnswersInMemory().values) CHECK(a.state == rules::AnswerState::Skipped);
-    std::vector<std::string> audit = Audited(k, "staff reset");
-    REQUIRE(audit.size() == 4);
-    CHECK(audit[1] == "staff");
-    CHECK(Audited(k, "lock")[3] == "after a reset");
+    std::optional<kiosk::store::AuditEntry> audit = Audited(k, "staff reset");
+    REQUIRE(audit);
+    CHECK(audit->actor == "staff");
+    CHECK(Audited(k, "lock").value().detail == "after a reset");
     for (const auto& row : Audit(k))
-        for (const std::string& label : labels) CHECK(row[3].find(label) == std::string::npos);
+        for (const std::string& label : labels) CHECK(row.detail.find(label) == std::string::npos);
     // Staff mode locked with the reset: the next touch on the corner asks for the PIN again.
     k.app->OpenStaff();
     k.Frame();
     CHECK(k.Screen() == "staff:pin");
 }
 
-TEST_CASE("lock and quit are audited; quitting asks first") {
+TEST_CASE("lock and quit are audited, quitting asks first") {
     Headless k;
     SetPin(k);
     SignIn(k);
     k.Tap("staff:lock");
     CHECK(k.Screen() == "welcome");
-    CHECK(Audited(k, "lock")[1] == "staff");
+    CHECK(Audited(k, "lock").value().actor == "staff");
     SignIn(k);
     k.Tap("staff:menu:quit");
     CHECK(k.Screen() == "staff:confirm_quit");
@@ -633,10 +635,10 @@ TEST_CASE("lock and quit are audited; quitting asks first") {
     k.Tap("staff:menu:quit");
     k.Tap("staff:quit:confirm");
     CHECK(k.app->QuitRequested());
-    CHECK(Audited(k, "quit").size() == 4);
+    CHECK(Audited(k, "quit").has_value());
 }
 
-TEST_CASE("out of order: staff see the whole reason; without a database there is no PIN and nothing but the fault") {
+TEST_CASE("out of order: staff see the whole reason, without a database there is no PIN and nothing but the fault") {
     SUBCASE("the database cannot be opened") {
         test_support::TempDir dir;
         kiosk::ui::AppOptions options;

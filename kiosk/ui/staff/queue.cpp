@@ -8,7 +8,7 @@ namespace {
 
 // Time, language and status; the outcome, large; the reasons.
 std::vector<RowLine> RowLines(Ui& ui, const ResultView& r) {
-    std::string meta = r.time + "  \xC2\xB7  " + r.language + "  \xC2\xB7  " + r.status;
+    std::string meta = r.time + "  \xC2\xB7  " + r.language + "  \xC2\xB7  " + store::SubmissionStatusName(r.status);
     if (r.source != "kiosk") meta += " (" + r.source + ")";
     std::string reasons;
     for (const ReasonView& reason : r.reasons) reasons += (reasons.empty() ? "" : ", ") + reason.code;

@@ -33,7 +33,7 @@ Intent DrawResult(Ui& ui, const ResultView& r, std::string_view disclaimer, std:
     ImGui::Dummy(ImVec2(0, ui.metrics.gap * 0.5f));
     if (r.urgent) UrgentPanel(ui, r.outcome_label, width);
     else Paragraph(ui, ui.fonts.question, ui.theme.text, r.outcome_label, width);
-    std::string meta = r.time + "  \xC2\xB7  " + r.language + "  \xC2\xB7  " + r.status;
+    std::string meta = r.time + "  \xC2\xB7  " + r.language + "  \xC2\xB7  " + store::SubmissionStatusName(r.status);
     if (r.source != "kiosk") meta += "  \xC2\xB7  " + r.source;
     Paragraph(ui, ui.fonts.body, ui.theme.text, meta, width);
     Paragraph(ui, ui.fonts.mono ? ui.fonts.mono : ui.fonts.small, ui.theme.muted_text, r.id, width);

@@ -1,6 +1,5 @@
 // What staff screens show of stored results, alerts and the interrupted session, read into text:
-// the decision JSON (core/decision_json.cpp's shape) parsed without exceptions, times made local.
-#include <charconv>
+// the stored decision through kiosk::ReadDecision, times made local.
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -9,6 +8,7 @@
 
 #include "core/answers_json.h"
 #include "core/clock.h"
+#include "core/decision_json.h"
 #include "core/labels.h"
 #include "ui/screens/screens.h"
 #include "ui/staff/staff_screens.h"
@@ -18,12 +18,6 @@ namespace kiosk::ui::staff {
 namespace {
 
 using Json = nlohmann::json;
-
-std::string Str(const Json& object, const char* key) {
-    if (!object.is_object()) return {};
-    auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 std::string InLanguage(const rules::LangText& text, int language) {
     if (text.empty()) return {};
@@ -35,35 +29,22 @@ std::string QuestionText(const rules::Screening* screening, const std::string& i
     return q >= 0 ? InLanguage(screening->questions[q].text, language) : id;
 }
 
-// One rule of the decision's "fired", "notes" or "undetermined" lists.
-ReasonView ReadReason(const Json& rule, const rules::Screening* screening, int language) {
+// One reason, note or undetermined rule of a stored decision.
+ReasonView ReadReason(const StoredRule& rule, const rules::Screening* screening, int language) {
     ReasonView r;
-    r.rule = Str(rule, "id");
-    r.code = Str(rule, "reason");
-    if (r.code.empty()) r.code = r.rule;
-    r.staff_text = Str(rule, "staff_text");
-    if (rule.is_object() && rule.contains("effect")) r.level = Str(rule["effect"], "level");
-    if (rule.is_object() && rule.contains("sources") && rule["sources"].is_array()) {
-        for (const Json& source : rule["sources"]) {
-            if (!source.is_string()) continue;
-            if (!r.sources.empty()) r.sources += ", ";
-            r.sources += source.get<std::string>();
-        }
-    }
-    if (rule.is_object() && rule.contains("missing") && rule["missing"].is_array()) {
-        for (const Json& question : rule["missing"]) {
-            if (!question.is_string()) continue;
-            if (!r.missing.empty()) r.missing += "; ";
-            r.missing += QuestionText(screening, question.get<std::string>(), language);
-        }
-    }
+    r.rule = rule.id;
+    r.code = rule.reason.empty() ? rule.id : rule.reason;
+    r.staff_text = rule.staff_text;
+    r.level = rule.level;
+    for (const std::string& source : rule.sources) r.sources += (r.sources.empty() ? "" : ", ") + source;
+    for (const std::string& question : rule.missing)
+        r.missing += (r.missing.empty() ? "" : "; ") + QuestionText(screening, question, language);
     return r;
 }
 
-std::vector<ReasonView> ReadReasons(const Json& decision, const char* key, const rules::Screening* screening, int language) {
+std::vector<ReasonView> ReadReasons(const std::vector<StoredRule>& list, const rules::Screening* screening, int language) {
     std::vector<ReasonView> out;
-    if (!decision.is_object() || !decision.contains(key) || !decision[key].is_array()) return out;
-    for (const Json& rule : decision[key]) out.push_back(ReadReason(rule, screening, language));
+    for (const StoredRule& rule : list) out.push_back(ReadReason(rule, screening, language));
     return out;
 }
 
@@ -122,41 +103,35 @@ ResultView ReadResult(Ui& ui, const store::StoredSubmission& row, bool answers) 
     std::string_view name = language >= 0 ? Label(*s, "language_name", language) : std::string_view();
     v.language = name.empty() ? record.language : std::string(name);
 
-    Json decision = Json::parse(record.decision_json, nullptr, false);
-    if (!decision.is_object()) v.problem = "The stored decision cannot be read.";
+    const StoredDecision decision = ReadDecision(record.decision_json);
+    if (!decision.readable) v.problem = "The stored decision cannot be read.";
     int outcome = s && record.outcome ? s->FindOutcome(*record.outcome) : -1;
     if (outcome >= 0) v.outcome_label = InLanguage(s->outcomes[outcome].staff_label, ui.language);
-    if (v.outcome_label.empty()) v.outcome_label = Str(decision, "outcome_label");
+    if (v.outcome_label.empty()) v.outcome_label = decision.outcome_label;
     if (v.outcome_label.empty()) v.outcome_label = record.outcome.value_or("No outcome (nothing decided)");
-    v.urgent = decision.is_object() && decision.contains("interrupt") && decision["interrupt"].is_boolean() &&
-               decision["interrupt"].get<bool>();
-    v.reasons = ReadReasons(decision, "fired", s, ui.language);
-    v.notes = ReadReasons(decision, "notes", s, ui.language);
-    v.undetermined = ReadReasons(decision, "undetermined", s, ui.language);
-    if (decision.is_object() && decision.contains("tracks") && decision["tracks"].is_object()) {
-        for (const auto& [id, status] : decision["tracks"].items()) {
-            int track = s ? s->FindTrack(id) : -1;
-            std::string label = track >= 0 ? InLanguage(s->tracks[track].label, ui.language) : id;
-            v.tracks.emplace_back(label.empty() ? id : label, status.is_string() ? status.get<std::string>() : status.dump());
-        }
+    v.urgent = decision.interrupt;
+    v.reasons = ReadReasons(decision.reasons, s, ui.language);
+    v.notes = ReadReasons(decision.notes, s, ui.language);
+    v.undetermined = ReadReasons(decision.undetermined, s, ui.language);
+    for (const StoredTrack& t : decision.tracks) {
+        int track = s ? s->FindTrack(t.track) : -1;
+        std::string label = track >= 0 ? InLanguage(s->tracks[track].label, ui.language) : t.track;
+        v.tracks.emplace_back(label.empty() ? t.track : label, t.status);
     }
     if (answers) {
-        std::optional<rules::Date> today = rules::ParseDate(Str(decision, "today"));
         std::string problem;
-        v.answers = ReadAnswers(ui, record.answers_json, today.value_or(ui.today), problem);
+        v.answers = ReadAnswers(ui, record.answers_json, decision.today.value_or(ui.today), problem);
         if (!problem.empty()) v.problem += (v.problem.empty() ? "" : " ") + problem;
     }
     return v;
 }
 
-AlertView ReadAlert(const rules::Screening* screening, const std::vector<std::string>& row) {
-    // Store::OpenAlerts(): id, session_id, rule_id, reason, raised_at.
+AlertView ReadAlert(const rules::Screening* screening, const store::Alert& alert) {
     AlertView a;
-    if (row.size() < 5) return a;
-    std::from_chars(row[0].data(), row[0].data() + row[0].size(), a.id);
-    a.rule = row[2];
-    a.reason = row[3].empty() ? row[2] : row[3];
-    a.time = LocalTime(row[4]);
+    a.id = alert.id;
+    a.rule = alert.rule_id;
+    a.reason = alert.reason.empty() ? alert.rule_id : alert.reason;
+    a.time = LocalTime(alert.raised_at);
     int rule = screening ? screening->FindRule(a.rule) : -1;
     if (rule >= 0) a.staff_text = screening->rules[rule].staff_text;
     return a;

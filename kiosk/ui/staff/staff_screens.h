@@ -62,7 +62,7 @@ struct ResultView {
     std::string id;
     std::string time;            // local, "2026-06-15 09:30"
     std::string language;        // its name in the staff language
-    std::string status;          // pending | reviewed | exported
+    store::SubmissionStatus status = store::SubmissionStatus::Pending;
     std::string source;          // kiosk | paper
     std::string outcome_label;   // the screening's staff label (or the stored id)
     bool urgent = false;         // a red flag fired
@@ -70,7 +70,7 @@ struct ResultView {
     std::vector<std::pair<std::string, std::string>> tracks;   // track label, status
     std::vector<std::pair<std::string, std::string>> answers;  // question, answer (detail only)
     std::string problem;         // the stored decision or answers could not be read
-    bool NeedsReview() const { return status != "reviewed"; }
+    bool NeedsReview() const { return store::NeedsReview(status); }
 };
 
 struct AlertView {
@@ -186,8 +186,8 @@ std::string LocalTime(const std::string& iso);
 // A stored result for the queue; with `answers`, also its answers described for staff.
 // `ui` is in the staff language (labels of answers come from the screening file).
 ResultView ReadResult(Ui& ui, const store::StoredSubmission& row, bool answers);
-// An open alert row of Store::OpenAlerts().
-AlertView ReadAlert(const rules::Screening* screening, const std::vector<std::string>& row);
+// An open alert of Store::OpenAlerts(), with the rule's staff text from the screening.
+AlertView ReadAlert(const rules::Screening* screening, const store::Alert& alert);
 // The interrupted session's answers (shown questions with an answer) as question, answer.
 std::vector<std::pair<std::string, std::string>> SessionAnswers(Ui& ui, const Session& session);
 // Where the session is, in one or two sentences, with no answer in them.
