@@ -43,7 +43,6 @@ nlohmann::json RuleJson(const rules::Screening& s, const rules::Rule& rule, int 
 }  // namespace
 
 nlohmann::json DecisionToJson(const rules::Screening& s, const rules::Decision& d, const rules::Date& today, int language) {
-    std::vector<rules::ParamValue> params = s.ParameterValues();
     nlohmann::json j;
     j["screening"] = {{"id", s.id}, {"version", s.version}, {"content_hash", s.content_hash}};
     j["today"] = rules::FormatDate(today);
@@ -66,9 +65,9 @@ nlohmann::json DecisionToJson(const rules::Screening& s, const rules::Decision& 
         j["fallback"] = {{"reason", s.fallback_reason}, {"staff_text", s.fallback_staff_text}};
 
     nlohmann::json fired = nlohmann::json::array(), notes = nlohmann::json::array();
-    for (int32_t r : d.fired) {
-        const rules::Rule& rule = s.rules[r];
-        int level = rules::RuleLevel(s, rule, params);
+    for (const rules::FiredRule& f : d.fired) {
+        const rules::Rule& rule = s.rules[f.rule];
+        int level = f.level;
         bool note = level == rules::kLevelNote || level == rules::kLevelIndication;
         (note ? notes : fired).push_back(RuleJson(s, rule, level, language));
     }
@@ -77,7 +76,7 @@ nlohmann::json DecisionToJson(const rules::Screening& s, const rules::Decision& 
     nlohmann::json undetermined = nlohmann::json::array();
     for (const rules::UndeterminedRule& u : d.undetermined) {
         const rules::Rule& rule = s.rules[u.rule];
-        nlohmann::json item = RuleJson(s, rule, rules::RuleLevel(s, rule, params), language);
+        nlohmann::json item = RuleJson(s, rule, u.level, language);
         nlohmann::json missing = nlohmann::json::array();
         for (int32_t i = 0; i < u.missing_count; ++i) {
             int32_t q = d.missing[u.missing_first + i];

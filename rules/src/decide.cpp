@@ -17,49 +17,51 @@ namespace {
 
 enum class Tri : uint8_t { False, True, Unknown };
 
-Tri ToTri(const Value& v) {
-    if (v.state == State::Unknown) return Tri::Unknown;
-    if (v.state == State::Absent) return Tri::False;
-    return v.boolean ? Tri::True : Tri::False;
-}
-
-Value FromTri(Tri t) {
-    return t == Tri::Unknown ? Value::MakeUnknown() : Value::MakeBool(t == Tri::True);
-}
-
-Value MakeNumber(double x) {
-    Value v;
-    v.state = State::Known;
+EvalValue Known(double x) {
+    EvalValue v;
     v.number = x;
+    v.state = State::Known;
     return v;
 }
 
-Value MakeInteger(int32_t x) {
-    Value v;
-    v.state = State::Known;
+EvalValue KnownInteger(int64_t x) {
+    EvalValue v;
     v.integer = x;
+    v.state = State::Known;
     return v;
 }
+
+EvalValue OfState(State state) {
+    EvalValue v;
+    v.state = state;
+    return v;
+}
+
+EvalValue FromTri(Tri t) { return t == Tri::Unknown ? OfState(State::Unknown) : KnownInteger(t == Tri::True ? 1 : 0); }
+
+Tri Is(bool b) { return b ? Tri::True : Tri::False; }
 
 constexpr uint8_t kRuleNotEvaluated = 0, kRuleFalse = 1, kRuleFired = 2, kRuleUndetermined = 3;
 
+// Walks the evaluation form (EvalNode) of a screening for one patient's answers. Bool-typed
+// nodes go through Condition(), which passes one byte; every other node through Eval().
 class Evaluator {
 public:
     Evaluator(const Screening& s, const Answers& answers, const Date& today, std::span<const ParamValue> params, Decision& d)
-        : m_s(s), m_answers(answers), m_today(today), m_params(params), m_d(d) {}
+        : m_s(s), m_nodes(s.expr.eval.data()), m_answers(answers.values.data()), m_today(today), m_params(params), m_d(d) {}
 
-    Value Eval(int32_t index) {
-        const EvalNode& n = m_s.expr.eval[index];
+    EvalValue Eval(int32_t index) {
+        const EvalNode& n = m_nodes[index];
         switch (n.op) {
             case Op::Const: return m_s.expr.constants[n.index];
-            case Op::Question: return QuestionValue(n.index);
+            case Op::Question: return AnswerValue(n.index);
             case Op::Derived: return DerivedValue(n.index);
             case Op::Param: {
                 const ParamValue& p = m_params[n.index];
-                Value v;
-                v.state = State::Known;
-                if (p.is_string) v.text = p.text;
-                else v.number = p.number;
+                if (!p.is_string) return Known(p.number);
+                EvalValue v = OfState(State::Known);
+                v.text = p.text.data();
+                v.length = static_cast<uint32_t>(p.text.size());
                 return v;
             }
             case Op::Not: case Op::And: case Op::Or: case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt:
@@ -67,34 +69,35 @@ public:
             case Op::Unsure: case Op::Skipped: case Op::Unknown: case Op::Shown:
                 return FromTri(Condition(index));
             case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: {
-                Value a = Eval(n.a), b = Eval(n.b);
-                if (a.state == State::Absent || b.state == State::Absent) return Value::MakeAbsent();
-                if (a.state == State::Unknown || b.state == State::Unknown) return Value::MakeUnknown();
+                EvalValue a = Eval(n.a), b = Eval(n.b);
+                if (a.state == State::Absent || b.state == State::Absent) return OfState(State::Absent);
+                if (a.state == State::Unknown || b.state == State::Unknown) return OfState(State::Unknown);
                 switch (n.op) {
-                    case Op::Add: return MakeNumber(a.number + b.number);
-                    case Op::Sub: return MakeNumber(a.number - b.number);
-                    case Op::Mul: return MakeNumber(a.number * b.number);
+                    case Op::Add: return Known(a.number + b.number);
+                    case Op::Sub: return Known(a.number - b.number);
+                    case Op::Mul: return Known(a.number * b.number);
                     default:
-                        if (b.number == 0) return Value::MakeUnknown();  // total: no division by zero
-                        return MakeNumber(a.number / b.number);
+                        if (b.number == 0) return OfState(State::Unknown);  // total: no division by zero
+                        return Known(a.number / b.number);
                 }
             }
             case Op::Neg: {
-                Value a = Eval(n.a);
+                EvalValue a = Eval(n.a);
                 if (a.state != State::Known) return a;
-                return MakeNumber(-a.number);
+                return Known(-a.number);
             }
             case Op::Age: case Op::MonthsSince: case Op::DaysSince: {
-                Value a = Eval(n.a);
+                EvalValue a = Eval(n.a);
                 if (a.state != State::Known) return a;
-                if (n.op == Op::DaysSince) return MakeNumber(DayNumber(m_today) - a.integer);
-                Date from = DateFromDayNumber(a.integer);
-                return MakeNumber(n.op == Op::Age ? CompletedYears(from, m_today) : CompletedMonths(from, m_today));
+                const int32_t day = static_cast<int32_t>(a.integer);
+                if (n.op == Op::DaysSince) return Known(DayNumber(m_today) - day);
+                Date from = DateFromDayNumber(day);
+                return Known(n.op == Op::Age ? CompletedYears(from, m_today) : CompletedMonths(from, m_today));
             }
             case Op::CountSet: {
-                Value a = Eval(n.a);
+                EvalValue a = Eval(n.a);
                 if (a.state != State::Known) return a;
-                return MakeNumber(std::popcount(a.set));
+                return Known(std::popcount(a.set));
             }
             case Op::CountTrue: {
                 int count = 0;
@@ -104,17 +107,16 @@ public:
                     if (t == Tri::True) ++count;
                     else if (t == Tri::Unknown) unknown = true;
                 }
-                return unknown ? Value::MakeUnknown() : MakeNumber(count);
+                return unknown ? OfState(State::Unknown) : Known(count);
             }
-            case Op::Status: return MakeInteger(m_d.tracks[n.index]);
-            case Op::Level: return MakeInteger(m_d.current_rank);
+            case Op::Status: return KnownInteger(m_d.tracks[n.index]);
+            case Op::Level: return KnownInteger(m_d.current_rank);
         }
-        return Value::MakeUnknown();
+        return OfState(State::Unknown);
     }
 
-    // Conditions are evaluated here, passing one byte instead of a Value; other nodes go through Eval().
     Tri Condition(int32_t index) {
-        const EvalNode& n = m_s.expr.eval[index];
+        const EvalNode& n = m_nodes[index];
         switch (n.op) {
             case Op::Not: {
                 Tri t = Condition(n.a);
@@ -135,68 +137,90 @@ public:
                 return a == Tri::False && b == Tri::False ? Tri::False : Tri::Unknown;
             }
             case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: return Compare(n);
-            case Op::InList: case Op::NotInList: case Op::Contains: case Op::AnyOf: {
-                Value a = Eval(n.a);
+            case Op::InList: case Op::NotInList: case Op::AnyOf: {
+                // An absent operand (a question not shown) makes the test false, an unknown one unknown.
+                uint64_t value = 0;
+                if (n.form != EvalForm::Node) {
+                    if (!Shown(n.index)) return Tri::False;
+                    const Answer& answer = m_answers[n.index];
+                    if (answer.state != AnswerState::Given) return Tri::Unknown;
+                    value = n.form == EvalForm::AnswerSet ? answer.set
+                          : n.form == EvalForm::AnswerYes ? uint64_t{answer.yes} : static_cast<uint64_t>(answer.option);
+                } else {
+                    EvalValue a = Eval(n.a);
+                    if (a.state == State::Absent) return Tri::False;
+                    if (a.state == State::Unknown) return Tri::Unknown;
+                    value = n.op == Op::AnyOf ? a.set : static_cast<uint64_t>(a.integer);
+                }
+                if (n.op == Op::AnyOf) return Is((value & n.mask) != 0);
+                return Is(((n.mask >> value) & 1u) != (n.op == Op::NotInList ? 1u : 0u));
+            }
+            case Op::Contains: {  // BuildEval turns these into AnyOf; kept for a pool built otherwise
+                EvalValue a = Eval(n.a);
                 if (a.state == State::Absent) return Tri::False;
                 if (a.state == State::Unknown) return Tri::Unknown;
-                bool result = n.op == Op::InList     ? ((n.mask >> a.integer) & 1u) != 0
-                            : n.op == Op::NotInList  ? ((n.mask >> a.integer) & 1u) == 0
-                            : n.op == Op::Contains   ? ((a.set >> n.index) & 1u) != 0
-                                                     : (a.set & n.mask) != 0;
-                return result ? Tri::True : Tri::False;
+                return Is(((a.set >> n.index) & 1u) != 0);
             }
-            case Op::Answered: return Is(Shown(n.index) && m_answers.values[n.index].state == AnswerState::Given);
-            case Op::Unsure: return Is(Shown(n.index) && m_answers.values[n.index].state == AnswerState::Unsure);
-            case Op::Skipped: return Is(Shown(n.index) && m_answers.values[n.index].state == AnswerState::Skipped);
-            case Op::Unknown: return Is(Shown(n.index) && m_answers.values[n.index].state != AnswerState::Given);
+            case Op::Answered: return Is(Shown(n.index) && m_answers[n.index].state == AnswerState::Given);
+            case Op::Unsure: return Is(Shown(n.index) && m_answers[n.index].state == AnswerState::Unsure);
+            case Op::Skipped: return Is(Shown(n.index) && m_answers[n.index].state == AnswerState::Skipped);
+            case Op::Unknown: return Is(Shown(n.index) && m_answers[n.index].state != AnswerState::Given);
             case Op::Shown: return Is(Shown(n.index));
-            default: return ToTri(Eval(index));
+            default: {
+                EvalValue v = Eval(index);
+                if (v.state == State::Unknown) return Tri::Unknown;
+                return Is(v.state == State::Known && v.integer != 0);
+            }
         }
     }
-
-    static Tri Is(bool b) { return b ? Tri::True : Tri::False; }
 
     bool Shown(int32_t q) const { return m_d.shown[q] != 0; }
 
     void ResetDerived() { std::fill(m_d.derived_done.begin(), m_d.derived_done.end(), 0); }
 
 private:
-    Value QuestionValue(int32_t q) {
-        if (!Shown(q)) return Value::MakeAbsent();
-        const Answer& a = m_answers.values[q];
-        if (a.state != AnswerState::Given) return Value::MakeUnknown();
-        Value v;
-        v.state = State::Known;
+    EvalValue AnswerValue(int32_t q) {
+        if (!Shown(q)) return OfState(State::Absent);
+        const Answer& a = m_answers[q];
+        if (a.state != AnswerState::Given) return OfState(State::Unknown);
         switch (m_s.questions[q].type) {
-            case QuestionType::YesNo: v.boolean = a.yes; break;
-            case QuestionType::Single: v.integer = a.option; break;
-            case QuestionType::Multi: v.set = a.set; break;
+            case QuestionType::YesNo: return KnownInteger(a.yes ? 1 : 0);
+            case QuestionType::Single: return KnownInteger(a.option);
+            case QuestionType::Multi: {
+                EvalValue v = OfState(State::Known);
+                v.set = a.set;
+                return v;
+            }
             case QuestionType::Integer:
-            case QuestionType::Decimal: v.number = a.number; break;
-            case QuestionType::Date: v.integer = DayNumber(a.date); break;
-            case QuestionType::Text: v.text = a.text; break;
+            case QuestionType::Decimal: return Known(a.number);
+            case QuestionType::Date: return KnownInteger(DayNumber(a.date));
+            case QuestionType::Text: {
+                EvalValue v = OfState(State::Known);
+                v.text = a.text.data();
+                v.length = static_cast<uint32_t>(a.text.size());
+                return v;
+            }
         }
-        return v;
+        return OfState(State::Unknown);
     }
 
-    Value DerivedValue(int32_t d) {
+    EvalValue DerivedValue(int32_t d) {
         if (m_d.derived_done[d]) return m_d.derived_values[d];
-        Value v = Eval(m_s.derived[d].expr);
+        EvalValue v = Eval(m_s.derived[d].expr);
         m_d.derived_values[d] = v;
         m_d.derived_done[d] = 1;
         return v;
     }
 
     Tri Compare(const EvalNode& n) {
-        Value a = Eval(n.a), b = Eval(n.b);
+        EvalValue a = Eval(n.a), b = Eval(n.b);
         if (a.state == State::Absent || b.state == State::Absent) return Tri::False;
         if (a.state == State::Unknown || b.state == State::Unknown) return Tri::Unknown;
         int c = 0;
         switch (n.kind) {
             case ValueType::Number: c = a.number < b.number ? -1 : a.number > b.number ? 1 : 0; break;
-            case ValueType::Bool: c = static_cast<int>(a.boolean) - static_cast<int>(b.boolean); break;
             case ValueType::Text:
-            case ValueType::String: c = a.text.compare(b.text); break;
+            case ValueType::String: c = std::string_view(a.text, a.length).compare(std::string_view(b.text, b.length)); break;
             default: c = a.integer < b.integer ? -1 : a.integer > b.integer ? 1 : 0; break;
         }
         switch (n.op) {
@@ -210,7 +234,8 @@ private:
     }
 
     const Screening& m_s;
-    const Answers& m_answers;
+    const EvalNode* m_nodes;
+    const Answer* m_answers;
     const Date& m_today;
     std::span<const ParamValue> m_params;
     Decision& m_d;
@@ -236,7 +261,7 @@ void Prepare(const Screening& s, Decision& d) {
     }
     d.tracks.assign(s.tracks.size(), static_cast<uint8_t>(TrackStatus::Ok));
     d.shown.assign(s.questions.size(), 0);
-    d.derived_values.assign(s.derived.size(), Value{});
+    d.derived_values.resize(s.derived.size());  // read only once derived_done says it was computed
     d.derived_done.assign(s.derived.size(), 0);
     d.rule_state.assign(s.rules.size(), kRuleNotEvaluated);
 }
@@ -274,8 +299,8 @@ bool Decision::Fired(int rule) const {
 }
 
 bool Decision::Interrupts(const Screening& screening) const {
-    for (int32_t r : fired)
-        if (screening.rules[r].flow == Flow::Interrupt) return true;
+    for (const FiredRule& f : fired)
+        if (screening.rules[f.rule].flow == Flow::Interrupt) return true;
     return false;
 }
 
@@ -306,7 +331,20 @@ Value EvaluateExpression(const Screening& s, int32_t node, const Answers& answer
                          std::span<const ParamValue> params, Decision& scratch) {
     ComputeShown(s, answers, today, params, scratch);
     Evaluator e(s, answers, today, params, scratch);
-    return e.Eval(node);
+    const EvalValue v = e.Eval(node);
+    Value out;
+    out.state = v.state;
+    if (v.state != State::Known) return out;
+    switch (s.expr.nodes[node].type.kind) {
+        case ValueType::Number: out.number = v.number; break;
+        case ValueType::Bool: out.boolean = v.integer != 0; break;
+        case ValueType::OptionSet:
+        case ValueType::OptionList: out.set = v.set; break;
+        case ValueType::Text:
+        case ValueType::String: out.text = std::string_view(v.text, v.length); break;
+        default: out.integer = static_cast<int32_t>(v.integer); break;
+    }
+    return out;
 }
 
 void Decide(const Screening& s, const Answers& answers, const Date& today, std::span<const ParamValue> params, Decision& d) {
@@ -338,13 +376,14 @@ void Decide(const Screening& s, const Answers& answers, const Date& today, std::
         int level = RuleLevel(s, rule, params);
         if (t == Tri::True) {
             d.rule_state[r] = kRuleFired;
-            d.fired.push_back(static_cast<int32_t>(r));
+            d.fired.push_back({static_cast<int32_t>(r), level});
             if (level >= 0) RaiseTo(s, d, level);
             for (size_t k = 0; k < s.tracks.size(); ++k) Raise(d, k, RuleTrackEffect(s, rule, level, k));
         } else if (t == Tri::Unknown) {
             d.rule_state[r] = kRuleUndetermined;
             UndeterminedRule u;
             u.rule = static_cast<int32_t>(r);
+            u.level = level;
             u.missing_first = static_cast<int32_t>(d.missing.size());
             for (int32_t q : rule.questions)
                 if (d.shown[q] && answers.values[q].state != AnswerState::Given) d.missing.push_back(q);

@@ -80,6 +80,41 @@ int Screening::FindLanguage(std::string_view code) const {
     return -1;
 }
 
+namespace {
+
+EvalValue ToEvalValue(const Node& n) {
+    EvalValue v;
+    v.state = n.constant.state;
+    switch (n.type.kind) {
+        case ValueType::Number: v.number = n.constant.number; break;
+        case ValueType::Bool: v.integer = n.constant.boolean ? 1 : 0; break;
+        case ValueType::OptionSet:
+        case ValueType::OptionList: v.set = n.mask; break;
+        case ValueType::Text:
+        case ValueType::String:
+            v.text = n.constant.text.data();
+            v.length = static_cast<uint32_t>(n.constant.text.size());
+            break;
+        default: v.integer = n.constant.integer; break;
+    }
+    return v;
+}
+
+// `x = c` / `x != c` with c a constant that one bit of a mask can hold: the constant's side.
+int32_t OneBitConstant(const std::vector<Node>& nodes, const Node& n) {
+    if (n.op != Op::Eq && n.op != Op::Ne) return -1;
+    for (int32_t side : {n.b, n.a}) {
+        const Node& c = nodes[side];
+        if (c.op != Op::Const) continue;
+        ValueType kind = c.type.kind;
+        if (kind == ValueType::Option || kind == ValueType::Bool || kind == ValueType::TrackStatus || kind == ValueType::Outcome)
+            return side;
+    }
+    return -1;
+}
+
+}  // namespace
+
 void ExprPool::BuildEval() {
     eval.clear();
     constants.clear();
@@ -96,7 +131,24 @@ void ExprPool::BuildEval() {
         e.mask = n.mask;
         if (n.op == Op::Const) {
             e.index = static_cast<int32_t>(constants.size());
-            constants.push_back(n.constant);
+            constants.push_back(ToEvalValue(n));
+        }
+        if (int32_t c = OneBitConstant(nodes, n); c >= 0) {
+            const EvalValue value = ToEvalValue(nodes[c]);
+            e.op = n.op == Op::Eq ? Op::InList : Op::NotInList;
+            e.a = c == n.b ? n.a : n.b;
+            e.b = -1;
+            e.kind = nodes[e.a].type.kind;
+            e.mask = uint64_t{1} << value.integer;
+        }
+        if (n.op == Op::Contains) {
+            e.op = Op::AnyOf;
+            e.mask = uint64_t{1} << n.index;
+            e.index = -1;
+        }
+        if ((e.op == Op::InList || e.op == Op::NotInList || e.op == Op::AnyOf) && nodes[e.a].op == Op::Question) {
+            e.form = e.kind == ValueType::Bool ? EvalForm::AnswerYes : e.kind == ValueType::Option ? EvalForm::AnswerOption : EvalForm::AnswerSet;
+            e.index = nodes[e.a].index;
         }
         eval.push_back(e);
     }

@@ -11,8 +11,19 @@
 
 namespace rules {
 
+// A rule that fired, with the level it fired at: kLevel* or an outcome index, resolved with the
+// parameter values of that Decide call (a case's or a clinic's override of a level_from
+// parameter included), so no reader re-derives it.
+struct FiredRule {
+    int32_t rule = -1;
+    int32_t level = kLevelNone;
+    bool operator==(const FiredRule&) const = default;
+};
+
+// A rule whose condition was unknown, with its resolved level (as FiredRule) and the answers it lacked.
 struct UndeterminedRule {
     int32_t rule = -1;
+    int32_t level = kLevelNone;
     int32_t missing_first = 0;  // into Decision::missing
     int32_t missing_count = 0;
 };
@@ -24,7 +35,7 @@ struct Decision {
     bool fallback = false;            // no rule gave an outcome; [decision] fallback_outcome applied
     bool store = true;                // false: store nothing (consent declined)
     int ended_by = -1;                // rule with flow = "end" that ended the screening
-    std::vector<int32_t> fired;       // rule indices, in file order
+    std::vector<FiredRule> fired;     // every rule that fired (notes and indications too), in file order
     std::vector<UndeterminedRule> undetermined;
     std::vector<int32_t> missing;     // question indices, see UndeterminedRule
     std::vector<uint8_t> tracks;      // TrackStatus per track
@@ -32,7 +43,7 @@ struct Decision {
     std::vector<int32_t> ignored;     // questions with an answer that is not shown (never submitted)
 
     // Scratch space for the evaluator.
-    std::vector<Value> derived_values;
+    std::vector<EvalValue> derived_values;
     std::vector<uint8_t> derived_done;
     std::vector<uint8_t> rule_state;  // per rule: 0 not evaluated, 1 false, 2 fired, 3 undetermined
     int current_rank = 0;
