@@ -1194,11 +1194,11 @@ private:
                 m_diags.Warning(m_s->parameters[p].pos, "parameter '" + m_s->parameters[p].id + "' is not used by any rule, derived value, show_if or text");
     }
 
-    // String constants point into their nodes; then the compact evaluation form is built.
+    // String constants point into their nodes; then what deciding reads is built.
     void PrepareEvaluation() {
         for (Node& n : m_s->expr.nodes)
             if (n.op == Op::Const && n.type.kind == ValueType::String) n.constant.text = n.constant_text;
-        m_s->expr.BuildEval();
+        PrepareDecisions(*m_s);
     }
 
     void CheckPatientWording() {

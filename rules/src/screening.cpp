@@ -149,7 +149,25 @@ void ExprPool::BuildEval() {
         if ((e.op == Op::InList || e.op == Op::NotInList || e.op == Op::AnyOf) && nodes[e.a].op == Op::Question) {
             e.form = e.kind == ValueType::Bool ? EvalForm::AnswerYes : e.kind == ValueType::Option ? EvalForm::AnswerOption : EvalForm::AnswerSet;
             e.index = nodes[e.a].index;
+            if (e.op == Op::NotInList) {  // an answer is not in the list: it is in the rest (answers are bits 0..62)
+                e.op = Op::InList;
+                e.mask = ~e.mask;
+            }
         }
+        const auto states = [](std::initializer_list<AnswerState> list) {
+            uint64_t mask = 0;
+            for (AnswerState st : list) mask |= uint64_t{1} << static_cast<int>(st);
+            return mask;
+        };
+        switch (e.op) {
+            case Op::Answered: e.mask = states({AnswerState::Given}); break;
+            case Op::Unsure: e.mask = states({AnswerState::Unsure}); break;
+            case Op::Skipped: e.mask = states({AnswerState::Skipped}); break;
+            case Op::Unknown: e.mask = states({AnswerState::Skipped, AnswerState::Unsure}); break;
+            case Op::Shown: e.mask = states({AnswerState::Skipped, AnswerState::Unsure, AnswerState::Given}); break;
+            default: break;
+        }
+        if (e.op >= Op::Answered && e.op <= Op::Shown) e.form = EvalForm::AnswerState;
         eval.push_back(e);
     }
 }

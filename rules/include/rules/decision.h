@@ -47,6 +47,7 @@ struct Decision {
     std::vector<uint8_t> derived_done;
     std::vector<uint8_t> rule_state;  // per rule: 0 not evaluated, 1 false, 2 fired, 3 undetermined
     int current_rank = 0;
+    TrackFloor track_floor;           // the tracks so far; `tracks` is written from it at the end
 
     enum class RuleResult : uint8_t { NotEvaluated = 0, False = 1, Fired = 2, Undetermined = 3 };
     RuleResult Result(int rule) const { return static_cast<RuleResult>(rule_state[rule]); }
@@ -72,6 +73,16 @@ int RuleLevel(const Screening& screening, const Rule& rule, std::span<const Para
 
 // The status a rule sets on a track when it fires at `level` (kNoTrackEffect: none).
 int8_t RuleTrackEffect(const Screening& screening, const Rule& rule, int level, size_t track);
+
+// What a rule does to a decision at `level`, when it fires and when it is undetermined. Stored
+// for each rule's own level (Rule::effects); Decide computes it for a rule whose level comes
+// from a parameter.
+RuleEffects RuleEffectsAt(const Screening& screening, const Rule& rule, int level);
+
+// Builds what deciding reads besides the checked model: the evaluation form of the expressions
+// (ExprPool::BuildEval), each rule's effects at its own level, the list of gate rules. The loader
+// calls it once a screening is valid; call it again after changing a loaded screening.
+void PrepareDecisions(Screening& screening);
 
 // Evaluates one expression (for tests and tools).
 Value EvaluateExpression(const Screening& screening, int32_t node, const Answers& answers,

@@ -100,16 +100,19 @@ struct EvalValue {
     State state = State::Absent;
 };
 
-// How a membership test (InList, NotInList, AnyOf) reaches its operand: through the operand's
-// node, or straight from the answer of question `index` (the commonest rules: `q = yes`,
-// `q in [a, b]`, `code in q`), which saves a node visit per test.
-enum class EvalForm : uint8_t { Node, AnswerYes, AnswerOption, AnswerSet };
+// Whether a condition is a test of one answer that the evaluator makes in place, without a call,
+// on question `index`: a membership test that reads the answer straight (the commonest rules:
+// `q = yes`, `q in [a, b]`, `code in q`), true when the answer's bit is in `mask` (yes = bit 1,
+// no = bit 0; an option's index; any option of a set); or answered() .. shown(), true when the
+// answer's AnswerState is in `mask`. Node: anything else, through the node's operands.
+enum class EvalForm : uint8_t { Node, AnswerYes, AnswerOption, AnswerSet, AnswerState };
 
 // The form the evaluator walks: 32 bytes a node, built from `nodes` once loading succeeded, so
 // a decision touches little memory. Same indices as `nodes`; a Const's value is constants[index].
 // BuildEval rewrites a few ops into cheaper equivalents: `x = c` and `x != c` with a constant
 // option, yes/no, status or outcome become InList / NotInList of one bit, `code in q` becomes
 // AnyOf of one bit; then a membership test on a question reads the answer directly (EvalForm).
+// Ops the checker never makes (Contains) may therefore be absent from `eval`.
 struct EvalNode {
     Op op = Op::Const;
     ValueType kind = ValueType::Bool;  // of operand a, for comparisons
