@@ -1,6 +1,8 @@
 // The screening model's lookups and names.
 #include "rules/screening.h"
 
+#include <cctype>
+
 namespace rules {
 
 const char* QuestionTypeName(QuestionType type) {
@@ -70,6 +72,18 @@ int Screening::FindQuestion(std::string_view wanted) const {
     return it == question_index.end() ? -1 : it->second;
 }
 int Screening::FindOutcome(std::string_view wanted) const { return FindById(outcomes, wanted); }
+int Screening::FindLevel(std::string_view name) const {
+    auto is = [&](std::string_view word) {
+        if (name.size() != word.size()) return false;
+        for (size_t i = 0; i < name.size(); ++i)
+            if (std::tolower(static_cast<unsigned char>(name[i])) != word[i]) return false;
+        return true;
+    };
+    if (is("note")) return kLevelNote;
+    if (is("indication")) return kLevelIndication;
+    const int outcome = FindOutcome(name);
+    return outcome >= 0 ? outcome : kLevelNone;
+}
 int Screening::FindTrack(std::string_view wanted) const { return FindById(tracks, wanted); }
 int Screening::FindRule(std::string_view wanted) const { return FindById(rules, wanted); }
 int Screening::FindParameter(std::string_view wanted) const { return FindById(parameters, wanted); }

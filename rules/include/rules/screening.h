@@ -190,6 +190,10 @@ struct Screening {
 
     int FindQuestion(std::string_view id) const;
     int FindOutcome(std::string_view id) const;
+    // A rule level by name, for `level`, a level_from parameter and a case's override of one:
+    // "note" or "indication" in any case (parameters are written "NOTE"), otherwise an outcome id
+    // as written. kLevelNone when it is neither.
+    int FindLevel(std::string_view name) const;
     int FindTrack(std::string_view id) const;
     int FindRule(std::string_view id) const;
     int FindParameter(std::string_view id) const;
