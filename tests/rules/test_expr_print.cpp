@@ -109,43 +109,12 @@ TEST_CASE("every expression of the default screening, printed and read back, is 
 }
 
 TEST_CASE("the printer writes parentheses only where precedence needs them") {
-    const char* const questions = R"(
-[[questions]]
-id = "a"
-type = "yes_no"
-text.en = "A?"
-
-[[questions]]
-id = "b"
-type = "yes_no"
-text.en = "B?"
-
-[[questions]]
-id = "c"
-type = "yes_no"
-text.en = "C?"
-
-[[questions]]
-id = "x"
-type = "decimal"
-min = -100
-max = 100
-text.en = "X?"
-
-[[questions]]
-id = "y"
-type = "decimal"
-min = -100
-max = 100
-text.en = "Y?"
-
-[[questions]]
-id = "z"
-type = "decimal"
-min = -100
-max = 100
-text.en = "Z?"
-
+    std::string questions;
+    for (const char* id : {"a", "b", "c"})
+        questions += std::string("[[questions]]\nid = \"") + id + "\"\ntype = \"yes_no\"\ntext.en = \"?\"\n\n";
+    for (const char* id : {"x", "y", "z"})
+        questions += std::string("[[questions]]\nid = \"") + id + "\"\ntype = \"decimal\"\nmin = -100\nmax = 100\ntext.en = \"?\"\n\n";
+    questions += R"(
 [[questions]]
 id = "area"
 type = "single"
