@@ -43,7 +43,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The limits the README quotes (issue 8): one decision of the default screening.
+// The limits the README quotes: loading the default screening, and one decision of it.
+constexpr double kLoadMedianLimitMs = 20.0;
 constexpr double kDecisionMedianLimitUs = 2.0;
 constexpr long long kAllocationLimit = 0;
 
@@ -210,7 +211,8 @@ int main(int argc, char** argv) {
 
     std::printf("screening: %s %s (%zu questions, %zu rules, %zu derived values)\n", s.id.c_str(), s.version.c_str(),
                 s.questions.size(), s.rules.size(), s.derived.size());
-    std::printf("load and validate: median %.2f ms, max %.2f ms over %d loads\n", Percentile(load_ms, 0.5),
+    const double load_median_ms = Percentile(load_ms, 0.5);
+    std::printf("load and validate median: %.2f ms (limit %.0f), max %.2f ms over %d loads\n", load_median_ms, kLoadMedianLimitMs,
                 Percentile(load_ms, 1.0), loads);
     const double median_us = Percentile(ns, 0.5) / 1000.0;
     std::printf("decisions: %d (%d generated answer sets and %zu cases, alternating)\n", decisions, kSets, s.cases.size());
@@ -222,6 +224,7 @@ int main(int argc, char** argv) {
         std::printf(" %s %d", s.outcomes[o].id.c_str(), outcome_counts[o + 1]);
     std::printf(" none %d\n", outcome_counts[0]);
     // Time depends on the machine and its load, so only an allocation fails the run.
+    if (load_median_ms > kLoadMedianLimitMs) std::printf("load median is over its limit\n");
     if (median_us > kDecisionMedianLimitUs) std::printf("decision median is over its limit\n");
     return allocations > kAllocationLimit ? 1 : 0;
 }
