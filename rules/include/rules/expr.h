@@ -111,8 +111,8 @@ enum class EvalForm : uint8_t { Node, AnswerYes, AnswerOption, AnswerSet, Answer
 // a decision touches little memory. Same indices as `nodes`; a Const's value is constants[index].
 // BuildEval rewrites a few ops into cheaper equivalents: `x = c` and `x != c` with a constant
 // option, yes/no, status or outcome become InList / NotInList of one bit, `code in q` becomes
-// AnyOf of one bit; then a membership test on a question reads the answer directly (EvalForm).
-// Ops the checker never makes (Contains) may therefore be absent from `eval`.
+// AnyOf of one bit; then a membership test on a question reads the answer directly (EvalForm),
+// a NotInList there becoming InList of the other bits. So `eval` may hold no Contains at all.
 struct EvalNode {
     Op op = Op::Const;
     ValueType kind = ValueType::Bool;  // of operand a, for comparisons
