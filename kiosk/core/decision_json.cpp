@@ -198,7 +198,6 @@ const std::string& StoredDecision::TrackStatus(std::string_view track) const {
 }
 
 StoredDecision MakeStoredDecision(const rules::Screening& s, const rules::Decision& d, const rules::Date& today, int language) {
-    std::vector<rules::ParamValue> params = s.ParameterValues();
     StoredDecision out;
     out.readable = true;
     out.screening_id = s.id;
@@ -216,15 +215,15 @@ StoredDecision MakeStoredDecision(const rules::Screening& s, const rules::Decisi
     out.interrupt = d.Interrupts(s);
     if (ended) out.ended_by = StoredEnd{ended->id, d.store};
     if (d.fallback) out.fallback = StoredFallback{s.fallback_reason, s.fallback_staff_text};
-    for (int32_t r : d.fired) {
-        const rules::Rule& rule = s.rules[r];
-        int level = rules::RuleLevel(s, rule, params);
+    for (const rules::FiredRule& f : d.fired) {
+        const rules::Rule& rule = s.rules[f.rule];
+        int level = f.level;  // as resolved with the parameters this decision used
         bool note = level == rules::kLevelNote || level == rules::kLevelIndication;
         (note ? out.notes : out.reasons).push_back(MakeRule(s, rule, level, language));
     }
     for (const rules::UndeterminedRule& u : d.undetermined) {
         const rules::Rule& rule = s.rules[u.rule];
-        StoredRule item = MakeRule(s, rule, rules::RuleLevel(s, rule, params), language);
+        StoredRule item = MakeRule(s, rule, u.level, language);
         for (int32_t i = 0; i < u.missing_count; ++i) item.missing.push_back(s.questions[d.missing[u.missing_first + i]].id);
         out.undetermined.push_back(std::move(item));
     }

@@ -270,8 +270,8 @@ std::optional<Completed> Session::Submit() {
 
     // A red flag that escaped the per-answer check (an earlier answer changed after a later one)
     // still alerts staff now, not only through the stored outcome.
-    for (int32_t r : c.decision.fired)
-        if (m_screening.rules[r].flow == rules::Flow::Interrupt && !m_alerted[r]) RaiseAlert(r, c.answers);
+    for (const rules::FiredRule& f : c.decision.fired)
+        if (m_screening.rules[f.rule].flow == rules::Flow::Interrupt && !m_alerted[f.rule]) RaiseAlert(f.rule, c.answers);
     for (size_t r = 0; r < m_alerted.size(); ++r)
         if (m_alerted[r]) c.alerted.push_back(static_cast<int32_t>(r));
 
@@ -411,7 +411,8 @@ bool Session::CheckRules(int up_to_question) {
     ClearHidden(so_far, m_scratch.shown);
 
     int first_new = -1;
-    for (int32_t r : m_scratch.fired) {
+    for (const rules::FiredRule& f : m_scratch.fired) {
+        const int32_t r = f.rule;
         const rules::Rule& rule = m_screening.rules[r];
         if (rule.flow != rules::Flow::Interrupt || m_alerted[r] || rule.last_question > up_to_question) continue;
         RaiseAlert(r, so_far);

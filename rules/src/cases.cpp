@@ -16,7 +16,7 @@ CaseReport RunCases(const Screening& screening) {
         std::vector<ParamValue> params = screening.ParameterValues();
         for (const auto& [p, value] : c.parameters) params[p] = value;
         Decide(screening, screening.case_answers[c.answers], c.today, params, decision);
-        for (int32_t r : decision.fired) fired[r] = true;
+        for (const FiredRule& f : decision.fired) fired[f.rule] = true;
 
         CaseResult result;
         result.case_index = static_cast<int>(i);
@@ -26,8 +26,8 @@ CaseReport RunCases(const Screening& screening) {
             result.failures.push_back("outcome: expected " + outcome_name(e.outcome) + ", got " + outcome_name(decision.outcome));
         if (e.has_reasons) {
             std::vector<std::string> actual;
-            for (int32_t r : decision.fired)
-                if (!screening.rules[r].reason.empty()) actual.push_back(screening.rules[r].reason);
+            for (const FiredRule& f : decision.fired)
+                if (!screening.rules[f.rule].reason.empty()) actual.push_back(screening.rules[f.rule].reason);
             if (decision.fallback) actual.push_back(screening.fallback_reason);
             std::sort(actual.begin(), actual.end());
             actual.erase(std::unique(actual.begin(), actual.end()), actual.end());

@@ -1,6 +1,6 @@
 // The expression lexer and parser: text to an untyped syntax tree, with every syntax error placed.
 //
-// Grammar (loosest first):
+// Grammar (loosest first; the levels are the table in expr_precedence.h, shared with the printer):
 //   or      := and ('or' and)*
 //   and     := not ('and' not)*
 //   not     := 'not' not | compare
@@ -9,11 +9,13 @@
 //   product := unary (('*' | '/') unary)*
 //   unary   := '-' unary | primary
 //   primary := NUMBER | STRING | NAME | NAME '(' args ')' | '(' or ')' | '[' items ']'
+// The binary levels are parsed by one precedence-climbing loop (ParseBinary) driven by the table.
 // A NAME is [A-Za-z0-9_]+ that is not a number, so option codes like 6w_3m are names.
 #include <cctype>
 #include <charconv>
 #include <string>
 
+#include "expr_precedence.h"
 #include "rules/expr.h"
 
 namespace rules {
@@ -122,7 +124,7 @@ public:
         : m_tokens(std::move(tokens)), m_mapper(mapper), m_diags(diags), m_tree(tree) {}
 
     bool Run() {
-        m_tree.root = ParseOr(0);
+        m_tree.root = ParseExpression(0);
         if (m_failed) return false;
         if (Peek().kind != Tok::End) {
             Fail(Peek(), "expected an operator or the end of the expression");
@@ -134,8 +136,6 @@ public:
 private:
     const Token& Peek() const { return m_tokens[m_pos]; }
     const Token& Next() { const Token& t = m_tokens[m_pos]; if (t.kind != Tok::End) ++m_pos; return t; }
-    bool IsName(const char* word) const { return Peek().kind == Tok::Name && Peek().text == word; }
-    bool IsOp(const char* op) const { return Peek().kind == Tok::Op && Peek().text == op; }
 
     std::string Near(const Token& t) const {
         if (t.kind == Tok::End) return "at the end of the expression";
@@ -166,96 +166,76 @@ private:
         return true;
     }
 
-    // `depth` counts nesting (parentheses, call arguments, 'not' and '-' chains), not grammar
-    // steps, so "64 levels" means 64 nested parentheses.
-    int32_t ParseOr(int depth) {
-        if (Deep(depth)) return -1;
-        int32_t left = ParseAnd(depth);
-        while (!m_failed && IsName("or")) {
-            Token op = Next();
-            int32_t right = ParseAnd(depth);
-            if (right < 0) return -1;
-            left = Add(SyntaxKind::Binary, op, {left, right});
-        }
-        return m_failed ? -1 : left;
-    }
-
-    int32_t ParseAnd(int depth) {
-        int32_t left = ParseNot(depth);
-        while (!m_failed && IsName("and")) {
-            Token op = Next();
-            int32_t right = ParseNot(depth);
-            if (right < 0) return -1;
-            left = Add(SyntaxKind::Binary, op, {left, right});
-        }
-        return m_failed ? -1 : left;
-    }
-
-    int32_t ParseNot(int depth) {
-        if (IsName("not")) {
-            if (Deep(depth + 1)) return -1;
-            Token op = Next();
-            int32_t operand = ParseNot(depth + 1);
-            if (operand < 0) return -1;
-            return Add(SyntaxKind::Unary, op, {operand});
-        }
-        return ParseCompare(depth);
-    }
-
-    int32_t ParseCompare(int depth) {
-        int32_t left = ParseSum(depth);
-        if (m_failed) return -1;
-        Token op;
-        if (Peek().kind == Tok::Op && Peek().text != "+" && Peek().text != "-" && Peek().text != "*" && Peek().text != "/") {
-            op = Next();
-        } else if (IsName("in")) {
-            op = Next();
-        } else if (IsName("not") && m_tokens[m_pos + 1].kind == Tok::Name && m_tokens[m_pos + 1].text == "in") {
-            op = Next();
-            Next();
-            op.text = "not in";
+    // The binary operator the next token starts (with its text; "not in" takes two tokens), or
+    // Precedence::None.
+    Precedence PeekInfix(std::string& text) const {
+        const Token& t = Peek();
+        if (t.kind == Tok::Op) {
+            text = t.text;
+        } else if (t.kind == Tok::Name && t.text == "not") {
+            const Token& after = m_tokens[m_pos + 1];
+            if (after.kind != Tok::Name || after.text != "in") return Precedence::None;
+            text = "not in";
+        } else if (t.kind == Tok::Name) {
+            text = t.text;
         } else {
-            return left;
+            return Precedence::None;
         }
-        int32_t right = ParseSum(depth);
-        if (right < 0) return -1;
-        int32_t node = Add(SyntaxKind::Binary, op, {left, right});
-        if (Peek().kind == Tok::Op && Peek().text != "+" && Peek().text != "-" && Peek().text != "*" && Peek().text != "/")
-            return Fail(Peek(), "comparisons cannot be chained; join them with 'and'");
-        return node;
+        return OperatorPrecedence(text, false);
     }
 
-    int32_t ParseSum(int depth) {
-        int32_t left = ParseProduct(depth);
-        while (!m_failed && (IsOp("+") || IsOp("-"))) {
+    bool AtComparisonSign() const {
+        return Peek().kind == Tok::Op && OperatorPrecedence(Peek().text, false) == Precedence::Compare;
+    }
+
+    // A whole expression (the top, a parenthesis, a call argument). `depth` counts nesting
+    // (parentheses, call arguments, 'not' and '-' chains), not grammar steps, so "64 levels"
+    // means 64 nested parentheses.
+    int32_t ParseExpression(int depth) {
+        if (Deep(depth)) return -1;
+        return ParseBinary(Precedence::Or, depth);
+    }
+
+    // Operands joined by binary operators of precedence `min` or tighter, left to right. Every
+    // operator read lowers `limit`, the level the next operator must be looser than: to its own
+    // level's next (left-associative), to a comparison's own (comparisons do not chain), to a
+    // prefix operator's own (its operand took everything tighter).
+    int32_t ParseBinary(Precedence min, int depth) {
+        Precedence limit = Precedence::Primary;
+        int32_t left = ParsePrefix(min, depth, limit);
+        std::string text;
+        while (!m_failed && left >= 0) {
+            const Precedence p = PeekInfix(text);
+            if (p == Precedence::None || p < min || p >= limit) break;
             Token op = Next();
-            int32_t right = ParseProduct(depth);
+            if (text == "not in") {
+                Next();
+                op.text = text;
+            }
+            int32_t right = ParseBinary(Tighter(p), depth);
             if (right < 0) return -1;
             left = Add(SyntaxKind::Binary, op, {left, right});
+            if (p == Precedence::Compare && AtComparisonSign())
+                return Fail(Peek(), "comparisons cannot be chained; join them with 'and'");
+            limit = p == Precedence::Compare ? p : Tighter(p);
         }
         return m_failed ? -1 : left;
     }
 
-    int32_t ParseProduct(int depth) {
-        int32_t left = ParseUnary(depth);
-        while (!m_failed && (IsOp("*") || IsOp("/"))) {
-            Token op = Next();
-            int32_t right = ParseUnary(depth);
-            if (right < 0) return -1;
-            left = Add(SyntaxKind::Binary, op, {left, right});
-        }
-        return m_failed ? -1 : left;
-    }
-
-    int32_t ParseUnary(int depth) {
-        if (IsOp("-")) {
-            if (Deep(depth + 1)) return -1;
-            Token op = Next();
-            int32_t operand = ParseUnary(depth + 1);
-            if (operand < 0) return -1;
-            return Add(SyntaxKind::Unary, op, {operand});
-        }
-        return ParsePrimary(depth);
+    // A prefix operator allowed at this level (`not` only where a condition may start, `-`
+    // anywhere), applied to an operand at its own level; or a primary.
+    int32_t ParsePrefix(Precedence min, int depth, Precedence& limit) {
+        const Token& t = Peek();
+        const bool is_not = t.kind == Tok::Name && t.text == "not";
+        const bool is_minus = t.kind == Tok::Op && t.text == "-";
+        const Precedence p = is_not || is_minus ? OperatorPrecedence(t.text, true) : Precedence::None;
+        if (p == Precedence::None || p < min) return ParsePrimary(depth);
+        if (Deep(depth + 1)) return -1;
+        Token op = Next();
+        int32_t operand = ParseBinary(p, depth + 1);
+        if (operand < 0) return -1;
+        limit = p;
+        return Add(SyntaxKind::Unary, op, {operand});
     }
 
     int32_t ParsePrimary(int depth) {
@@ -272,7 +252,7 @@ private:
                 std::vector<int32_t> args;
                 if (Peek().kind != Tok::RParen) {
                     while (true) {
-                        int32_t arg = ParseOr(depth + 1);
+                        int32_t arg = ParseExpression(depth + 1);
                         if (arg < 0) return -1;
                         args.push_back(arg);
                         if (Peek().kind == Tok::Comma) { Next(); continue; }
@@ -287,7 +267,7 @@ private:
             case Tok::LParen: {
                 if (Deep(depth + 1)) return -1;  // reported at the '(' that goes past the limit
                 Token open = Next();
-                int32_t inner = ParseOr(depth + 1);
+                int32_t inner = ParseExpression(depth + 1);
                 if (inner < 0) return -1;
                 if (Peek().kind != Tok::RParen)
                     return Fail(Peek(), "expected ')' (to close '(' at " + PosText(open) + ")");

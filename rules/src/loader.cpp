@@ -1,115 +1,36 @@
 // Loading a screening file: TOML to the Screening model, every problem reported with its place.
 //
-// [SECTION] Reading and placing      — file checks, positions inside expression strings
-// [SECTION] Typed getters            — strings, numbers, per-language texts, unknown keys
+// [SECTION] Names                    — id spellings, reserved words
+// [SECTION] File and texts           — file checks, per-language texts
 // [SECTION] Tables                   — screening, parameters, texts, tracks, outcomes, questions,
-//                                      derived values, rules, decision, cases
-// [SECTION] Whole-file checks        — reachability, parameter use, rule order, wording
+//                                      derived values, rules, decision
+// [SECTION] Whole-file checks        — reachability, parameter use, rule order
+//
+// Elsewhere: the typed TOML getters and places inside strings (toml_read.cpp), the test cases
+// (cases_load.cpp), the wording checks of patient texts (wording.cpp).
 #include "rules/loader.h"
 
 #include <algorithm>
 #include <fstream>
 #include <functional>
 #include <set>
-#include <sstream>
 
 #include <toml++/toml.h>
 
+#include "cases_load.h"
 #include "expr_check.h"
 #include "rules/answers.h"
 #include "rules/decision.h"
 #include "rules/sha256.h"
 #include "rules/wording.h"
+#include "toml_read.h"
 
 namespace rules {
 namespace {
 
 //-----------------------------------------------------------------------------
-// [SECTION] Reading and placing
+// [SECTION] Names
 //-----------------------------------------------------------------------------
-
-SourcePos PosOf(const toml::source_region& r) {
-    return {static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
-}
-
-size_t CodepointLength(unsigned char lead) {
-    if (lead < 0x80) return 1;
-    if ((lead >> 5) == 0x6) return 2;
-    if ((lead >> 4) == 0xE) return 3;
-    if ((lead >> 3) == 0x1E) return 4;
-    return 1;
-}
-
-// Maps offsets in a parsed TOML string back to the file, walking the raw literal.
-class StringMapper : public PosMapper {
-public:
-    StringMapper(const std::vector<std::string_view>& lines, SourcePos start) : m_fallback(start) {
-        if (start.line < 1 || start.line > static_cast<int>(lines.size())) return;
-        int line = start.line;
-        std::string_view raw = lines[line - 1];
-        // toml++ columns count code points; find the byte offset of the opening quote.
-        size_t i = 0;
-        for (int col = 1; col < start.col && i < raw.size(); ++col) i += CodepointLength(static_cast<unsigned char>(raw[i]));
-        int col = start.col;
-        if (i >= raw.size()) return;
-        char quote = raw[i];
-        if (quote != '"' && quote != '\'') return;
-        bool multi = raw.substr(i, 3) == std::string(3, quote);
-        size_t skip = multi ? 3 : 1;
-        i += skip;
-        col += static_cast<int>(skip);
-        bool basic = quote == '"';
-        if (multi && i >= raw.size()) {  // a newline right after the opening delimiter is trimmed
-            ++line;
-            i = 0;
-            col = 1;
-            if (line > static_cast<int>(lines.size())) return;
-            raw = lines[line - 1];
-        }
-        while (true) {
-            if (i >= raw.size()) {
-                if (!multi || line >= static_cast<int>(lines.size())) break;
-                m_map.push_back({line, col});  // the newline itself
-                ++line;
-                raw = lines[line - 1];
-                i = 0;
-                col = 1;
-                continue;
-            }
-            char c = raw[i];
-            if (c == quote && (!multi || raw.substr(i, 3) == std::string(3, quote))) break;
-            if (basic && c == '\\' && i + 1 < raw.size()) {
-                char e = raw[i + 1];
-                size_t raw_len = e == 'u' ? 6 : e == 'U' ? 10 : 2;
-                size_t decoded = e == 'u' || e == 'U' ? 3 : 1;  // approximate for \u escapes
-                for (size_t k = 0; k < decoded; ++k) m_map.push_back({line, col});
-                i += raw_len;
-                col += static_cast<int>(raw_len);
-                continue;
-            }
-            size_t len = CodepointLength(static_cast<unsigned char>(c));
-            for (size_t k = 0; k < len; ++k) m_map.push_back({line, col});
-            i += len;
-            ++col;
-        }
-        m_map.push_back({line, col});
-    }
-
-    SourcePos Map(size_t offset) const override {
-        if (m_map.empty()) return m_fallback;
-        return m_map[std::min(offset, m_map.size() - 1)];
-    }
-
-private:
-    std::vector<SourcePos> m_map;
-    SourcePos m_fallback;
-};
-
-std::string Join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
-    return out;
-}
 
 bool IsLowerSnake(std::string_view s, bool allow_leading_digit) {
     if (s.empty()) return false;
@@ -129,23 +50,12 @@ bool IsUpperSnake(std::string_view s) {
 const char* const kReservedNames[] = {"and", "or", "not", "in", "yes", "no", "ok", "note", "review", "contra"};
 
 //-----------------------------------------------------------------------------
-// [SECTION] Typed getters
+// [SECTION] File and texts
 //-----------------------------------------------------------------------------
 
-class Loader {
+class Loader : public TomlReader {
 public:
-    Loader(std::string_view content, const std::string& path, Diagnostics& diags)
-        : m_content(content), m_path(path), m_diags(diags) {
-        size_t start = 0;
-        while (start <= content.size()) {
-            size_t end = content.find('\n', start);
-            if (end == std::string_view::npos) end = content.size();
-            std::string_view line = content.substr(start, end - start);
-            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-            m_lines.push_back(line);
-            start = end + 1;
-        }
-    }
+    Loader(std::string_view content, const std::string& path, Diagnostics& diags) : TomlReader(content, diags), m_path(path) {}
 
     std::unique_ptr<Screening> Run() {
         if (m_content.size() > kMaxScreeningFileBytes) {
@@ -187,8 +97,8 @@ public:
         CheckShowIf();
         LoadRules(root);
         LoadDecision(root);
-        LoadCases(root);
-        CheckPatientWording();  // before CheckWholeFile: {PARAM} in texts counts as a use
+        LoadCases(root, *this, *m_s, QuietOptions(), m_rules_have_errors);
+        CheckPatientWording(*m_s, m_patient, m_diags, m_param_used);  // before CheckWholeFile: {PARAM} in texts counts as a use
         CheckWholeFile();
 
         if (m_diags.HasErrors()) return nullptr;
@@ -201,109 +111,6 @@ private:
         const char* digits = "0123456789ABCDEF";
         return {digits[c >> 4], digits[c & 15]};
     }
-
-    // Columns count characters (code points), as toml++ and editors do.
-    SourcePos OffsetPos(size_t offset) const {
-        int line = 1, col = 1;
-        for (size_t i = 0; i < offset && i < m_content.size(); ++i) {
-            if (m_content[i] == '\n') { ++line; col = 1; }
-            else if ((static_cast<unsigned char>(m_content[i]) & 0xC0) != 0x80) ++col;
-        }
-        return {line, col};
-    }
-
-    // Where an id is written, for errors about the id itself; the table when it has none.
-    static SourcePos IdPos(const toml::table& t, SourcePos table, const char* key = "id") {
-        const toml::node* n = t.get(key);
-        return n ? Pos(*n) : table;
-    }
-
-    static SourcePos Pos(const toml::node& n) { return PosOf(n.source()); }
-
-    // Reports keys not in `allowed`; returns how many there were.
-    int CheckKeys(const toml::table& t, std::initializer_list<std::string_view> allowed, const std::string& where) {
-        int unknown = 0;
-        for (const auto& [key, value] : t) {
-            if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
-            ++unknown;
-            std::vector<std::string> names(allowed.begin(), allowed.end());
-            std::string close = ClosestName(key.str(), names);
-            m_diags.Error(PosOf(key.source()), "unknown key '" + std::string(key.str()) + "' in " + where +
-                                                   (close.empty() ? " (allowed: " + Join(names) + ")" : " (did you mean '" + close + "'?)"));
-            (void)value;
-        }
-        return unknown;
-    }
-
-    const toml::node* Need(const toml::table& t, std::string_view key, const std::string& where, SourcePos at) {
-        const toml::node* n = t.get(key);
-        if (!n) m_diags.Error(at, where + " needs '" + std::string(key) + "'");
-        return n;
-    }
-
-    std::optional<std::string> String(const toml::table& t, std::string_view key, const std::string& where, SourcePos at,
-                                      bool required) {
-        const toml::node* n = required ? Need(t, key, where, at) : t.get(key);
-        if (!n) return std::nullopt;
-        if (!n->is_string()) {
-            m_diags.Error(Pos(*n), "'" + std::string(key) + "' in " + where + " must be a string");
-            return std::nullopt;
-        }
-        return n->as_string()->get();
-    }
-
-    std::optional<double> Number(const toml::table& t, std::string_view key, const std::string& where, SourcePos at,
-                                 bool required) {
-        const toml::node* n = required ? Need(t, key, where, at) : t.get(key);
-        if (!n) return std::nullopt;
-        if (n->is_integer()) return static_cast<double>(n->as_integer()->get());
-        if (n->is_floating_point()) return n->as_floating_point()->get();
-        m_diags.Error(Pos(*n), "'" + std::string(key) + "' in " + where + " must be a number");
-        return std::nullopt;
-    }
-
-    bool Bool(const toml::table& t, std::string_view key, const std::string& where, bool fallback) {
-        const toml::node* n = t.get(key);
-        if (!n) return fallback;
-        if (!n->is_boolean()) {
-            m_diags.Error(Pos(*n), "'" + std::string(key) + "' in " + where + " must be true or false");
-            return fallback;
-        }
-        return n->as_boolean()->get();
-    }
-
-    std::vector<std::string> StringList(const toml::table& t, std::string_view key, const std::string& where) {
-        std::vector<std::string> out;
-        for (auto& [text, pos] : StringListAt(t, key, where)) out.push_back(std::move(text));
-        return out;
-    }
-
-    // The strings of a list, each with its place (for errors about one item).
-    std::vector<std::pair<std::string, SourcePos>> StringListAt(const toml::table& t, std::string_view key, const std::string& where) {
-        std::vector<std::pair<std::string, SourcePos>> out;
-        const toml::node* n = t.get(key);
-        if (!n) return out;
-        const toml::array* a = n->as_array();
-        if (!a) {
-            m_diags.Error(Pos(*n), "'" + std::string(key) + "' in " + where + " must be a list of strings");
-            return out;
-        }
-        for (const toml::node& item : *a) {
-            if (!item.is_string()) {
-                m_diags.Error(Pos(item), "'" + std::string(key) + "' in " + where + " must hold strings only");
-                continue;
-            }
-            out.emplace_back(item.as_string()->get(), Pos(item));
-        }
-        return out;
-    }
-
-    struct PatientText {
-        const toml::node* node;
-        int language;
-        bool grade;  // estimate the reading grade (sentences, not labels)
-        std::string where;
-    };
 
     // A per-language text: `key.en = "..."`, `key.es = "..."`.
     LangText Texts(const toml::table& t, std::string_view key, const std::string& where, SourcePos at, bool required,
@@ -338,7 +145,7 @@ private:
         if (patient) {
             for (size_t l = 0; l < m_s->languages.size(); ++l)
                 if (const toml::node* v = per_language->get(m_s->languages[l]); v && v->is_string())
-                    m_patient.push_back({v, static_cast<int>(l), grade, "'" + std::string(key) + "' in " + where});
+                    m_patient.push_back({v->as_string()->get(), Pos(*v), static_cast<int>(l), grade, "'" + std::string(key) + "' in " + where});
         }
         return out;
     }
@@ -346,30 +153,6 @@ private:
     //-------------------------------------------------------------------------
     // [SECTION] Tables
     //-------------------------------------------------------------------------
-
-    const toml::array* ArrayOfTables(const toml::table& root, std::string_view key) {
-        const toml::node* n = root.get(key);
-        if (!n) return nullptr;
-        const toml::array* a = n->as_array();
-        if (!a || !a->is_array_of_tables()) {
-            m_diags.Error(Pos(*n), "'" + std::string(key) + "' must be written as [[" + std::string(key) + "]] tables");
-            return nullptr;
-        }
-        return a;
-    }
-
-    const toml::table* Table(const toml::table& root, std::string_view key, bool required) {
-        const toml::node* n = root.get(key);
-        if (!n) {
-            if (required) m_diags.Error({1, 0}, "the file needs a [" + std::string(key) + "] table");
-            return nullptr;
-        }
-        if (!n->is_table()) {
-            m_diags.Error(Pos(*n), "'" + std::string(key) + "' must be a table [" + std::string(key) + "]");
-            return nullptr;
-        }
-        return n->as_table();
-    }
 
     void LoadScreeningTable(const toml::table& root) {
         const toml::table* t = Table(root, "screening", true);
@@ -487,13 +270,6 @@ private:
         if (m_s->tracks.size() > 32) m_diags.Error(Pos(*a), "at most 32 tracks");
     }
 
-    std::optional<TrackStatus> Status(const toml::node& n, const std::string& where) {
-        if (n.is_string())
-            if (auto st = ParseTrackStatus(n.as_string()->get())) return st;
-        m_diags.Error(Pos(n), where + " must be one of ok, note, review, contra");
-        return std::nullopt;
-    }
-
     void LoadOutcomes(const toml::table& root) {
         const toml::array* a = ArrayOfTables(root, "outcomes");
         if (!a) {
@@ -512,6 +288,8 @@ private:
             if (!o.id.empty() && !IsUpperSnake(o.id)) m_diags.Error(IdPos(t, at), "outcome id '" + o.id + "' must be UPPER_SNAKE_CASE");
             if (m_s->FindOutcome(o.id) >= 0) m_diags.Error(IdPos(t, at), "duplicate outcome id '" + o.id + "'");
             if (m_s->FindParameter(o.id) >= 0) m_diags.Error(IdPos(t, at), "outcome id '" + o.id + "' is also a parameter");
+            if (int level = m_s->FindLevel(o.id); level == kLevelNote || level == kLevelIndication)
+                m_diags.Error(IdPos(t, at), "outcome id '" + o.id + "' is the name of a level that is not an outcome");
             if (auto rank = Number(t, "rank", where, at, true)) {
                 o.rank = static_cast<int>(*rank);
                 const toml::node* rn = t.get("rank");
@@ -526,11 +304,7 @@ private:
         }
         for (Parameter& p : m_s->parameters) {
             if (!p.value.is_string) continue;
-            std::string upper = p.value.text;
-            std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
-            if (upper == "NOTE") p.value.level = kLevelNote;
-            else if (upper == "INDICATION") p.value.level = kLevelIndication;
-            else p.value.level = m_s->FindOutcome(p.value.text) >= 0 ? m_s->FindOutcome(p.value.text) : kLevelNone;
+            p.value.level = m_s->FindLevel(p.value.text);
         }
     }
 
@@ -639,7 +413,7 @@ private:
                     continue;
                 }
                 o.label[l] = label->as_string()->get();
-                m_patient.push_back({label, static_cast<int>(l), false, owhere});
+                m_patient.push_back({label->as_string()->get(), Pos(*label), static_cast<int>(l), false, owhere});
             }
             SourcePos code_at = IdPos(*ot, oat, "code");
             if (!o.code.empty() && !IsLowerSnake(o.code, true))
@@ -910,10 +684,7 @@ private:
 
     int Level(const toml::node& n, const std::string& where) {
         std::string text = n.is_string() ? n.as_string()->get() : "";
-        if (text == "note") return kLevelNote;
-        if (text == "indication") return kLevelIndication;
-        int o = m_s->FindOutcome(text);
-        if (o >= 0) return o;
+        if (int level = m_s->FindLevel(text); level != kLevelNone) return level;
         std::vector<std::string> names{"note", "indication"};
         for (const Outcome& out : m_s->outcomes) names.push_back(out.id);
         m_diags.Error(Pos(n), where + ": level '" + text + "' is not an outcome, \"note\" or \"indication\" (" + Join(names) + ")");
@@ -955,196 +726,6 @@ private:
         m_s->fallback_outcome = outcome("fallback_outcome");
         m_s->fallback_reason = String(*t, "fallback_reason", where, at, true).value_or("");
         m_s->fallback_staff_text = String(*t, "fallback_staff_text", where, at, true).value_or("");
-    }
-
-    // An answer value in a case: the same forms an answers file takes.
-    std::optional<AnswerInput> CaseValue(const toml::node& n) {
-        if (n.is_string()) return AnswerInput{n.as_string()->get()};
-        if (n.is_integer()) return AnswerInput{static_cast<double>(n.as_integer()->get())};
-        if (n.is_floating_point()) return AnswerInput{n.as_floating_point()->get()};
-        if (n.is_boolean()) return AnswerInput{std::string(n.as_boolean()->get() ? "yes" : "no")};
-        if (n.is_date()) {
-            toml::date d = n.as_date()->get();
-            return AnswerInput{Date{d.year, d.month, d.day}};
-        }
-        if (const toml::array* a = n.as_array()) {
-            std::vector<std::string> codes;
-            for (const toml::node& item : *a) {
-                if (!item.is_string()) return std::nullopt;
-                codes.push_back(item.as_string()->get());
-            }
-            return AnswerInput{codes};
-        }
-        if (const toml::table* t = n.as_table()) {
-            const toml::node* v = t->get("value");
-            const toml::node* u = t->get("unit");
-            if (v && u && u->is_string() && (v->is_integer() || v->is_floating_point()) && t->size() == 2)
-                return AnswerInput{MeasuredInput{v->is_integer() ? static_cast<double>(v->as_integer()->get()) : v->as_floating_point()->get(),
-                                                 u->as_string()->get()}};
-        }
-        return std::nullopt;
-    }
-
-    std::optional<Date> DateValue(const toml::node& n) {
-        if (n.is_date()) {
-            toml::date d = n.as_date()->get();
-            if (IsValidDate(d.year, d.month, d.day)) return Date{d.year, d.month, d.day};
-        }
-        if (n.is_string())
-            if (auto d = ParseDate(n.as_string()->get())) return d;
-        return std::nullopt;
-    }
-
-    // Answers from a table of question id -> value, into `answers`.
-    void CaseAnswers(const toml::table& t, Answers& answers, const Date& today, const std::string& where,
-                     std::vector<std::pair<int, SourcePos>>* given) {
-        for (const auto& [key, value] : t) {
-            int q = m_s->FindQuestion(key.str());
-            if (q < 0) {
-                std::vector<std::string> names;
-                for (const Question& qq : m_s->questions) names.push_back(qq.id);
-                std::string close = ClosestName(key.str(), names);
-                m_diags.Error(PosOf(key.source()), where + ": unknown question '" + std::string(key.str()) + "'" +
-                                                       (close.empty() ? "" : " (did you mean '" + close + "'?)"));
-                continue;
-            }
-            std::optional<AnswerInput> input = CaseValue(value);
-            if (!input) {
-                m_diags.Error(Pos(value), where + ": '" + std::string(key.str()) + "' has a value that is not an answer");
-                continue;
-            }
-            if (auto error = SetAnswer(*m_s, answers, q, *input, today)) {
-                if (!QuietOptions()[q])
-                    m_diags.Error(Pos(value), where + ": '" + std::string(key.str()) + "' " + DescribeAnswerProblem(m_s->questions[q], *error));
-            }
-            else if (given)
-                given->emplace_back(q, Pos(value));
-        }
-    }
-
-    void LoadCases(const toml::table& root) {
-        std::map<std::string, const toml::table*> templates;
-        if (const toml::table* t = Table(root, "case_templates", false))
-            for (const auto& [name, value] : *t) {
-                if (!value.is_table()) m_diags.Error(Pos(value), "case template '" + std::string(name.str()) + "' must be a table of answers");
-                else templates[std::string(name.str())] = value.as_table();
-            }
-        const toml::array* a = ArrayOfTables(root, "cases");
-        if (!a) return;
-        std::set<std::string> names;
-        for (const toml::node& n : *a) {
-            const toml::table& t = *n.as_table();
-            TestCase c;
-            SourcePos at = Pos(t);
-            c.pos = at;
-            c.name = String(t, "name", "[[cases]]", at, true).value_or("");
-            const std::string where = "case '" + c.name + "'";
-            CheckKeys(t, {"name", "template", "today", "answers", "skip", "parameters", "expect"}, where);
-            if (!names.insert(c.name).second) m_diags.Error(IdPos(t, at, "name"), "duplicate case name '" + c.name + "'");
-            if (const toml::node* today = Need(t, "today", where, at)) {
-                if (auto d = DateValue(*today)) c.today = *d;
-                else m_diags.Error(Pos(*today), where + ": today must be a date (2026-06-15)");
-            }
-            Answers answers = MakeAnswers(*m_s);
-            if (auto name = String(t, "template", where, at, false)) {
-                auto it = templates.find(*name);
-                if (it == templates.end()) m_diags.Error(Pos(*t.get("template")), where + ": no case template '" + *name + "'");
-                else CaseAnswers(*it->second, answers, c.today, "case template '" + *name + "'", nullptr);
-            }
-            if (const toml::node* ans = t.get("answers")) {
-                if (!ans->is_table()) m_diags.Error(Pos(*ans), where + ": answers must be a table of question id = value");
-                else CaseAnswers(*ans->as_table(), answers, c.today, where, &c.answered);
-            }
-            for (const auto& [id, id_at] : StringListAt(t, "skip", where)) {
-                int q = m_s->FindQuestion(id);
-                if (q < 0) m_diags.Error(id_at, where + ": skip names unknown question '" + id + "'");
-                else answers.values[q] = Answer{};
-            }
-            if (const toml::node* params = t.get("parameters")) LoadCaseParameters(*params, c, where);
-            if (const toml::node* e = Need(t, "expect", where, at)) LoadExpectation(*e, c, where);
-            c.answers = static_cast<int>(m_s->case_answers.size());
-            m_s->case_answers.push_back(std::move(answers));
-            m_s->cases.push_back(std::move(c));
-        }
-    }
-
-    void LoadCaseParameters(const toml::node& n, TestCase& c, const std::string& where) {
-        const toml::table* t = n.as_table();
-        if (!t) {
-            m_diags.Error(Pos(n), where + ": parameters must be a table of NAME = value");
-            return;
-        }
-        for (const auto& [key, value] : *t) {
-            int p = m_s->FindParameter(key.str());
-            if (p < 0) {
-                m_diags.Error(PosOf(key.source()), where + ": unknown parameter '" + std::string(key.str()) + "'");
-                continue;
-            }
-            ParamValue v = m_s->parameters[p].value;
-            if (v.is_string && value.is_string()) {
-                v.text = value.as_string()->get();
-                int o = m_s->FindOutcome(v.text);
-                v.level = v.text == "NOTE" || v.text == "note" ? kLevelNote : v.text == "INDICATION" ? kLevelIndication : o >= 0 ? o : kLevelNone;
-            } else if (!v.is_string && (value.is_integer() || value.is_floating_point())) {
-                v.number = value.is_integer() ? static_cast<double>(value.as_integer()->get()) : value.as_floating_point()->get();
-            } else {
-                m_diags.Error(Pos(value), where + ": parameter '" + std::string(key.str()) + "' must keep its type (" +
-                                              (v.is_string ? "a string" : "a number") + ")");
-                continue;
-            }
-            c.parameters.emplace_back(p, std::move(v));
-        }
-    }
-
-    void LoadExpectation(const toml::node& n, TestCase& c, const std::string& where) {
-        const toml::table* t = n.as_table();
-        if (!t) {
-            m_diags.Error(Pos(n), where + ": expect must be a table");
-            return;
-        }
-        CheckKeys(*t, {"outcome", "reasons", "tracks", "undetermined"}, where + " expect");
-        CaseExpectation& e = c.expect;
-        if (auto outcome = String(*t, "outcome", where, Pos(n), false)) {
-            e.has_outcome = true;
-            e.outcome = *outcome == "none" ? -1 : m_s->FindOutcome(*outcome);
-            if (*outcome != "none" && e.outcome < 0)
-                m_diags.Error(Pos(*t->get("outcome")), where + ": expected outcome '" + *outcome + "' is not an outcome");
-        }
-        if (t->get("reasons")) {
-            e.has_reasons = true;
-            std::vector<std::string> codes;
-            for (const Rule& r : m_s->rules) codes.push_back(r.reason);
-            codes.push_back(m_s->fallback_reason);
-            for (const auto& [reason, reason_at] : StringListAt(*t, "reasons", where)) {
-                e.reasons.push_back(reason);
-                // With errors among the rules, an unknown reason is likely their consequence.
-                if (m_rules_have_errors || std::find(codes.begin(), codes.end(), reason) != codes.end()) continue;
-                std::string close = ClosestName(reason, codes);
-                m_diags.Error(reason_at, where + ": no rule gives reason '" + reason + "'" + (close.empty() ? "" : " (did you mean '" + close + "'?)"));
-            }
-            std::sort(e.reasons.begin(), e.reasons.end());
-        }
-        if (const toml::node* tracks = t->get("tracks")) {
-            const toml::table* tt = tracks->as_table();
-            if (!tt) m_diags.Error(Pos(*tracks), where + ": expect.tracks must be a table such as { PRP = \"ok\" }");
-            else
-                for (const auto& [key, value] : *tt) {
-                    int tr = m_s->FindTrack(key.str());
-                    if (tr < 0) {
-                        m_diags.Error(PosOf(key.source()), where + ": unknown track '" + std::string(key.str()) + "'");
-                        continue;
-                    }
-                    if (auto st = Status(value, where + " expected track " + std::string(key.str()))) e.tracks.emplace_back(tr, *st);
-                }
-        }
-        if (t->get("undetermined")) {
-            e.has_undetermined = true;
-            for (const auto& [id, id_at] : StringListAt(*t, "undetermined", where)) {
-                e.undetermined.push_back(id);
-                if (m_s->FindRule(id) < 0 && !m_rules_have_errors) m_diags.Error(id_at, where + ": no rule '" + id + "'");
-            }
-            std::sort(e.undetermined.begin(), e.undetermined.end());
-        }
     }
 
     //-------------------------------------------------------------------------
@@ -1195,85 +776,14 @@ private:
                 m_diags.Warning(m_s->parameters[p].pos, "parameter '" + m_s->parameters[p].id + "' is not used by any rule, derived value, show_if or text");
     }
 
-    // String constants point into their nodes; then the compact evaluation form is built.
+    // String constants point into their nodes; then what deciding reads is built.
     void PrepareEvaluation() {
         for (Node& n : m_s->expr.nodes)
             if (n.op == Op::Const && n.type.kind == ValueType::String) n.constant.text = n.constant_text;
-        m_s->expr.BuildEval();
+        PrepareDecisions(*m_s);
     }
 
-    void CheckPatientWording() {
-        for (PatientText& pt : m_patient) {
-            std::string text = pt.node->as_string()->get();
-            std::string expanded = ExpandParameters(text, Pos(*pt.node), &pt.where);
-            const std::string& lang = m_s->languages[pt.language];
-            std::string banned = FindBannedWord(expanded, m_s->banned_words[pt.language], m_s->allowed_phrases[pt.language]);
-            if (!banned.empty())
-                m_diags.Error(Pos(*pt.node), pt.where + " (" + lang + ") uses \"" + banned +
-                                                 "\", which patient text must not use (screening spec section 6)");
-            if (pt.grade) {
-                double grade = ReadingGrade(expanded, lang);
-                if (grade > 8.0) {
-                    char buffer[16];
-                    std::snprintf(buffer, sizeof buffer, "%.1f", grade);
-                    m_diags.Warning(Pos(*pt.node), pt.where + " (" + lang + ") reads at about grade " + buffer +
-                                                       "; patient text should be at grade 8 or below");
-                }
-            }
-        }
-        // Apply the expansion to the model's texts.
-        auto expand = [&](LangText& texts) {
-            for (std::string& t : texts) t = ExpandParameters(t);
-        };
-        expand(m_s->title);
-        for (auto& [key, texts] : m_s->texts) expand(texts);
-        for (auto& [key, texts] : m_s->labels) expand(texts);
-        for (Question& q : m_s->questions) {
-            expand(q.text);
-            expand(q.help);
-            for (Option& o : q.options) expand(o.label);
-        }
-        for (Outcome& o : m_s->outcomes) expand(o.patient_message);
-        for (Rule& r : m_s->rules) expand(r.patient_message);
-    }
-
-    // Replaces {PARAM} with the parameter's value. With `where`, reports unknown names and
-    // counts the parameters as used; without, leaves unknown names as they are.
-    std::string ExpandParameters(const std::string& text, SourcePos at = {}, const std::string* where = nullptr) {
-        if (text.find('{') == std::string::npos) return text;
-        std::string out;
-        size_t i = 0;
-        while (i < text.size()) {
-            size_t open = text.find('{', i);
-            size_t close = open == std::string::npos ? std::string::npos : text.find('}', open);
-            if (close == std::string::npos) break;
-            out += text.substr(i, open - i);
-            std::string name = text.substr(open + 1, close - open - 1);
-            int p = m_s->FindParameter(name);
-            if (p >= 0) {
-                out += ParamText(m_s->parameters[p].value);
-                if (where) m_param_used[p] = true;
-            } else {
-                out += text.substr(open, close - open + 1);
-                if (where) m_diags.Error(at, *where + ": {" + name + "} is not a parameter");
-            }
-            i = close + 1;
-        }
-        return out + text.substr(i);
-    }
-
-    static std::string ParamText(const ParamValue& v) {
-        if (v.is_string) return v.text;
-        char buffer[32];
-        if (v.number == static_cast<double>(static_cast<long long>(v.number))) std::snprintf(buffer, sizeof buffer, "%lld", static_cast<long long>(v.number));
-        else std::snprintf(buffer, sizeof buffer, "%g", v.number);
-        return buffer;
-    }
-
-    std::string_view m_content;
     std::string m_path;
-    Diagnostics& m_diags;
-    std::vector<std::string_view> m_lines;
     std::unique_ptr<Screening> m_s;
     std::vector<const toml::node*> m_show_if;
     std::vector<PatientText> m_patient;

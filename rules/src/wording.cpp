@@ -1,8 +1,12 @@
-// Checks of patient-facing wording (screening spec section 6): banned words, reading grade, UTF-8.
+// Checks of patient-facing wording (screening spec section 6): banned words, reading grade, UTF-8,
+// and the loader's pass over a screening's patient texts with them.
 #include "rules/wording.h"
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
+
+#include "rules/screening.h"
 
 namespace rules {
 
@@ -343,6 +347,89 @@ bool IsValidUtf8(std::string_view text, size_t& bad_offset) {
         pos += cp.length;
     }
     return true;
+}
+
+namespace {
+
+std::string ParamText(const ParamValue& v) {
+    if (v.is_string) return v.text;
+    char buffer[32];
+    if (v.number == static_cast<double>(static_cast<long long>(v.number))) std::snprintf(buffer, sizeof buffer, "%lld", static_cast<long long>(v.number));
+    else std::snprintf(buffer, sizeof buffer, "%g", v.number);
+    return buffer;
+}
+
+// Replaces {PARAM} with the parameter's value. With `where`, reports unknown names and counts
+// the parameters as used; without, leaves unknown names as they are.
+class ParameterExpander {
+public:
+    ParameterExpander(const Screening& s, Diagnostics& diags, std::vector<bool>& param_used)
+        : m_s(s), m_diags(diags), m_param_used(param_used) {}
+
+    std::string Expand(const std::string& text, SourcePos at = {}, const std::string* where = nullptr) {
+        if (text.find('{') == std::string::npos) return text;
+        std::string out;
+        size_t i = 0;
+        while (i < text.size()) {
+            size_t open = text.find('{', i);
+            size_t close = open == std::string::npos ? std::string::npos : text.find('}', open);
+            if (close == std::string::npos) break;
+            out += text.substr(i, open - i);
+            std::string name = text.substr(open + 1, close - open - 1);
+            int p = m_s.FindParameter(name);
+            if (p >= 0) {
+                out += ParamText(m_s.parameters[p].value);
+                if (where) m_param_used[p] = true;
+            } else {
+                out += text.substr(open, close - open + 1);
+                if (where) m_diags.Error(at, *where + ": {" + name + "} is not a parameter");
+            }
+            i = close + 1;
+        }
+        return out + text.substr(i);
+    }
+
+private:
+    const Screening& m_s;
+    Diagnostics& m_diags;
+    std::vector<bool>& m_param_used;
+};
+
+}  // namespace
+
+void CheckPatientWording(Screening& s, const std::vector<PatientText>& texts, Diagnostics& diags, std::vector<bool>& param_used) {
+    ParameterExpander expander(s, diags, param_used);
+    for (const PatientText& pt : texts) {
+        std::string expanded = expander.Expand(pt.text, pt.pos, &pt.where);
+        const std::string& lang = s.languages[pt.language];
+        std::string banned = FindBannedWord(expanded, s.banned_words[pt.language], s.allowed_phrases[pt.language]);
+        if (!banned.empty())
+            diags.Error(pt.pos, pt.where + " (" + lang + ") uses \"" + banned +
+                                    "\", which patient text must not use (screening spec section 6)");
+        if (pt.grade) {
+            double grade = ReadingGrade(expanded, lang);
+            if (grade > 8.0) {
+                char buffer[16];
+                std::snprintf(buffer, sizeof buffer, "%.1f", grade);
+                diags.Warning(pt.pos, pt.where + " (" + lang + ") reads at about grade " + buffer +
+                                          "; patient text should be at grade 8 or below");
+            }
+        }
+    }
+    // Apply the expansion to the model's texts.
+    auto expand = [&](LangText& values) {
+        for (std::string& t : values) t = expander.Expand(t);
+    };
+    expand(s.title);
+    for (auto& [key, values] : s.texts) expand(values);
+    for (auto& [key, values] : s.labels) expand(values);
+    for (Question& q : s.questions) {
+        expand(q.text);
+        expand(q.help);
+        for (Option& o : q.options) expand(o.label);
+    }
+    for (Outcome& o : s.outcomes) expand(o.patient_message);
+    for (Rule& r : s.rules) expand(r.patient_message);
 }
 
 }  // namespace rules

@@ -102,7 +102,7 @@ TEST_CASE("every case of the default screening: DecisionToJson then ReadDecision
         CHECK(read.fallback.has_value() == d.fallback);
 
         std::vector<std::string> fired, reasons_and_notes = Ids(read.reasons), notes = Ids(read.notes);
-        for (int32_t r : d.fired) fired.push_back(s.rules[r].id);
+        for (const rules::FiredRule& f : d.fired) fired.push_back(s.rules[f.rule].id);
         reasons_and_notes.insert(reasons_and_notes.end(), notes.begin(), notes.end());
         std::sort(fired.begin(), fired.end());
         std::sort(reasons_and_notes.begin(), reasons_and_notes.end());
@@ -110,13 +110,14 @@ TEST_CASE("every case of the default screening: DecisionToJson then ReadDecision
         // A note never sets the outcome; a reason is at an outcome or track level.
         for (const StoredRule& r : read.notes) CHECK((r.level == "note" || r.level == "indication"));
         for (const StoredRule& r : read.reasons) CHECK((r.level != "note" && r.level != "indication"));
-        if (c.parameters.empty()) {
-            // Levels as resolved when decided (a case's own parameters: see rules::Decision).
-            for (const auto* list : {&read.reasons, &read.notes})
-                for (const StoredRule& r : *list) {
-                    CAPTURE(r.id);
-                    CHECK(r.level == LevelName(s, rules::RuleLevel(s, s.rules[s.FindRule(r.id)], defaults)));
-                }
+        // Levels as resolved when decided, with this case's own parameters (a case may lift a level).
+        for (const rules::FiredRule& f : d.fired) {
+            CAPTURE(s.rules[f.rule].id);
+            const std::vector<StoredRule>& list = f.level == rules::kLevelNote || f.level == rules::kLevelIndication ? read.notes : read.reasons;
+            auto found = std::find_if(list.begin(), list.end(), [&](const StoredRule& r) { return r.id == s.rules[f.rule].id; });
+            REQUIRE(found != list.end());
+            CHECK(found->level == LevelName(s, f.level));
+            CHECK(f.level == rules::RuleLevel(s, s.rules[f.rule], params));
         }
         for (const StoredRule& r : read.reasons) {
             const rules::Rule& rule = s.rules[s.FindRule(r.id)];

@@ -28,8 +28,8 @@ const rules::Answers& CaseAnswers(const std::string& prefix) { return Default().
 
 Codes Reasons(const rules::Decision& d) {
     Codes out;
-    for (int32_t r : d.fired)
-        if (!Default().rules[r].reason.empty()) out.push_back(Default().rules[r].reason);
+    for (const rules::FiredRule& f : d.fired)
+        if (!Default().rules[f.rule].reason.empty()) out.push_back(Default().rules[f.rule].reason);
     std::sort(out.begin(), out.end());
     return out;
 }

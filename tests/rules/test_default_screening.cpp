@@ -46,8 +46,8 @@ using Codes = std::vector<std::string>;
 
 std::vector<std::string> Reasons(const rules::Screening& s, const rules::Decision& d) {
     std::vector<std::string> out;
-    for (int32_t r : d.fired)
-        if (!s.rules[r].reason.empty()) out.push_back(s.rules[r].reason);
+    for (const rules::FiredRule& f : d.fired)
+        if (!s.rules[f.rule].reason.empty()) out.push_back(s.rules[f.rule].reason);
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -206,8 +206,10 @@ TEST_CASE("every decision explains itself: its outcome comes from a fired rule, 
             continue;
         }
         bool explained = d.fallback;
-        for (int32_t r : d.fired)
-            if (rules::RuleLevel(s, s.rules[r], params) == d.outcome) explained = true;
+        for (const rules::FiredRule& f : d.fired) {
+            CHECK(f.level == rules::RuleLevel(s, s.rules[f.rule], params));  // the level of this call's parameters
+            if (f.level == d.outcome) explained = true;
+        }
         if (d.outcome == s.review_outcome && !d.undetermined.empty()) explained = true;
         CHECK(explained);
         for (const rules::UndeterminedRule& u : d.undetermined) {
@@ -233,4 +235,23 @@ TEST_CASE("a rule's effect on tracks, as staff see it, follows a level raised by
     // An explicit track status below the outcome's is kept when the level is fixed (VTE: PRP note).
     const rules::Rule& vte = s.rules[s.FindRule("C-8")];
     CHECK(rules::RuleTrackEffect(s, vte, vte.level, static_cast<size_t>(s.FindTrack("PRP"))) == static_cast<int8_t>(rules::TrackStatus::Note));
+}
+
+TEST_CASE("a fired rule records the level of the parameters it was decided with, not the file's defaults") {
+    const rules::Screening& s = Default();
+    const rules::TestCase* minor = nullptr;
+    for (const rules::TestCase& c : s.cases)
+        if (c.name.rfind("G1 ", 0) == 0) minor = &c;
+    REQUIRE(minor);
+    const int32_t g1 = s.FindRule("G1");
+    auto level_of_g1 = [&](const std::vector<rules::ParamValue>& params) {
+        rules::Decision d;
+        rules::Decide(s, s.case_answers[minor->answers], minor->today, params, d);
+        for (const rules::FiredRule& f : d.fired)
+            if (f.rule == g1) return f.level;
+        FAIL("G1 did not fire");
+        return rules::kLevelNone;
+    };
+    CHECK(level_of_g1(s.ParameterValues()) == s.FindOutcome("CLINICIAN_REVIEW"));
+    CHECK(level_of_g1(CaseParams(s, *minor)) == s.FindOutcome("NOT_ELIGIBLE_TODAY"));
 }

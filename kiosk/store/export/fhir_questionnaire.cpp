@@ -1,8 +1,8 @@
 // The FHIR R4 Questionnaire export: the screening's questions, show_if as enableWhen where it maps.
 #include <optional>
 
+#include "rules/expr_print.h"
 #include "store/export.h"
-#include "store/export/expression_text.h"
 #include "store/export/fhir.h"
 #include "store/export/stored.h"
 
@@ -192,7 +192,7 @@ json QuestionnaireItem(const rules::Screening& s, const rules::Question& q, size
     if (q.show_if >= 0) {
         enable_when = EnableWhen(s, q.show_if, behavior);
         json parts = json::array();
-        parts.push_back(SubExtension("expression", "valueString", ExpressionText(s, q.show_if)));
+        parts.push_back(SubExtension("expression", "valueString", rules::ExpressionText(s, q.show_if)));
         // true: enableWhen says exactly this; false: only the kiosk can compute it, a FHIR form shows the item.
         parts.push_back(SubExtension("enableWhen", "valueBoolean", enable_when.has_value()));
         extensions.push_back({{"url", FhirExtensionUrl(s, "kiosk-show-if")}, {"extension", parts}});

@@ -84,14 +84,42 @@ struct Node {
     SourcePos pos;
 };
 
+// A value as the evaluator passes it: 16 bytes, so it travels in registers. The node's type says
+// which member holds it (the checker guarantees the types): `number` for Number; `integer` for
+// Bool (0 or 1), Date (day number), Option (index), TrackStatus and Outcome (rank); `set` for
+// OptionSet; `text` and `length` for Text and String (pointing into the answers, the parameters
+// or the node's constant text, all alive for the whole decision).
+struct EvalValue {
+    union {
+        int64_t integer = 0;
+        double number;
+        uint64_t set;
+        const char* text;
+    };
+    uint32_t length = 0;
+    State state = State::Absent;
+};
+
+// Whether a condition is a test of one answer that the evaluator makes in place, without a call,
+// on question `index`: a membership test that reads the answer straight (the commonest rules:
+// `q = yes`, `q in [a, b]`, `code in q`), true when the answer's bit is in `mask` (yes = bit 1,
+// no = bit 0; an option's index; any option of a set); or answered() .. shown(), true when the
+// answer's AnswerState is in `mask`. Node: anything else, through the node's operands.
+enum class EvalForm : uint8_t { Node, AnswerYes, AnswerOption, AnswerSet, AnswerState };
+
 // The form the evaluator walks: 32 bytes a node, built from `nodes` once loading succeeded, so
 // a decision touches little memory. Same indices as `nodes`; a Const's value is constants[index].
+// BuildEval rewrites a few ops into cheaper equivalents: `x = c` and `x != c` with a constant
+// option, yes/no, status or outcome become InList / NotInList of one bit, `code in q` becomes
+// AnyOf of one bit; then a membership test on a question reads the answer directly (EvalForm),
+// a NotInList there becoming InList of the other bits. So `eval` may hold no Contains at all.
 struct EvalNode {
     Op op = Op::Const;
     ValueType kind = ValueType::Bool;  // of operand a, for comparisons
+    EvalForm form = EvalForm::Node;
     int32_t a = -1;
     int32_t b = -1;
-    int32_t index = -1;
+    int32_t index = -1;                // question (Question, Answered..Shown, a direct EvalForm), derived value, parameter, track
     int32_t first_arg = 0;
     int32_t arg_count = 0;
     uint64_t mask = 0;
@@ -101,7 +129,7 @@ struct ExprPool {
     std::vector<Node> nodes;         // as checked: types, places, constant texts
     std::vector<int32_t> args;
     std::vector<EvalNode> eval;      // see EvalNode
-    std::vector<Value> constants;
+    std::vector<EvalValue> constants;
 
     void BuildEval();
 };

@@ -94,6 +94,22 @@ struct Outcome {
     SourcePos pos;
 };
 
+// Track statuses as "at least" masks: bit t of at_least[k] set means track t is at least status
+// k + 1 (note, review, contra). Raising many tracks at once is then three ORs, and a track's
+// status is the number of masks that hold its bit. The loader allows at most 32 tracks.
+struct TrackFloor {
+    uint32_t at_least[3] = {};
+};
+
+// What a rule does to a decision at one level, when it fires and when it is undetermined
+// (RuleEffectsAt in decision.h): the rank level() rises to (0: none) and the tracks it raises.
+struct RuleEffects {
+    int32_t fired_rank = 0;
+    int32_t unknown_rank = 0;
+    TrackFloor fired_tracks;
+    TrackFloor unknown_tracks;
+};
+
 enum class Flow : uint8_t { None, Interrupt, End };
 enum class UnknownPolicy : uint8_t { Default, Review, Ignore };
 
@@ -115,9 +131,10 @@ struct Rule {
     bool reads_state = false;       // uses status() or level()
     std::vector<int32_t> questions; // every question the condition reads (through derived values too), ascending
     int32_t last_question = -1;     // the latest of them in asking order
+    RuleEffects effects;            // at `level`, set by the loader; a rule with level_from has them
+                                    // computed per decision, from that decision's parameters
     SourcePos pos;
 };
-
 
 struct CaseExpectation {
     bool has_outcome = false;
@@ -165,12 +182,18 @@ struct Screening {
     std::string fallback_staff_text;
 
     ExprPool expr;
+    std::vector<int32_t> gate_rules;  // rules with flow = "end", in file order (PrepareDecisions)
+    size_t rule_questions = 0;        // questions read by each rule, summed: the most answers a decision can miss
     std::string content_hash;  // SHA-256 of the file's bytes, hex
 
     std::unordered_map<std::string, int> question_index;
 
     int FindQuestion(std::string_view id) const;
     int FindOutcome(std::string_view id) const;
+    // A rule level by name, for `level`, a level_from parameter and a case's override of one:
+    // "note" or "indication" in any case (parameters are written "NOTE"), otherwise an outcome id
+    // as written. kLevelNone when it is neither.
+    int FindLevel(std::string_view name) const;
     int FindTrack(std::string_view id) const;
     int FindRule(std::string_view id) const;
     int FindParameter(std::string_view id) const;
