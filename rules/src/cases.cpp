@@ -7,6 +7,16 @@
 
 namespace rules {
 
+std::vector<std::string> ReasonCodes(const Screening& screening, const Decision& decision) {
+    std::vector<std::string> codes;
+    for (const FiredRule& f : decision.fired)
+        if (!screening.rules[f.rule].reason.empty()) codes.push_back(screening.rules[f.rule].reason);
+    if (decision.fallback) codes.push_back(screening.fallback_reason);
+    std::sort(codes.begin(), codes.end());
+    codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+    return codes;
+}
+
 CaseReport RunCases(const Screening& screening) {
     CaseReport report;
     std::vector<bool> fired(screening.rules.size(), false);
@@ -25,12 +35,7 @@ CaseReport RunCases(const Screening& screening) {
         if (e.has_outcome && e.outcome != decision.outcome)
             result.failures.push_back("outcome: expected " + outcome_name(e.outcome) + ", got " + outcome_name(decision.outcome));
         if (e.has_reasons) {
-            std::vector<std::string> actual;
-            for (const FiredRule& f : decision.fired)
-                if (!screening.rules[f.rule].reason.empty()) actual.push_back(screening.rules[f.rule].reason);
-            if (decision.fallback) actual.push_back(screening.fallback_reason);
-            std::sort(actual.begin(), actual.end());
-            actual.erase(std::unique(actual.begin(), actual.end()), actual.end());
+            std::vector<std::string> actual = ReasonCodes(screening, decision);
             std::vector<std::string> missing, extra;
             std::set_difference(e.reasons.begin(), e.reasons.end(), actual.begin(), actual.end(), std::back_inserter(missing));
             std::set_difference(actual.begin(), actual.end(), e.reasons.begin(), e.reasons.end(), std::back_inserter(extra));

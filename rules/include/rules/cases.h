@@ -23,4 +23,10 @@ struct CaseReport {
 
 CaseReport RunCases(const Screening& screening);
 
+struct Decision;
+
+// The reason codes a decision names, sorted and without repeats: what a case's `expect.reasons`
+// is compared with. The reasons of the rules that fired, and the fallback reason.
+std::vector<std::string> ReasonCodes(const Screening& screening, const Decision& decision);
+
 }  // namespace rules
