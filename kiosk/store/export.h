@@ -2,6 +2,7 @@
 // One file a format in store/export/ (csv, jsonl, fhir_bundle, fhir_questionnaire, atomic_file).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,22 @@ namespace kiosk::store {
 // Cells that a spreadsheet would run as a formula start with an apostrophe (see export/csv.cpp),
 // which changes the text of such a cell: JSON Lines is the lossless export.
 std::string ExportCsv(const rules::Screening& screening, const std::vector<StoredSubmission>& submissions, int language);
+
+// The same CSV one row at a time (Store::ForEachSubmission feeds it), appended to `out`: the
+// header when constructed, a row for each Add.
+class CsvWriter {
+public:
+    CsvWriter(const rules::Screening& screening, int language, std::string& out);
+    ~CsvWriter();
+    CsvWriter(const CsvWriter&) = delete;
+    CsvWriter& operator=(const CsvWriter&) = delete;
+    void Add(const StoredSubmission& submission);
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+    std::string& m_out;
+};
 
 // One JSON object a line ("\n"): id, started_at, submitted_at, kiosk_id, source, status,
 // screening {id, version, hash}, language, answers (object), decision (object), as stored.

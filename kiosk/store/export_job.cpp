@@ -1,6 +1,9 @@
 // One export as staff ask for it: select, write atomically, audit, mark.
 #include "store/export_job.h"
 
+#include <optional>
+#include <string_view>
+
 #include "store/export.h"
 
 namespace kiosk::store {
@@ -14,27 +17,32 @@ std::optional<ExportFormat> ParseExportFormat(const std::string& name) {
 
 Result<ExportSummary> ExportResults(Store& store, const rules::Screening& screening, const ExportRequest& request) {
     Result<ExportSummary> out;
-    auto rows = store.Submissions(request.status);
-    if (!rows.ok()) {
-        out.error = rows.error;
+    // The CSV is written as the rows stream from the store; JSON Lines and FHIR take them all.
+    std::string content;
+    std::optional<CsvWriter> csv;
+    if (request.format == ExportFormat::Csv) csv.emplace(screening, request.language, content);
+    std::vector<StoredSubmission> selected;
+    std::vector<std::string> ids;
+    auto read = store.ForEachSubmission(request.status, [&](const StoredSubmission& row) {
+        if (!request.since.empty() && std::string_view(row.record.submitted_at).substr(0, 10) < request.since) return;
+        ids.push_back(row.id);
+        if (csv) csv->Add(row);
+        else selected.push_back(row);
+    });
+    if (!read.ok()) {
+        out.error = read.error;
         return out;
     }
-    std::vector<StoredSubmission> selected;
-    for (StoredSubmission& row : *rows.value)
-        if (request.since.empty() || row.record.submitted_at.substr(0, 10) >= request.since) selected.push_back(std::move(row));
     const char* name = request.format == ExportFormat::Csv ? "csv" : request.format == ExportFormat::Jsonl ? "jsonl" : "fhir";
-    std::string content = request.format == ExportFormat::Csv   ? ExportCsv(screening, selected, request.language)
-                        : request.format == ExportFormat::Jsonl ? ExportJsonl(selected)
-                                                                : ExportFhirBundleText(screening, selected);
+    if (request.format == ExportFormat::Jsonl) content = ExportJsonl(selected);
+    else if (request.format == ExportFormat::Fhir) content = ExportFhirBundleText(screening, selected);
     if (auto error = WriteFileAtomically(request.path, content)) {
         store.Audit(request.actor, "export failed", std::string(name) + " to " + request.path + ": " + *error);
         out.error = DbError{DbErrorKind::Io, 0, *error, "writing " + request.path};
         return out;
     }
-    std::string detail = std::string(name) + " to " + request.path + ", " + std::to_string(selected.size()) + " results";
+    std::string detail = std::string(name) + " to " + request.path + ", " + std::to_string(ids.size()) + " results";
     if (request.mark_exported) {
-        std::vector<std::string> ids;
-        for (const StoredSubmission& row : selected) ids.push_back(row.id);
         auto marked = store.MarkExported(ids, request.actor, detail);
         if (!marked.ok()) {
             out.error = marked.error;
@@ -48,7 +56,7 @@ Result<ExportSummary> ExportResults(Store& store, const rules::Screening& screen
             return out;
         }
     }
-    out.value = ExportSummary{selected.size(), request.path};
+    out.value = ExportSummary{ids.size(), request.path};
     return out;
 }
 

@@ -132,6 +132,12 @@ std::string Statement::Text(int column) const {
                 : std::string();
 }
 
+void Statement::TextInto(int column, std::string& out) const {
+    const unsigned char* text = sqlite3_column_text(m_stmt, column);
+    if (text) out.assign(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(m_stmt, column)));
+    else out.clear();
+}
+
 bool Statement::IsNull(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }
 
 Transaction::Transaction(Connection& db, const char* context) : m_db(db), m_context(context) {

@@ -54,6 +54,7 @@ public:
 
     int64_t Int(int column) const;
     std::string Text(int column) const;
+    void TextInto(int column, std::string& out) const;  // reuses out's storage (rows read in a loop)
     bool IsNull(int column) const;
 
 private:

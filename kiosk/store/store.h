@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,7 +75,7 @@ struct StoreOptions {
 
 class Store {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     // Opens or creates the database, applies migrations, refuses a newer schema.
     static std::variant<std::unique_ptr<Store>, DbError> Open(const StoreOptions& options);
@@ -85,6 +86,10 @@ public:
     Result<bool> Audit(const std::string& actor, const std::string& action, const std::string& detail);
     // Every submission (nullopt) or those with `status`, oldest first.
     Result<std::vector<StoredSubmission>> Submissions(std::optional<SubmissionStatus> status);
+    // The same rows one at a time, without holding them all (exports of a year of results): `visit`
+    // sees each row in turn, valid only during the call. Returns how many rows it saw.
+    Result<size_t> ForEachSubmission(std::optional<SubmissionStatus> status,
+                                     const std::function<void(const StoredSubmission&)>& visit);
     Result<int64_t> CountAudit();
 
     // An urgent alert, stored the moment a red flag fires (before the patient goes on).

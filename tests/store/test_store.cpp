@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <functional>
@@ -22,6 +23,9 @@
 namespace fs = std::filesystem;
 using kiosk::store::DbErrorKind;
 using kiosk::store::Store;
+using kiosk::store::StoredSubmission;
+using kiosk::store::SubmissionRecord;
+using kiosk::store::SubmissionStatus;
 
 namespace {
 
@@ -121,6 +125,59 @@ TEST_CASE("a frozen version-1 database opens with today's code and keeps its row
     CHECK(store->Submit(Record(), "kiosk").ok());
 }
 
+TEST_CASE("migration 2 lets results stream oldest first without sorting whole rows") {
+    TempDir dir;
+    {
+        kiosk::store::Connection db(dir.File("v1.db"), true);
+        db.Exec(ReadFile(std::string(KIOSK_SOURCE_DIR) + "/tests/store/fixtures/schema-v1.sql"), "loading the fixture");
+    }
+    {
+        auto store = OpenOk({dir.File("v1.db")});
+        CHECK(store->SchemaVersion() == 2);
+    }
+    kiosk::store::Connection db(dir.File("v1.db"), false);
+    kiosk::store::Statement plan(db,
+        "EXPLAIN QUERY PLAN SELECT id, answers FROM submissions WHERE ?1 IS NULL OR status = ?1 ORDER BY submitted_at, id",
+        "test");
+    std::string steps;
+    while (plan.Step()) steps += plan.Text(3) + "\n";
+    CAPTURE(steps);
+    CHECK(steps.find("submissions_by_time") != std::string::npos);
+    CHECK(steps.find("TEMP B-TREE") == std::string::npos);
+}
+
+TEST_CASE("results stream oldest first, one at a time, the same rows Submissions returns") {
+    TempDir dir;
+    auto store = OpenOk({dir.File("clinic.db")});
+    std::vector<std::string> times = {"2026-03-02T10:00:00Z", "2026-03-01T09:00:00Z", "2026-03-02T08:30:00Z", "2026-03-01T09:00:00Z"};
+    for (const std::string& at : times) {
+        SubmissionRecord r = Record();
+        r.submitted_at = at;
+        REQUIRE(store->Submit(r, "kiosk").ok());
+    }
+    std::vector<std::pair<std::string, std::string>> streamed;
+    auto count = store->ForEachSubmission(std::nullopt, [&](const StoredSubmission& row) {
+        streamed.emplace_back(row.record.submitted_at, row.id);
+    });
+    REQUIRE(count.ok());
+    CHECK(*count.value == 4);
+    auto sorted = streamed;
+    std::sort(sorted.begin(), sorted.end());
+    CHECK(streamed == sorted);
+    CHECK(streamed.front().first == "2026-03-01T09:00:00Z");
+    CHECK(streamed.back().first == "2026-03-02T10:00:00Z");
+    auto all = store->Submissions(std::nullopt);
+    REQUIRE(all.value->size() == 4);
+    for (size_t i = 0; i < 4; ++i) CHECK((*all.value)[i].id == streamed[i].second);
+    CHECK(store->MarkReviewed(streamed[0].second, "Ana").ok());
+    size_t reviewed = 0;
+    store->ForEachSubmission(SubmissionStatus::Reviewed, [&](const StoredSubmission& row) {
+        CHECK(row.id == streamed[0].second);
+        ++reviewed;
+    });
+    CHECK(reviewed == 1);
+}
+
 TEST_CASE("a database from a newer kiosk is refused with a clear message and left untouched") {
     TempDir dir;
     { OpenOk({dir.File("clinic.db")}); }
@@ -130,7 +187,7 @@ TEST_CASE("a database from a newer kiosk is refused with a clear message and lef
     }
     auto error = OpenFails({dir.File("clinic.db")});
     CHECK(error.kind == DbErrorKind::TooNew);
-    CHECK(error.Describe().find("schema version 99, newer than this kiosk knows (1)") != std::string::npos);
+    CHECK(error.Describe().find("schema version 99, newer than this kiosk knows (" + std::to_string(Store::kSchemaVersion) + ")") != std::string::npos);
     kiosk::store::Connection db(dir.File("clinic.db"), false);
     kiosk::store::Statement v(db, "PRAGMA user_version", "test");
     v.Step();

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
@@ -262,90 +263,108 @@ void ReadAnswerTexts(const rules::Screening& s, const Lookup& lookup, std::strin
 
 }  // namespace
 
-std::string ExportCsv(const rules::Screening& s, const std::vector<StoredSubmission>& submissions, int language_index) {
-    size_t language = LanguageIndex(s, language_index);
-    const Lookup lookup(s);
-    // The UTF-8 byte order mark: without it Excel opens a CSV in the PC's legacy code page and
-    // Spanish answers turn into mojibake ("Sí" -> "SÃ­"). Other readers skip it.
-    std::string out = "\xEF\xBB\xBF";
-    {
-        Row header(out);
-        for (const char* name : {"id", "submitted_at", "started_at", "kiosk_id", "source", "language", "status", "screening_id",
-                                 "screening_version", "screening_hash", "outcome", "outcome_label", "reasons", "reason_texts",
-                                 "notes", "undetermined"})
-            header.Cell(name);
-        for (const rules::Track& t : s.tracks) header.Cell("track_" + t.id);
-        for (const rules::Question& q : s.questions) {
-            header.Cell(q.id);
-            header.Cell(q.id + "_label");
-        }
-        header.End();
-    }
-
+// What one export keeps between rows: the screening's lookups and the readers' storage, so a row
+// allocates nothing once the first rows have sized it.
+struct CsvWriter::State {
+    State(const rules::Screening& s, size_t language_index) : screening(s), language(language_index), lookup(s) {}
+    const rules::Screening& screening;
+    size_t language;
+    const Lookup lookup;
     DecisionReader decisions;
     std::vector<std::string_view> answers;
     Answer answer;
     std::string key, reasons, texts, notes, undetermined, scratch;
     std::vector<std::string_view> seen;  // reason codes already in the row
-    for (const StoredSubmission& submission : submissions) {
-        const SubmissionRecord& r = submission.record;
-        const StoredDecision& d = decisions.Read(r.decision_json);
-        const bool same_file = !s.content_hash.empty() && r.screening_hash == s.content_hash;
-        ReadAnswerTexts(s, lookup, r.answers_json, answers, key);
-        for (const std::string& ignored : d.ignored_answers) {
-            int q = lookup.Question(ignored);
-            if (q >= 0) answers[q] = std::string_view();  // answered but not shown: never exported
-        }
+};
 
-        // reasons and their texts (each code once: composition rules share codes), then the fallback's.
-        reasons.clear();
-        texts.clear();
-        seen.clear();
-        auto add_reason = [&](const std::string& code, const std::string& text) {
-            if (code.empty() || std::find(seen.begin(), seen.end(), code) != seen.end()) return;
-            if (!seen.empty()) {
-                reasons += "; ";
-                texts += '\n';
-            }
-            seen.push_back(code);
-            reasons += code;
-            texts += text;
-        };
-        for (const StoredRule& rule : d.reasons) add_reason(rule.reason, ReasonText(s, lookup, same_file, rule, language));
-        if (d.fallback) add_reason(d.fallback->reason, d.fallback->staff_text);
-        notes.clear();
-        for (const StoredRule& rule : d.notes) {
-            if (rule.reason.empty()) continue;
-            if (!notes.empty()) notes += "; ";
-            notes += rule.reason;
-        }
-        undetermined.clear();
-        for (size_t u = 0; u < d.undetermined.size(); ++u) {
-            const StoredRule& rule = d.undetermined[u];
-            if (u) undetermined += "; ";
-            undetermined += rule.id;
-            for (size_t m = 0; m < rule.missing.size(); ++m) {
-                undetermined += m == 0 ? " (" : ", ";
-                undetermined += rule.missing[m];
-            }
-            if (!rule.missing.empty()) undetermined += ')';
-        }
-
-        Row row(out);
-        for (const std::string* cell : {&submission.id, &r.submitted_at, &r.started_at, &r.kiosk_id, &r.source, &r.language})
-            row.Cell(*cell);
-        row.Cell(SubmissionStatusName(submission.status));
-        for (const std::string* cell : {&r.screening_id, &r.screening_version, &r.screening_hash, &d.outcome}) row.Cell(*cell);
-        row.Cell(OutcomeLabel(s, same_file, d, language));
-        for (const std::string* cell : {&reasons, &texts, &notes, &undetermined}) row.Cell(*cell);
-        for (const rules::Track& t : s.tracks) row.Cell(d.TrackStatus(t.id));
-        for (size_t q = 0; q < s.questions.size(); ++q) {
-            answer.Read(answers[q]);
-            CodeCell(row, answer, scratch);
-            LabelCell(row, s, s.questions[q], answer, language, scratch);
-        }
-        row.End();
+CsvWriter::CsvWriter(const rules::Screening& s, int language_index, std::string& out)
+    : m_state(std::make_unique<State>(s, LanguageIndex(s, language_index))), m_out(out) {
+    // The UTF-8 byte order mark: without it Excel opens a CSV in the PC's legacy code page and
+    // Spanish answers turn into mojibake ("Sí" -> "SÃ­"). Other readers skip it.
+    m_out += "\xEF\xBB\xBF";
+    Row header(m_out);
+    for (const char* name : {"id", "submitted_at", "started_at", "kiosk_id", "source", "language", "status", "screening_id",
+                             "screening_version", "screening_hash", "outcome", "outcome_label", "reasons", "reason_texts",
+                             "notes", "undetermined"})
+        header.Cell(name);
+    for (const rules::Track& t : s.tracks) header.Cell("track_" + t.id);
+    for (const rules::Question& q : s.questions) {
+        header.Cell(q.id);
+        header.Cell(q.id + "_label");
     }
+    header.End();
+}
+
+CsvWriter::~CsvWriter() = default;
+
+void CsvWriter::Add(const StoredSubmission& submission) {
+    State& st = *m_state;
+    const rules::Screening& s = st.screening;
+    const size_t language = st.language;
+    const SubmissionRecord& r = submission.record;
+    const StoredDecision& d = st.decisions.Read(r.decision_json);
+    const bool same_file = !s.content_hash.empty() && r.screening_hash == s.content_hash;
+    ReadAnswerTexts(s, st.lookup, r.answers_json, st.answers, st.key);
+    for (const std::string& ignored : d.ignored_answers) {
+        int q = st.lookup.Question(ignored);
+        if (q >= 0) st.answers[q] = std::string_view();  // answered but not shown: never exported
+    }
+
+    // reasons and their texts (each code once: composition rules share codes), then the fallback's.
+    std::string &reasons = st.reasons, &texts = st.texts, &notes = st.notes, &undetermined = st.undetermined;
+    reasons.clear();
+    texts.clear();
+    st.seen.clear();
+    auto add_reason = [&](const std::string& code, const std::string& text) {
+        if (code.empty() || std::find(st.seen.begin(), st.seen.end(), code) != st.seen.end()) return;
+        if (!st.seen.empty()) {
+            reasons += "; ";
+            texts += '\n';
+        }
+        st.seen.push_back(code);
+        reasons += code;
+        texts += text;
+    };
+    for (const StoredRule& rule : d.reasons) add_reason(rule.reason, ReasonText(s, st.lookup, same_file, rule, language));
+    if (d.fallback) add_reason(d.fallback->reason, d.fallback->staff_text);
+    notes.clear();
+    for (const StoredRule& rule : d.notes) {
+        if (rule.reason.empty()) continue;
+        if (!notes.empty()) notes += "; ";
+        notes += rule.reason;
+    }
+    undetermined.clear();
+    for (size_t u = 0; u < d.undetermined.size(); ++u) {
+        const StoredRule& rule = d.undetermined[u];
+        if (u) undetermined += "; ";
+        undetermined += rule.id;
+        for (size_t m = 0; m < rule.missing.size(); ++m) {
+            undetermined += m == 0 ? " (" : ", ";
+            undetermined += rule.missing[m];
+        }
+        if (!rule.missing.empty()) undetermined += ')';
+    }
+
+    Row row(m_out);
+    for (const std::string* cell : {&submission.id, &r.submitted_at, &r.started_at, &r.kiosk_id, &r.source, &r.language})
+        row.Cell(*cell);
+    row.Cell(SubmissionStatusName(submission.status));
+    for (const std::string* cell : {&r.screening_id, &r.screening_version, &r.screening_hash, &d.outcome}) row.Cell(*cell);
+    row.Cell(OutcomeLabel(s, same_file, d, language));
+    for (const std::string* cell : {&reasons, &texts, &notes, &undetermined}) row.Cell(*cell);
+    for (const rules::Track& t : s.tracks) row.Cell(d.TrackStatus(t.id));
+    for (size_t q = 0; q < s.questions.size(); ++q) {
+        st.answer.Read(st.answers[q]);
+        CodeCell(row, st.answer, st.scratch);
+        LabelCell(row, s, s.questions[q], st.answer, language, st.scratch);
+    }
+    row.End();
+}
+
+std::string ExportCsv(const rules::Screening& s, const std::vector<StoredSubmission>& submissions, int language_index) {
+    std::string out;
+    CsvWriter writer(s, language_index, out);
+    for (const StoredSubmission& submission : submissions) writer.Add(submission);
     return out;
 }
 
