@@ -1,7 +1,7 @@
 // Clinic database benchmark: submit latency with synchronous=FULL (median, p99), database size per
 // 10,000 submissions, and export throughput for a table of 100,000 submissions (the submitted rows
 // copied) to CSV and FHIR, using realistic rows (the default screening's cases, decided and
-// encoded as the kiosk stores them). The CSV export is read from the database and built in memory,
+// encoded as the kiosk stores them). The CSV export streams from the database into memory,
 // and measured in the same run against its limit: `sqlite3 -csv` printing the same rows (the
 // store's columns and order) to /dev/null. The aim is half that limit or better. Both rates are
 // rows per second of CPU time (user + system, the sqlite3 child's own), which other work on the
