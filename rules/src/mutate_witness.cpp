@@ -144,8 +144,9 @@ public:
         std::vector<std::vector<Change>> changes(order.size());
         for (size_t i = 0; i < order.size(); ++i) {
             changes[i] = Changes(order[i]);
-            if (Try(order[i], {})) return Done(out);  // the case as it is, where it checks less than it could
-            for (const Change& change : changes[i])
+            Change unchanged;  // the case as it is, where it checks less than it could
+            if (Try(order[i], unchanged)) return Done(out);
+            for (Change& change : changes[i])
                 if (Try(order[i], change) || m_tried >= m_budget) return Done(out);
         }
         for (size_t i = 0; i < order.size(); ++i) {
@@ -153,7 +154,8 @@ public:
             for (size_t x = 0; x < list.size(); ++x)
                 for (size_t y = x + 1; y < list.size(); ++y) {
                     if (list[x].size() != 1 || list[y].size() != 1 || list[x][0].question == list[y][0].question) continue;
-                    if (Try(order[i], {list[x][0], list[y][0]}) || m_tried >= m_budget) return Done(out);
+                    Change pair{list[x][0], list[y][0]};
+                    if (Try(order[i], pair) || m_tried >= m_budget) return Done(out);
                 }
         }
         return Done(out);
@@ -207,21 +209,28 @@ private:
         m_questions = std::move(read);
     }
 
-    // Tries one changed answer set; true when the search may stop.
-    bool Try(int c, const Change& change) {
+    // Tries one changed answer set; true when the search may stop. The case's answers are
+    // changed in place and put back, so a try copies nothing.
+    bool Try(int c, Change& change) {
         ++m_tried;
         const TestCase& tc = m_o.cases[c];
-        m_answers = m_o.case_answers[tc.answers];
-        for (const Edit& e : change) m_answers.values[e.question] = e.answer;
-        const std::vector<ParamValue> params = CaseParams(c);
-        Decide(m_o, m_answers, tc.today, params, m_d_original);
-        Decide(m_m, m_answers, tc.today, params, m_d_mutant);
-        if (m_d_original.outcome == m_d_mutant.outcome && m_d_original.tracks == m_d_mutant.tracks &&
-            ReasonCodes(m_o, m_d_original) == ReasonCodes(m_m, m_d_mutant))
-            return false;
+        if (m_answers_case != c) {
+            m_answers = m_o.case_answers[tc.answers];
+            m_params = CaseParams(c);
+            m_answers_case = c;
+        }
+        for (Edit& e : change) std::swap(m_answers.values[e.question], e.answer);
+        Decide(m_o, m_answers, tc.today, m_params, m_d_original);
+        Decide(m_m, m_answers, tc.today, m_params, m_d_mutant);
+        const bool same = m_d_original.outcome == m_d_mutant.outcome && m_d_original.tracks == m_d_mutant.tracks &&
+                          ReasonCodes(m_o, m_d_original) == ReasonCodes(m_m, m_d_mutant);
         Witness w;
-        w.base_case = c;
-        w.answers = m_answers;
+        if (!same) {
+            w.base_case = c;
+            w.answers = m_answers;
+        }
+        for (auto e = change.rbegin(); e != change.rend(); ++e) std::swap(m_answers.values[e->question], e->answer);
+        if (same) return false;
         w.original = Summarize(m_o, m_d_original);
         w.mutant = Summarize(m_m, m_d_mutant);
         w.lower = Lower(w.original, w.mutant);
@@ -451,7 +460,9 @@ private:
     std::vector<std::pair<const Screening*, int32_t>> m_roots;
     std::vector<int32_t> m_questions;
     std::vector<Threshold> m_thresholds;
-    Answers m_answers;
+    Answers m_answers;                 // the answers of case m_answers_case, changed only during a try
+    int m_answers_case = -1;
+    std::vector<ParamValue> m_params;  // that case's parameter values
     Decision m_d_original, m_d_mutant;
     bool m_found = false;
     Witness m_best;
@@ -497,9 +508,22 @@ std::string AnswerToml(const Screening& s, const Answers& answers, int q) {
 
 std::string WitnessCaseToml(const Screening& s, const Mutant& m, const Witness& w) {
     const TestCase& base = s.cases[w.base_case];
-    std::string out = "[[cases]]\n";
-    std::string name = "pins " + m.description;
-    name.erase(std::remove(name.begin(), name.end(), '`'), name.end());
+    // The description goes in a comment; the name is short, and differs between mutants.
+    std::string name = "pins ";
+    switch (m.target) {
+        case MutantTarget::Rule: name += "rule " + s.rules[m.index].id; break;
+        case MutantTarget::ShowIf: name += "the show_if of " + s.questions[m.index].id; break;
+        case MutantTarget::Derived: name += "derived value " + s.derived[m.index].id; break;
+    }
+    name += std::string(": ") + MutantKindName(m.kind);
+    if (m.kind == MutantKind::DropOption) {
+        const Node& n = s.expr.nodes[m.node];
+        name += " '" + s.questions[s.expr.nodes[n.a].type.domain].options[m.detail].code + "'";
+    }
+    if (m.kind == MutantKind::LowerTrack) name += " " + s.tracks[m.detail].id;
+    if (m.kind == MutantKind::ShiftThreshold || m.kind == MutantKind::ShiftDerived) name += m.delta > 0 ? " up" : " down";
+    if (m.node >= 0) name += " at " + std::to_string(m.pos.line) + ":" + std::to_string(m.pos.col);
+    std::string out = "# " + m.description + "\n[[cases]]\n";
     out += "name = " + TomlString(name) + "\n";
     out += "today = " + FormatDate(base.today) + "\n";
     if (!base.parameters.empty()) {

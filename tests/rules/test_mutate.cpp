@@ -22,7 +22,7 @@ std::string ReadText(const std::string& path) {
 }
 
 // The case the weak file lacks: the second option of the bleeding rule, alone.
-const char* const kPinHemophilia = R"(
+const char* const kPinHemophilia = R"T(
 [[cases]]
 name = "hemophilia"
 today = 2026-06-15
@@ -30,7 +30,7 @@ answers = { blood = ["hemophilia"] }
 expect.outcome = "REVIEW"
 expect.reasons = ["R-BLEED"]
 expect.tracks = { T = "review" }
-)";
+)T";
 
 std::map<rules::MutantKind, int> CountByKind(const std::vector<rules::Mutant>& mutants) {
     std::map<rules::MutantKind, int> out;
@@ -60,7 +60,7 @@ const char* FateName(rules::MutantFate fate) {
     return "?";
 }
 
-const char* const kBloodQuestion = R"(
+const char* const kBloodQuestion = R"T(
 [[questions]]
 id = "blood"
 type = "multi"
@@ -70,9 +70,9 @@ options = [
   { code = "y", en = "Y" },
   { code = "none", en = "None of these", exclusive = true },
 ]
-)";
+)T";
 
-const char* const kAgeQuestions = R"(
+const char* const kAgeQuestions = R"T(
 [[questions]]
 id = "dob"
 type = "date"
@@ -94,7 +94,7 @@ id = "pregnant"
 type = "yes_no"
 show_if = "sex = female and age(dob) < 50"
 text.en = "Are you pregnant?"
-)";
+)T";
 
 }  // namespace
 
@@ -112,8 +112,8 @@ TEST_CASE("mutate: a planted weak case is caught, with the rule, its place, the 
     const rules::MutantResult& weak = Find(report, rules::MutantKind::DropOption, "'hemophilia'");
     CHECK(weak.fate == rules::MutantFate::Dangerous);
     CHECK(weak.mutant.description == "rule bleeding: option 'hemophilia' dropped from `blood in [low_platelets, hemophilia]`");
-    CHECK(weak.mutant.pos.line == 47);
-    CHECK(weak.mutant.pos.col == 9);
+    CHECK(weak.mutant.pos.line == 46);
+    CHECK(weak.mutant.pos.col == 15);
     // The witness: hemophilia alone, which the file sends to review and the mutant lets through.
     CHECK(rules::AnswerToml(*s, weak.witness.answers, 0) == "[\"hemophilia\"]");
     CHECK(s->outcomes[weak.witness.original.outcome].id == "REVIEW");
@@ -152,7 +152,7 @@ TEST_CASE("mutate: a file whose cases fail is not mutated") {
 }
 
 TEST_CASE("mutate: every kind of mutant is made, as many as the file has places for it") {
-    const std::string text = test::ScreeningText(std::string(kBloodQuestion) + kAgeQuestions + R"(
+    const std::string text = test::ScreeningText(std::string(kBloodQuestion) + kAgeQuestions + R"T(
 [[derived]]
 id = "age"
 expr = "age(dob)"
@@ -164,13 +164,14 @@ expr = "blood in [x, y] or x in blood"
 [[derived]]
 id = "flags"
 expr = "count(unknown(blood), unknown(sex)) + 1"
-)",
-                                                 R"(
+)T",
+                                                 R"T(
 [[rules]]
 id = "minor"
 when = "age < 18"
 level = "REVIEW"
 reason = "R-MINOR"
+reason_text.en = "A reason."
 staff_text = "Minor."
 
 [[rules]]
@@ -179,6 +180,7 @@ when = "bleeds and y in blood"
 level = "HIGH"
 tracks = { T = "review" }
 reason = "R-BLEED"
+reason_text.en = "A reason."
 staff_text = "Bleeding."
 
 [[rules]]
@@ -186,8 +188,9 @@ id = "pregnant"
 when = "pregnant = yes and flags > 1"
 level = "note"
 reason = "R-PREG"
+reason_text.en = "A reason."
 staff_text = "Pregnant."
-)");
+)T");
     auto s = test::Load(text);
     const std::vector<rules::Mutant> mutants = rules::GenerateMutants(*s);
     std::map<rules::MutantKind, int> count = CountByKind(mutants);
@@ -235,30 +238,33 @@ TEST_CASE("mutate: each kind is killed by the case that pins it, and survives wi
         const char* what;
         rules::MutantFate fate;
     };
-    const std::string bleeding = R"(
+    const std::string bleeding = R"T(
 [[rules]]
 id = "bleeding"
 when = "blood in [x, y]"
 level = "HIGH"
 reason = "R-BLEED"
+reason_text.en = "A reason."
 staff_text = "Bleeding."
-)";
-    const std::string minor = R"(
+)T";
+    const std::string minor = R"T(
 [[rules]]
 id = "minor"
 when = "age(dob) < 18"
 level = "REVIEW"
 reason = "R-MINOR"
+reason_text.en = "A reason."
 staff_text = "Minor."
-)";
-    const std::string pregnancy = R"(
+)T";
+    const std::string pregnancy = R"T(
 [[rules]]
 id = "pregnant"
 when = "pregnant = yes"
 level = "HIGH"
 reason = "R-PREG"
+reason_text.en = "A reason."
 staff_text = "Pregnant."
-)";
+)T";
     auto make_case = [](const std::string& name, const std::string& answers, const std::string& outcome, const std::string& reasons,
                         const std::string& track = "") {
         return "\n[[cases]]\nname = \"" + name + "\"\ntoday = 2026-06-15\nanswers = { " + answers + " }\nexpect.outcome = \"" +
@@ -277,7 +283,7 @@ staff_text = "Pregnant."
     const std::string man = make_case("man", "blood = [\"none\"], dob = 1996-01-01, sex = \"male\", pregnant = \"yes\"", "REVIEW", "\"R-FALLBACK\"");
     using K = rules::MutantKind;
     using F = rules::MutantFate;
-    const std::string derived_rule = R"(
+    const std::string derived_rule = R"T(
 [[derived]]
 id = "bleeds"
 expr = "x in blood or y in blood"
@@ -285,13 +291,14 @@ expr = "x in blood or y in blood"
 [[derived]]
 id = "years"
 expr = "age(dob)"
-)";
-    const std::string derived_rules = R"(
+)T";
+    const std::string derived_rules = R"T(
 [[rules]]
 id = "bleeding"
 when = "bleeds"
 level = "HIGH"
 reason = "R-BLEED"
+reason_text.en = "A reason."
 staff_text = "Bleeding."
 
 [[rules]]
@@ -299,14 +306,15 @@ id = "minor"
 when = "years < 18"
 level = "REVIEW"
 reason = "R-MINOR"
+reason_text.en = "A reason."
 staff_text = "Minor."
-)";
+)T";
     const Row rows[] = {
         // Lowering the outcome: a case that names the outcome kills it.
-        {"lower outcome, pinned", bleeding, x_case + clean, K::LowerOutcome, "HIGH to REVIEW", F::Killed},
+        {"lower outcome, pinned", bleeding, x_case + clean, K::LowerOutcome, "rule bleeding: outcome lowered from HIGH to REVIEW", F::Killed},
         // Lowering a procedure status: only a case that names the track notices.
-        {"lower track, unpinned", bleeding, x_case + clean, K::LowerTrack, "contra to review", F::Dangerous},
-        {"lower track, pinned", bleeding, x_tracked + clean, K::LowerTrack, "contra to review", F::Killed},
+        {"lower track, unpinned", bleeding, x_case + clean, K::LowerTrack, "rule bleeding: T status lowered from contra to review", F::Dangerous},
+        {"lower track, pinned", bleeding, x_tracked + clean, K::LowerTrack, "rule bleeding: T status lowered from contra to review", F::Killed},
         {"remove rule", bleeding, x_case + clean, K::RemoveRule, "bleeding removed", F::Killed},
         // Negation: fires for the clean patient; without one, the mutant raises and lowers.
         // Negation: a case that fires the rule kills it, and so does a clean patient.
@@ -333,7 +341,8 @@ staff_text = "Minor."
         {"derived shift down, boundary", derived_rule + derived_rules, x_case + age17 + age18 + age30, K::ShiftDerived, "less (-1)", F::Killed},
     };
     for (const Row& row : rows) {
-        CAPTURE(row.name);
+        const std::string row_name = row.name;
+        CAPTURE(row_name);
         const bool derived = row.rules.find("[[derived]]") != std::string::npos;
         const std::string questions = std::string(kBloodQuestion) + kAgeQuestions + (derived ? row.rules.substr(0, row.rules.find("[[rules]]")) : "");
         const std::string rule_text = derived ? row.rules.substr(row.rules.find("[[rules]]")) : row.rules;
@@ -354,7 +363,7 @@ staff_text = "Minor."
 
 TEST_CASE("mutate: a change nothing can see has no witness and is listed apart") {
     // A note without a reason or tracks changes no outcome, reason or status: whatever it does is invisible.
-    auto s = test::Load(test::ScreeningText(kBloodQuestion, R"(
+    auto s = test::Load(test::ScreeningText(kBloodQuestion, R"T(
 [[rules]]
 id = "silent"
 when = "x in blood"
@@ -366,7 +375,7 @@ name = "x"
 today = 2026-06-15
 answers = { blood = ["x"] }
 expect.outcome = "REVIEW"
-)"));
+)T"));
     const rules::MutationReport report = rules::RunMutation(*s);
     const rules::MutantResult& r = Find(report, rules::MutantKind::NegateRule, "rule silent");
     CHECK(r.fate == rules::MutantFate::NoWitness);
@@ -374,7 +383,7 @@ expect.outcome = "REVIEW"
 }
 
 TEST_CASE("mutate: the step of a threshold follows what is compared") {
-    auto s = test::Load(test::ScreeningText(R"(
+    auto s = test::Load(test::ScreeningText(R"T(
 [[questions]]
 id = "count"
 type = "integer"
@@ -389,7 +398,7 @@ min = 0
 max = 300
 unit = "kg"
 text.en = "Weight?"
-)",
+)T",
                                             ""));
     const int32_t count = static_cast<int32_t>(s->expr.nodes.size());
     rules::Node q;

@@ -88,7 +88,7 @@ struct Witness {
 // `prefer_lower` it goes on until it finds one where the mutant decides lower, and returns the
 // first difference only when there is none. `budget` caps the answer sets tried.
 bool FindWitness(const Screening& original, const Screening& mutant, const Mutant& m, bool prefer_lower, Witness& out,
-                 int budget = 40000);
+                 int budget = 10000);
 
 // The witness as a [[cases]] block an author can paste into the file: every answer given, the
 // base case's day and parameters, and what the ORIGINAL screening decides as the expectation.
