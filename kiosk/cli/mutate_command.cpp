@@ -65,6 +65,10 @@ int RunMutate(const std::string& path, std::ostream& out, std::ostream& err) {
         return kExitInvalid;
     }
     const rules::Screening& s = *loaded.screening;
+    if (s.cases.empty()) {  // every mutant would survive, and no patient could be found to show it
+        out << path << ": has no [[cases]]; mutation testing measures the cases, so there is nothing to measure\n";
+        return kExitInvalid;
+    }
     const rules::MutationReport report = rules::RunMutation(s);
     if (!report.cases_pass) {
         out << path << ": some cases fail on the file as it is ('kiosk test " << path

@@ -56,7 +56,7 @@ TEST_CASE("kiosk test --mutate: the same file with a case pinning the second opt
     CHECK(plain.out.find("3 passed, 0 failed") != std::string::npos);
 }
 
-TEST_CASE("kiosk test --mutate: a file that does not load or whose cases fail is refused, and usage and help") {
+TEST_CASE("kiosk test --mutate: a file that does not load, has no cases or failing ones is refused, and usage and help") {
     TempDir dir;
     std::string failing = test_support::ReadFile(kWeak);
     failing.replace(failing.find("expect.outcome = \"OK\""), 21, "expect.outcome = \"REVIEW\"");
@@ -67,6 +67,11 @@ TEST_CASE("kiosk test --mutate: a file that does not load or whose cases fail is
     Run broken = Kiosk({"test", "--mutate", dir.Write("broken.toml", "[screening\n")});
     CHECK(broken.code == kiosk::kExitInvalid);
     CHECK(broken.out.find("does not load") != std::string::npos);
+
+    const std::string weak = test_support::ReadFile(kWeak);
+    Run no_cases = Kiosk({"test", "--mutate", dir.Write("no-cases.toml", weak.substr(0, weak.find("[[cases]]")))});
+    CHECK(no_cases.code == kiosk::kExitInvalid);
+    CHECK(no_cases.out.find("has no [[cases]]") != std::string::npos);
 
     CHECK(Kiosk({"test", "--mutate"}).code == kiosk::kExitUsage);
     Run help = Kiosk({"test", "--help"});

@@ -22,7 +22,8 @@ enum class MutantKind : uint8_t {
     ShiftThreshold,    // a numeric comparison's threshold moved one step up or down (MutationStep)
     SwapStrictness,    // < and <=, > and >= exchanged
     DropOption,        // one option left out of `q in [...]`, `code in q` or `q in [...]` on a multiple choice
-    LowerOutcome,      // the rule's outcome replaced by the next lower rank (the lowest: a note)
+    LowerOutcome,      // the rule's outcome replaced by the next lower rank (the lowest: a note); a rule
+                       // with level_from gets a fixed level, one below its parameter's value in the file
     LowerTrack,        // one procedure status the rule sets one step lower (contra, review, note, ok)
     RemoveShowIfTerm,  // a question's show_if: an `and`/`or` replaced by one of its sides, or a lone condition removed
     NegateDerived,     // a yes/no derived value negated
