@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "cli/db_commands.h"
+#include "cli/mutate_command.h"
 #include "cli/options.h"
 #include "core/answers_json.h"
 #include "core/clock.h"
@@ -29,6 +30,7 @@ const char* const kUsage =
     "                                      open the kiosk window (what 'kiosk' alone does)\n"
     "  check FILE...                       validate screening files; every problem as file:line:col\n"
     "  test FILE                           run a screening file's test cases\n"
+    "  test --mutate FILE                  plant faults in its rules; fail if a case misses a dangerous one\n"
     "  evaluate FILE --answers ANSWERS.json [--today YYYY-MM-DD] [--language CODE]\n"
     "                                      print the decision for one patient's answers as JSON\n"
     "  submit --answers ANSWERS.json [--language CODE] [--db PATH]\n"
@@ -74,10 +76,19 @@ const char* const kCheckHelp =
 
 const char* const kTestHelp =
     "Usage: kiosk test FILE\n"
+    "       kiosk test --mutate FILE\n"
     "\n"
     "Runs the [[cases]] of a screening file and prints each failure with expected against actual,\n"
     "then 'N passed, N failed'. Fails (exit 1) when any case fails, when any rule is fired by no\n"
-    "case, or when the file does not load. Exit 2 on wrong usage.\n";
+    "case, or when the file does not load. Exit 2 on wrong usage.\n"
+    "\n"
+    "--mutate plants one fault at a time in the rules (a rule removed or negated, a threshold\n"
+    "moved one step, < and <= swapped, an option dropped from a list, an outcome or procedure\n"
+    "status lowered, a show_if term removed, a derived value changed) and runs the cases on each.\n"
+    "Each fault no case notices is printed with its place, in words, and a [[cases]] block that\n"
+    "tells it apart, then 'mutants: K killed / T total, D dangerous survivors, S other survivors'.\n"
+    "Dangerous: a safety rule (review or above, or a procedure set to review or contra) weakened\n"
+    "so that some patient is decided lower. Exit 1 when a dangerous fault survives.\n";
 
 const char* const kEvaluateHelp =
     "Usage: kiosk evaluate FILE --answers ANSWERS.json [--today YYYY-MM-DD] [--language CODE]\n"
@@ -134,10 +145,11 @@ int RunCheck(const std::vector<std::string>& args, std::ostream& out, std::ostre
 }
 
 int RunTest(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    CommandStart start = ParseCommand({"test", {}, 1, kTestHelp, [](const ParsedArgs& a) { return HelpUnless(a.positional.size() == 1); }},
+    CommandStart start = ParseCommand({"test", {kMutateOption}, 1, kTestHelp, [](const ParsedArgs& a) { return HelpUnless(a.positional.size() == 1); }},
                                   args, out, err);
     if (start.exit) return *start.exit;
     const std::string& path = start.args.positional[0];
+    if (start.args.Has("--mutate")) return RunMutate(path, out, err);
     auto screening = LoadAndReport(path, err, false);
     if (!screening) {
         out << "0 passed, 0 failed\n" << path << ": does not load; no case was run\n";
