@@ -119,8 +119,8 @@ PropertyCheck MonotoneSafety(const Screening& screening, const Date& today);
 // reason code (ReasonCodes).
 PropertyCheck ReviewHasReason(const Screening& screening, const Date& today);
 
-// determinism: the answers given in reverse and in a shuffled order, each multiple-choice list
-// shuffled too, come to the same Observation through `observer`.
+// determinism: the answers given in reverse order (each multiple-choice list reversed too) and in
+// a shuffled order (each list shuffled) come to the same Observation through `observer`.
 PropertyCheck Determinism(const Screening& screening, Observer observer);
 
 // The same answer set through several observers (one per language) gives the same Observation;
