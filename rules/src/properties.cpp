@@ -72,7 +72,7 @@ void CollectOptions(const Screening& screening, int32_t node, bool positive, std
             const Question& q = screening.questions[a.index];
             for (size_t o = 0; o < q.options.size(); ++o) {
                 const bool read = n.op == Op::Contains ? static_cast<int32_t>(o) == n.index : ((n.mask >> o) & 1) != 0;
-                if (read && !q.options[o].exclusive) out.emplace_back(a.index, static_cast<int32_t>(o));
+                if (read) out.emplace_back(a.index, static_cast<int32_t>(o));
             }
             return;
         }
@@ -137,7 +137,10 @@ PropertyCheck UnknownNeverHelps(const Screening& screening, const Date& today) {
     };
 }
 
-std::vector<std::pair<int32_t, int32_t>> SafetyOptions(const Screening& screening) {
+namespace {
+
+// Every option a safety rule reads positively, exclusive ones included.
+std::vector<std::pair<int32_t, int32_t>> SafetyReads(const Screening& screening) {
     const std::vector<ParamValue> params = screening.ParameterValues();
     const int review = ReviewRank(screening);
     std::vector<std::pair<int32_t, int32_t>> out;
@@ -152,15 +155,29 @@ std::vector<std::pair<int32_t, int32_t>> SafetyOptions(const Screening& screenin
     return out;
 }
 
+}  // namespace
+
+std::vector<std::pair<int32_t, int32_t>> SafetyOptions(const Screening& screening) {
+    std::vector<std::pair<int32_t, int32_t>> out = SafetyReads(screening);
+    std::erase_if(out, [&](const auto& p) { return screening.questions[p.first].options[p.second].exclusive; });
+    return out;
+}
+
 PropertyCheck MonotoneSafety(const Screening& screening, const Date& today) {
     auto state = std::make_shared<EngineState>(screening, today);
     auto options = std::make_shared<std::vector<std::pair<int32_t, int32_t>>>(SafetyOptions(screening));
-    return [state, options](const AnswerSet& set, PropertyRng&) -> std::optional<std::string> {
+    // Per question, the exclusive options a safety rule reads (`none in treatments_tried`: no care
+    // tried yet): replacing one of them takes away what it said, so that is no addition.
+    auto read_exclusive = std::make_shared<std::vector<uint64_t>>(screening.questions.size(), 0);
+    for (const auto& [q, o] : SafetyReads(screening))
+        if (screening.questions[q].options[o].exclusive) (*read_exclusive)[q] |= uint64_t{1} << o;
+    return [state, options, read_exclusive](const AnswerSet& set, PropertyRng&) -> std::optional<std::string> {
         EngineState& s = *state;
         s.DecideBase(set);
         for (const auto& [q, o] : *options) {
             Answer& answer = s.answers.values[q];
             if (!s.base.shown[q] || answer.state != AnswerState::Given || (answer.set >> o & 1)) continue;
+            if (answer.set & (*read_exclusive)[q]) continue;
             const Question& question = s.screening.questions[q];
             uint64_t exclusive = 0;
             for (size_t i = 0; i < question.options.size(); ++i)

@@ -111,7 +111,8 @@ PropertyCheck UnknownNeverHelps(const Screening& screening, const Date& today);
 std::vector<std::pair<int32_t, int32_t>> SafetyOptions(const Screening& screening);
 
 // monotone_safety: for each shown multiple-choice answer and each safety option it lacks, add it
-// (dropping an exclusive option such as `none`, which the kiosk clears when another is chosen).
+// (dropping an exclusive option such as `none`, which the kiosk clears when another is chosen,
+// unless a safety rule reads that option itself: then the change takes something away too).
 // The outcome's rank and every procedure status must not go down.
 PropertyCheck MonotoneSafety(const Screening& screening, const Date& today);
 
