@@ -11,6 +11,7 @@
 #include "cli/db_commands.h"
 #include "cli/mutate_command.h"
 #include "cli/options.h"
+#include "cli/properties_command.h"
 #include "core/answers_json.h"
 #include "core/clock.h"
 #include "core/decision_json.h"
@@ -31,6 +32,8 @@ const char* const kUsage =
     "  check FILE...                       validate screening files; every problem as file:line:col\n"
     "  test FILE                           run a screening file's test cases\n"
     "  test --mutate FILE                  plant faults in its rules; fail if a case misses a dangerous one\n"
+    "  test --properties FILE [--seed N] [--count N]\n"
+    "                                      check what must hold for every patient, over generated answers\n"
     "  evaluate FILE --answers ANSWERS.json [--today YYYY-MM-DD] [--language CODE]\n"
     "                                      print the decision for one patient's answers as JSON\n"
     "  submit --answers ANSWERS.json [--language CODE] [--db PATH]\n"
@@ -77,6 +80,7 @@ const char* const kCheckHelp =
 const char* const kTestHelp =
     "Usage: kiosk test FILE\n"
     "       kiosk test --mutate FILE\n"
+    "       kiosk test --properties FILE [--seed N] [--count N] [--today YYYY-MM-DD]\n"
     "\n"
     "Runs the [[cases]] of a screening file and prints each failure with expected against actual,\n"
     "then 'N passed, N failed'. Fails (exit 1) when any case fails, when any rule is fired by no\n"
@@ -88,7 +92,16 @@ const char* const kTestHelp =
     "Each fault no case notices is printed with its place, in words, and a [[cases]] block that\n"
     "tells it apart, then 'mutants: K killed / T total, D dangerous survivors, S other survivors'.\n"
     "Dangerous: a safety rule (review or above, or a procedure set to review or contra) weakened\n"
-    "so that some patient is decided lower. Exit 1 when a dangerous fault survives.\n";
+    "so that some patient is decided lower. Exit 1 when a dangerous fault survives.\n"
+    "\n"
+    "--properties checks what must hold for every patient, over answer sets drawn from the file\n"
+    "(options, limits and the values either side of each threshold, dates around the ages and\n"
+    "months the rules compare with, skips, \"not sure\", answers to hidden questions):\n"
+    "unknown_never_helps, monotone_safety, language_invariance, determinism and\n"
+    "every_review_has_reason (docs/screening-format.md says what each means). --count answer sets\n"
+    "a property (default 10000) from --seed (default 20260615, printed), for the screening day\n"
+    "--today (default: the first case's). A violation is printed with its smallest failing answer\n"
+    "set as a [[cases]] block and the command that repeats it; exit 1 when any property fails.\n";
 
 const char* const kEvaluateHelp =
     "Usage: kiosk evaluate FILE --answers ANSWERS.json [--today YYYY-MM-DD] [--language CODE]\n"
@@ -145,11 +158,17 @@ int RunCheck(const std::vector<std::string>& args, std::ostream& out, std::ostre
 }
 
 int RunTest(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    CommandStart start = ParseCommand({"test", {kMutateOption}, 1, kTestHelp, [](const ParsedArgs& a) { return HelpUnless(a.positional.size() == 1); }},
+    CommandStart start = ParseCommand({"test", {kMutateOption, kPropertiesOption, kSeedOption, kCountOption, kTodayOption}, 1, kTestHelp,
+                                       [](const ParsedArgs& a) -> std::optional<std::string> {
+                                           if (a.positional.size() != 1) return "";
+                                           if (a.Has("--mutate") && a.Has("--properties")) return "--mutate and --properties are run one at a time";
+                                           return PropertyOptionsProblem(a);
+                                       }},
                                   args, out, err);
     if (start.exit) return *start.exit;
     const std::string& path = start.args.positional[0];
     if (start.args.Has("--mutate")) return RunMutate(path, out, err);
+    if (start.args.Has("--properties")) return RunProperties(path, start.args, out, err);
     auto screening = LoadAndReport(path, err, false);
     if (!screening) {
         out << "0 passed, 0 failed\n" << path << ": does not load; no case was run\n";
