@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "core/json_scan.h"
+#include "rules/decision.h"
 #include "store/export.h"
 #include "store/export/stored.h"
 
@@ -312,6 +313,12 @@ std::string ExportCsv(const rules::Screening& s, const std::vector<StoredSubmiss
             texts += text;
         };
         for (const StoredRule& rule : d.reasons) add_reason(rule.reason, ReasonText(s, lookup, same_file, rule, language));
+        // An answer that raised the outcome by leaving rules undetermined (R-UNKNOWN-<question>):
+        // its text is the question, as asked in the export's language.
+        for (const std::string& code : d.UnknownReasonCodes()) {
+            int q = lookup.Question(std::string_view(code).substr(std::min(code.size(), rules::kUnknownReasonPrefix.size())));
+            add_reason(code, q >= 0 ? Text(s.questions[q].text, language) : code);
+        }
         if (d.fallback) add_reason(d.fallback->reason, d.fallback->staff_text);
         notes.clear();
         for (const StoredRule& rule : d.notes) {
