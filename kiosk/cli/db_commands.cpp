@@ -156,6 +156,7 @@ int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostre
         std::string reasons;
         for (const StoredRule& rule : decision.reasons)
             if (!rule.reason.empty()) reasons += (reasons.empty() ? "" : " ") + rule.reason;
+        for (const std::string& code : decision.UnknownReasonCodes()) reasons += (reasons.empty() ? "" : " ") + code;
         if (!decision.undetermined.empty()) reasons += " (+" + std::to_string(decision.undetermined.size()) + " undetermined)";
         out << s.record.submitted_at << "  " << s.record.language << "  " << s.record.outcome.value_or("none") << "  "
             << store::SubmissionStatusName(s.status) << "  " << s.id << "  " << reasons << "\n";

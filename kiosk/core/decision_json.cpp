@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "core/json_scan.h"
+#include "rules/cases.h"
 
 namespace kiosk {
 namespace {
@@ -83,6 +84,7 @@ json RuleToJson(const StoredRule& r, bool undetermined) {
     j["sources"] = r.sources;
     if (r.reversible) j["reversible"] = true;
     if (undetermined) j["missing"] = r.missing;
+    if (undetermined && !r.unknown_reasons.empty()) j["unknown_reasons"] = r.unknown_reasons;
     return j;
 }
 
@@ -155,6 +157,7 @@ void ReadRule(JsonScan& scan, StoredRule& r, std::string& key) {
     r.sources.clear();
     r.reversible = false;
     r.missing.clear();
+    r.unknown_reasons.clear();
     if (!scan.EnterObject()) return;
     while (scan.NextKey(key)) {
         if (key == "id"sv) scan.ReadString(r.id);
@@ -177,6 +180,7 @@ void ReadRule(JsonScan& scan, StoredRule& r, std::string& key) {
             r.reversible = false;
             scan.ReadBool(r.reversible);
         } else if (key == "missing"sv) ReadStrings(scan, r.missing);
+        else if (key == "unknown_reasons"sv) ReadStrings(scan, r.unknown_reasons);
         else scan.Skip();
     }
 }
@@ -195,6 +199,32 @@ const std::string& StoredDecision::TrackStatus(std::string_view track) const {
     for (const StoredTrack& t : tracks)
         if (t.track == track) return t.status;
     return kNone;
+}
+
+std::vector<std::string> StoredDecision::ReasonCodes() const {
+    std::vector<std::string> codes;
+    for (const auto* list : {&reasons, &notes})
+        for (const StoredRule& r : *list)
+            if (!r.reason.empty()) codes.push_back(r.reason);
+    for (const StoredRule& r : undetermined) codes.insert(codes.end(), r.unknown_reasons.begin(), r.unknown_reasons.end());
+    if (fallback && !fallback->reason.empty()) codes.push_back(fallback->reason);
+    std::sort(codes.begin(), codes.end());
+    codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+    return codes;
+}
+
+std::vector<std::string> StoredDecision::UnknownReasonCodes() const {
+    std::vector<std::string> codes;
+    auto named = [&](const std::string& code) {
+        for (const auto* list : {&reasons, &notes})
+            for (const StoredRule& r : *list)
+                if (r.reason == code) return true;
+        return std::find(codes.begin(), codes.end(), code) != codes.end();
+    };
+    for (const StoredRule& r : undetermined)
+        for (const std::string& code : r.unknown_reasons)
+            if (!named(code)) codes.push_back(code);
+    return codes;
 }
 
 StoredDecision MakeStoredDecision(const rules::Screening& s, const rules::Decision& d, const rules::Date& today, int language) {
@@ -225,6 +255,7 @@ StoredDecision MakeStoredDecision(const rules::Screening& s, const rules::Decisi
         const rules::Rule& rule = s.rules[u.rule];
         StoredRule item = MakeRule(s, rule, u.level, language);
         for (int32_t i = 0; i < u.missing_count; ++i) item.missing.push_back(s.questions[d.missing[u.missing_first + i]].id);
+        item.unknown_reasons = rules::UnknownReasonCodes(s, d, u);
         out.undetermined.push_back(std::move(item));
     }
     for (size_t t = 0; t < s.tracks.size(); ++t)

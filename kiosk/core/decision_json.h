@@ -34,6 +34,9 @@ struct StoredRule {
     std::vector<std::string> sources;  // source ids ("S2")
     bool reversible = false;
     std::vector<std::string> missing;  // undetermined rules only: the ids of the questions it lacked
+    // Undetermined rules only: R-UNKNOWN-<question> for each answer it lacked, when its unknown
+    // effect raised the outcome (rules::UnknownReasonCodes); empty in decisions stored before them.
+    std::vector<std::string> unknown_reasons;
     bool operator==(const StoredRule&) const = default;
 };
 
@@ -71,6 +74,13 @@ struct StoredDecision {
 
     // The final status of `track`, or empty.
     const std::string& TrackStatus(std::string_view track) const;
+    // Every reason code the decision names, sorted, each once: the reasons' and notes' codes, the
+    // undetermined rules' unknown_reasons and the fallback's. The same list as rules::ReasonCodes
+    // of the decision it was made from, which a case's expect.reasons is compared with.
+    std::vector<std::string> ReasonCodes() const;
+    // The undetermined rules' unknown_reasons that no reason or note names already, in order, each
+    // once: what staff see beside the reasons so that no outcome at review is left without one.
+    std::vector<std::string> UnknownReasonCodes() const;
     bool operator==(const StoredDecision&) const = default;
 };
 
@@ -82,8 +92,8 @@ StoredDecision MakeStoredDecision(const rules::Screening& screening, const rules
 // The JSON a submission stores: {screening {id, version, content_hash}, today, language, outcome,
 // outcome_label, patient_message, interrupt, ended_by {rule, store} | null, fallback {reason,
 // staff_text}?, reasons, notes, undetermined: [{id, effect {level, tracks?, flow?}, reason | null,
-// reason_text?, staff_text, sources, reversible?, missing (undetermined only)}], tracks {id: status},
-// ignored_answers}.
+// reason_text?, staff_text, sources, reversible?, missing (undetermined only), unknown_reasons
+// (undetermined only, when not empty)}], tracks {id: status}, ignored_answers}.
 nlohmann::json ToJson(const StoredDecision& decision);
 nlohmann::json DecisionToJson(const rules::Screening& screening, const rules::Decision& decision, const rules::Date& today,
                               int language);

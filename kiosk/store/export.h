@@ -32,8 +32,9 @@ namespace kiosk::store {
 // id, submitted_at, started_at, kiosk_id, source, language, status, screening_id,
 // screening_version, screening_hash, outcome, outcome_label, reasons, reason_texts, notes,
 // undetermined, track_<TRACK> for every track, then <question> and <question>_label for every
-// question. reasons and notes are reason codes joined with "; " (the fallback reason included),
-// reason_texts one text a line in the same order, undetermined "RULE (question, ...)" joined with
+// question. reasons and notes are reason codes joined with "; " (the fallback reason included;
+// an answer that raised the outcome by leaving rules undetermined as R-UNKNOWN-<question>, its
+// text the question), reason_texts one text a line in the same order, undetermined "RULE (question, ...)" joined with
 // "; ". A question cell holds the answers-file value (lists joined with '|', "not_sure"), its
 // label cell the option labels (joined with " | "), "Not sure", or a number with its unit.
 // Cells that a spreadsheet would run as a formula start with an apostrophe (see export/csv.cpp),

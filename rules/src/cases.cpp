@@ -7,10 +7,20 @@
 
 namespace rules {
 
+std::vector<std::string> UnknownReasonCodes(const Screening& screening, const Decision& decision, const UndeterminedRule& u) {
+    std::vector<std::string> codes;
+    if (!UnknownRaisesOutcome(screening, screening.rules[u.rule], u.level)) return codes;
+    for (int32_t i = 0; i < u.missing_count; ++i)
+        codes.push_back(std::string(kUnknownReasonPrefix) + screening.questions[decision.missing[u.missing_first + i]].id);
+    return codes;
+}
+
 std::vector<std::string> ReasonCodes(const Screening& screening, const Decision& decision) {
     std::vector<std::string> codes;
     for (const FiredRule& f : decision.fired)
         if (!screening.rules[f.rule].reason.empty()) codes.push_back(screening.rules[f.rule].reason);
+    for (const UndeterminedRule& u : decision.undetermined)
+        for (std::string& code : UnknownReasonCodes(screening, decision, u)) codes.push_back(std::move(code));
     if (decision.fallback) codes.push_back(screening.fallback_reason);
     std::sort(codes.begin(), codes.end());
     codes.erase(std::unique(codes.begin(), codes.end()), codes.end());

@@ -8,6 +8,7 @@
 
 #include "expr_check.h"
 #include "rules/answers.h"
+#include "rules/decision.h"
 
 namespace rules {
 namespace {
@@ -174,6 +175,8 @@ public:
             std::vector<std::string> codes;
             for (const Rule& r : m_s.rules) codes.push_back(r.reason);
             codes.push_back(m_s.fallback_reason);
+            // An undetermined rule names each answer it lacked (rules::ReasonCodes).
+            for (const Question& q : m_s.questions) codes.push_back(std::string(kUnknownReasonPrefix) + q.id);
             for (const auto& [reason, reason_at] : m_read.StringListAt(*t, "reasons", where)) {
                 e.reasons.push_back(reason);
                 // With errors among the rules, an unknown reason is likely their consequence.

@@ -383,6 +383,11 @@ RuleEffects RuleEffectsAt(const Screening& s, const Rule& r, int level) {
     return e;
 }
 
+bool UnknownRaisesOutcome(const Screening& s, const Rule& r, int level) {
+    if (r.level_from >= 0) return RuleEffectsAt(s, r, level).unknown_rank > 0;
+    return r.effects.unknown_rank > 0;
+}
+
 void PrepareDecisions(Screening& s) {
     s.expr.BuildEval();
     s.gate_rules.clear();

@@ -121,7 +121,10 @@ TEST_CASE("export writes a file with the results, audits it, and marks them expo
     CHECK(r.out.find("2 results written") != std::string::npos);
     std::ifstream in(csv, std::ios::binary);
     std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    CHECK(std::count(content.begin(), content.end(), '\n') == 3);  // header and two rows
+    // Header and two rows, each ended by CRLF (a cell's reason texts are one a line, with '\n' alone).
+    size_t rows = 0;
+    for (size_t at = content.find("\r\n"); at != std::string::npos; at = content.find("\r\n", at + 2)) ++rows;
+    CHECK(rows == 3);
     CHECK(content.find("NOT_ELIGIBLE_TODAY") != std::string::npos);
     struct stat st{};
     REQUIRE(::stat(csv.c_str(), &st) == 0);

@@ -13,6 +13,7 @@
 
 #include "core/decision_json.h"
 #include "core/json_scan.h"
+#include "rules/cases.h"
 #include "rules/decision.h"
 #include "session_driver.h"
 #include "store/sqlite.h"
@@ -36,17 +37,6 @@ std::string LevelName(const rules::Screening& s, int level) {
 std::vector<std::string> Ids(const std::vector<StoredRule>& rules_read) {
     std::vector<std::string> out;
     for (const StoredRule& r : rules_read) out.push_back(r.id);
-    return out;
-}
-
-// The reason codes of the reasons and notes, sorted: what a case's expect.reasons lists.
-std::vector<std::string> ReasonCodes(const StoredDecision& d) {
-    std::vector<std::string> out;
-    for (const auto* list : {&d.reasons, &d.notes})
-        for (const StoredRule& r : *list)
-            if (!r.reason.empty()) out.push_back(r.reason);
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 
@@ -134,6 +124,7 @@ TEST_CASE("every case of the default screening: DecisionToJson then ReadDecision
             for (int32_t i = 0; i < d.undetermined[u].missing_count; ++i)
                 missing.push_back(s.questions[d.missing[d.undetermined[u].missing_first + i]].id);
             CHECK(read.undetermined[u].missing == missing);
+            CHECK(read.undetermined[u].unknown_reasons == rules::UnknownReasonCodes(s, d, d.undetermined[u]));
         }
         REQUIRE(read.tracks.size() == s.tracks.size());
         for (size_t t = 0; t < s.tracks.size(); ++t)
@@ -141,7 +132,11 @@ TEST_CASE("every case of the default screening: DecisionToJson then ReadDecision
         std::vector<std::string> ignored;
         for (int32_t q : d.ignored) ignored.push_back(s.questions[q].id);
         CHECK(read.ignored_answers == ignored);
-        if (c.expect.has_reasons && d.store) CHECK(ReasonCodes(read) == c.expect.reasons);
+        // The codes read back are the engine's, the ones a case's expect.reasons is compared with.
+        CHECK(read.ReasonCodes() == rules::ReasonCodes(s, d));
+        if (c.expect.has_reasons && d.store) CHECK(read.ReasonCodes() == c.expect.reasons);
+        // Staff never see an outcome at review or above with no reason (spec 7a.3).
+        if (d.outcome >= 0 && s.outcomes[d.outcome].rank >= s.outcomes[s.review_outcome].rank) CHECK_FALSE(read.ReasonCodes().empty());
     }
     CHECK(stored > 50);
 }
@@ -180,11 +175,41 @@ TEST_CASE("a decision stored before the reasons were named \"reasons\" reads its
     // V1 (jumper's knee, NSAID): PRP is considered, with the NSAID as a note; V11's red flag interrupts.
     CHECK(rows[0].record.language == "en");
     CHECK(ReadDecision(rows[0].record.decision_json).outcome == "CONSIDER_PRP");
-    CHECK(ReasonCodes(ReadDecision(rows[0].record.decision_json)) == std::vector<std::string>{"IND-TENDON-PRP", "R-NSAID-PREP"});
+    CHECK(ReadDecision(rows[0].record.decision_json).ReasonCodes() == std::vector<std::string>{"IND-TENDON-PRP", "R-NSAID-PREP"});
     CHECK(ReadDecision(rows[7].record.decision_json).interrupt);
     CHECK(ReadDecision(rows[1].record.decision_json).ended_by.has_value());
     CHECK(rows[2].record.language == "es");
     CHECK(ReadDecision(rows[6].record.decision_json).undetermined.size() == 9);
+}
+
+TEST_CASE("an outcome raised only by an undetermined rule is stored with the code of the answer it lacked") {
+    const rules::Screening& s = Default();
+    auto stored = [&](const std::string& name) {
+        for (const rules::TestCase& c : s.cases) {
+            if (c.name.rfind(name, 0) != 0) continue;
+            std::vector<rules::ParamValue> params = s.ParameterValues();
+            for (const auto& [p, v] : c.parameters) params[p] = v;
+            rules::Decision d;
+            rules::Decide(s, s.case_answers[c.answers], c.today, params, d);
+            return ReadDecision(kiosk::DecisionToJson(s, d, c.today, 0).dump());
+        }
+        FAIL("no case " << name);
+        return StoredDecision{};
+    };
+    // No rule names the replacement plan: the undetermined R-TJA-SOON rule does, and staff see it.
+    const StoredDecision plan = stored("Replacement plan not sure");
+    CHECK(plan.outcome == "CLINICIAN_REVIEW");
+    for (const StoredRule& r : plan.reasons) CHECK(r.reason.rfind("R-UNKNOWN-", 0) != 0);
+    CHECK(plan.UnknownReasonCodes() == std::vector<std::string>{"R-UNKNOWN-replacement_plan"});
+    CHECK(plan.ReasonCodes() == std::vector<std::string>{"IND-OA-MSC", "R-UNKNOWN-replacement_plan"});
+    // C-24 already names a skipped pregnancy answer: it is listed once, as that rule's reason.
+    const StoredDecision pregnancy = stored("Pregnancy skipped");
+    CHECK(pregnancy.UnknownReasonCodes().empty());
+    CHECK(pregnancy.ReasonCodes() == std::vector<std::string>{"IND-OA-MSC", "R-UNKNOWN-pregnant"});
+    // A rule that ignores unknowns (the BMI rules) names nothing.
+    const StoredDecision height = stored("Height skipped");
+    CHECK(height.outcome == "LIKELY_CANDIDATE_MSC");
+    for (const StoredRule& r : height.undetermined) CHECK(r.unknown_reasons.empty());
 }
 
 TEST_CASE("\"reasons\" wins over a legacy \"fired\" in the same decision") {

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/session.h"
+#include "rules/cases.h"
 #include "rules/loader.h"
 #include "session_driver.h"
 #include "../rules/screening_text.h"
@@ -26,13 +27,8 @@ const rules::TestCase& Case(const std::string& prefix) {
 
 const rules::Answers& CaseAnswers(const std::string& prefix) { return Default().case_answers[Case(prefix).answers]; }
 
-Codes Reasons(const rules::Decision& d) {
-    Codes out;
-    for (const rules::FiredRule& f : d.fired)
-        if (!Default().rules[f.rule].reason.empty()) out.push_back(Default().rules[f.rule].reason);
-    std::sort(out.begin(), out.end());
-    return out;
-}
+// The codes a case's expect.reasons is compared with (rules::ReasonCodes).
+Codes Reasons(const rules::Decision& d) { return rules::ReasonCodes(Default(), d); }
 
 std::string Outcome(const rules::Decision& d) { return d.outcome < 0 ? "none" : Default().outcomes[d.outcome].id; }
 

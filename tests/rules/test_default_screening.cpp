@@ -164,7 +164,7 @@ TEST_CASE("spec vignettes, written independently of the file's own cases") {
     }
 }
 
-TEST_CASE("fail safe: skipping or 'not sure' on any answer never lowers a case below review") {
+TEST_CASE("fail safe: skipping or 'not sure' on any answer never lowers a case below review, and names a reason") {
     const rules::Screening& s = Default();
     const int review = s.outcomes[s.review_outcome].rank;
     rules::Decision d;
@@ -187,6 +187,7 @@ TEST_CASE("fail safe: skipping or 'not sure' on any answer never lowers a case b
                 CAPTURE(s.questions[q].id);
                 REQUIRE(after.outcome >= 0);
                 CHECK(s.outcomes[after.outcome].rank >= review);
+                CHECK_FALSE(rules::ReasonCodes(s, after).empty());  // and names why (spec 7a.3)
                 ++checked;
             }
         }

@@ -738,6 +738,10 @@ TEST_CASE("CSV: one row per submission, every row as wide as the header, codes a
             for (const json& rule : decision["reasons"])
                 if (rule["reason"].is_string() && std::find(reasons.begin(), reasons.end(), rule["reason"]) == reasons.end())
                     reasons.push_back(rule["reason"].get<std::string>());
+            // Then the answers that raised the outcome by leaving rules undetermined (spec 7a.3).
+            for (const json& rule : decision["undetermined"])
+                for (const json& code : rule.value("unknown_reasons", json::array()))
+                    if (std::find(reasons.begin(), reasons.end(), code) == reasons.end()) reasons.push_back(code.get<std::string>());
             std::string joined;
             for (const std::string& reason : reasons) joined += (joined.empty() ? "" : "; ") + reason;
             if (decision.contains("fallback")) joined += (joined.empty() ? "" : "; ") + decision["fallback"]["reason"].get<std::string>();
@@ -751,6 +755,10 @@ TEST_CASE("CSV: one row per submission, every row as wide as the header, codes a
         CHECK(csv.Cell(1, "reason_texts").find("The patient is not sure whether she is pregnant.") != std::string::npos);
         CHECK(csv.Cell(1, "notes").find("R-NSAID-PREP") != std::string::npos);
         CHECK(csv.Cell(1, "undetermined").find("U1 (hot_joint)") != std::string::npos);
+        // Other conditions skipped: no rule names it, the undetermined ones that lacked it do, and
+        // the question is its text.
+        CHECK(csv.Cell(1, "reasons").find("R-UNKNOWN-other_conditions") != std::string::npos);
+        CHECK(csv.Cell(1, "reason_texts").find(s->questions[s->FindQuestion("other_conditions")].text[0]) != std::string::npos);
         // A Spanish submission exported for an English-speaking clinic: staff texts in English.
         CHECK(csv.Cell(2, "language") == "es");
         CHECK(csv.Cell(2, "outcome_label") == "Clinician review");
@@ -792,8 +800,9 @@ TEST_CASE("CSV: Spanish accents survive, labels follow the export language") {
     CHECK(csv.Cell(2, "consent_data_label") == "Sí, estoy de acuerdo");
     // The reason texts come from the screening in Spanish, not from the English decision.
     json decision = json::parse(subs[1].record.decision_json);
-    REQUIRE(decision["reasons"][0]["id"] == "C-14");
-    CHECK(csv.Cell(2, "reason_texts").find(decision["reasons"][0]["reason_text"].get<std::string>()) == std::string::npos);
+    auto c14 = std::find_if(decision["reasons"].begin(), decision["reasons"].end(), [](const json& r) { return r["id"] == "C-14"; });
+    REQUIRE(c14 != decision["reasons"].end());
+    CHECK(csv.Cell(2, "reason_texts").find((*c14)["reason_text"].get<std::string>()) == std::string::npos);
     CHECK(csv.Cell(2, "reason_texts").find(s->rules[s->FindRule("C-14")].reason_text[1]) != std::string::npos);
 }
 
@@ -823,8 +832,9 @@ TEST_CASE("CSV: a value with comma, quote and newline round-trips, formula cells
     CHECK(csv.Cell(2, "temp_change") == "'-5");
     CHECK(csv.Cell(2, "temp_change_label") == "'-5 C");
     CHECK(csv.Cell(2, "notes") == "R-COLD");
-    CHECK(csv.Cell(2, "reasons") == "R-FEVER");
-    CHECK(csv.Cell(2, "reason_texts") == "Fever reported, \"check\" today.");
+    // Feeling skipped left rules undetermined that raised the outcome: each answer is named.
+    CHECK(csv.Cell(2, "reasons") == "R-FEVER; R-UNKNOWN-feeling; R-UNKNOWN-bad_detail");
+    CHECK(csv.Cell(2, "reason_texts") == "Fever reported, \"check\" today.\nHow do you feel?\nSince when?");
     CHECK(csv.Cell(3, "comment") == "'\tTab first");
     CHECK(csv.Cell(3, "kiosk_id") == "'-kiosk");
     CHECK(csv.Cell(3, "fever") == "not_sure");
@@ -1170,7 +1180,9 @@ TEST_CASE("FHIR Bundle: the test screening's not-sure, text, negative, decimal a
 // [SECTION] Decisions stored before the reasons were named "reasons"
 
 TEST_CASE("submissions stored before the reasons were named \"reasons\" export as they did then: CSV byte for byte, FHIR part for part") {
-    // Frozen with the code of that time: ten vignettes and their exports (tests/store/fixtures).
+    // Frozen with the code of that time: ten vignettes, their exports, and the screening file they
+    // were decided with (tests/store/fixtures): exported with today's default file, whose content
+    // hash differs, the texts would come from the stored decisions instead.
     const std::string fixtures = KIOSK_SOURCE_DIR "/tests/store/fixtures/";
     TempDir dir;
     {
@@ -1181,7 +1193,10 @@ TEST_CASE("submissions stored before the reasons were named \"reasons\" export a
     auto rows = store->Submissions(std::nullopt);
     REQUIRE(rows.ok());
     REQUIRE(rows.value->size() == 10);
-    auto s = LoadDefault();
+    rules::LoadResult legacy = rules::LoadScreeningFile(fixtures + "legacy-screening.toml");
+    LoadOrFail(legacy);
+    const std::unique_ptr<rules::Screening>& s = legacy.screening;
+    REQUIRE(s->content_hash == (*rows.value)[0].record.screening_hash);
 
     std::string csv = kiosk::store::ExportCsv(*s, *rows.value, 0);
     CHECK(csv == ReadFile(fixtures + "legacy-export.csv"));

@@ -302,6 +302,27 @@ TEST_CASE("the queue shows a submitted result's outcome, reasons and sources, st
     CHECK(k.Shows("reviewed"));
 }
 
+TEST_CASE("a review raised only by an unknown answer shows that answer as its reason, in the queue and the result") {
+    Headless k;
+    SetPin(k);
+    // The replacement plan "not sure": no rule names it; R-TJA-SOON is undetermined and raises review.
+    const std::string id = SubmitCase(k, "Replacement plan not");
+    const rules::Screening& s = *k.app->Screening();
+    SignIn(k);
+    k.Tap("staff:menu:queue");
+    REQUIRE(k.Has("staff:queue:row:" + id));
+    CHECK(k.Shows(s.outcomes[s.FindOutcome("CLINICIAN_REVIEW")].staff_label[0]));
+    CHECK(k.Shows("R-UNKNOWN-replacement_plan"));
+    CHECK_FALSE(k.Shows("No reasons fired"));
+
+    k.Tap("staff:queue:row:" + id);
+    CHECK(k.Screen() == "staff:result");
+    const std::string all = ReadAll(k);
+    CHECK(ShowsAnywhere(all, "R-UNKNOWN-replacement_plan (rule C-15)"));
+    CHECK(ShowsAnywhere(all, "Answered not sure or skipped, so C-15 could not be decided"));
+    CHECK_FALSE(ShowsAnywhere(all, "No rule fired."));
+}
+
 TEST_CASE("an urgent alert raised mid-screening is highlighted and acknowledged by a typed name") {
     Headless k;
     SetPin(k);

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/json_scan.h"
+#include "rules/decision.h"
 #include "store/export.h"
 #include "store/export/stored.h"
 
@@ -326,6 +327,14 @@ void CsvWriter::Add(const StoredSubmission& submission) {
         texts += text;
     };
     for (const StoredRule& rule : d.reasons) add_reason(rule.reason, ReasonText(s, st.lookup, same_file, rule, language));
+    // An answer that raised the outcome by leaving rules undetermined (R-UNKNOWN-<question>):
+    // its text is the question, as asked in the export's language.
+    // (`seen` keeps views of the codes until the row is written: they live in `unknown`.)
+    const std::vector<std::string> unknown = d.UnknownReasonCodes();
+    for (const std::string& code : unknown) {
+        int q = st.lookup.Question(std::string_view(code).substr(std::min(code.size(), rules::kUnknownReasonPrefix.size())));
+        add_reason(code, q >= 0 ? Text(s.questions[q].text, language) : code);
+    }
     if (d.fallback) add_reason(d.fallback->reason, d.fallback->staff_text);
     notes.clear();
     for (const StoredRule& rule : d.notes) {

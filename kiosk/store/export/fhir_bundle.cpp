@@ -83,7 +83,8 @@ json FhirAnswers(const rules::Screening& s, const rules::Question& q, const json
 }
 
 // One reason, note or undetermined rule as a complex extension: rule id, level, reason code,
-// reason text, staff text, sources, and (undetermined only) the questions it lacked.
+// reason text, staff text, sources, and (undetermined only) the questions it lacked and the
+// R-UNKNOWN-<question> codes it names when it raised the outcome.
 json RuleExtension(const char* url, const StoredRule& rule) {
     json parts = json::array();
     AddCode(parts, "rule", rule.id);
@@ -93,6 +94,7 @@ json RuleExtension(const char* url, const StoredRule& rule) {
     AddString(parts, "staffText", rule.staff_text);
     for (const std::string& source : rule.sources) AddString(parts, "source", source);
     for (const std::string& missing : rule.missing) AddString(parts, "missing", missing);
+    for (const std::string& code : rule.unknown_reasons) AddCode(parts, "unknownReason", code);
     return {{"url", url}, {"extension", parts}};
 }
 

@@ -1,5 +1,6 @@
 // What staff screens show of stored results, alerts and the interrupted session, read into text:
 // the stored decision through kiosk::ReadDecision, times made local.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -39,6 +40,19 @@ ReasonView ReadReason(const StoredRule& rule, const rules::Screening* screening,
     for (const std::string& source : rule.sources) r.sources += (r.sources.empty() ? "" : ", ") + source;
     for (const std::string& question : rule.missing)
         r.missing += (r.missing.empty() ? "" : "; ") + QuestionText(screening, question, language);
+    return r;
+}
+
+// An answer that left rules undetermined and so raised the outcome, as a reason of its own
+// (R-UNKNOWN-<question>, spec 7a.3): the rules it left undetermined, and the question asked.
+ReasonView UnknownReason(const StoredDecision& decision, const std::string& code, const rules::Screening* screening, int language) {
+    ReasonView r;
+    r.code = code;
+    for (const StoredRule& rule : decision.undetermined)
+        if (std::find(rule.unknown_reasons.begin(), rule.unknown_reasons.end(), code) != rule.unknown_reasons.end())
+            r.rule += (r.rule.empty() ? "" : ", ") + rule.id;
+    std::string question = code.substr(std::min(code.size(), rules::kUnknownReasonPrefix.size()));
+    r.staff_text = "Answered not sure or skipped, so " + r.rule + " could not be decided: " + QuestionText(screening, question, language);
     return r;
 }
 
@@ -111,6 +125,8 @@ ResultView ReadResult(Ui& ui, const store::StoredSubmission& row, bool answers) 
     if (v.outcome_label.empty()) v.outcome_label = record.outcome.value_or("No outcome (nothing decided)");
     v.urgent = decision.interrupt;
     v.reasons = ReadReasons(decision.reasons, s, ui.language);
+    // Staff never see an outcome at review with no reason: an unknown answer that raised it is one.
+    for (const std::string& code : decision.UnknownReasonCodes()) v.reasons.push_back(UnknownReason(decision, code, s, ui.language));
     v.notes = ReadReasons(decision.notes, s, ui.language);
     v.undetermined = ReadReasons(decision.undetermined, s, ui.language);
     for (const StoredTrack& t : decision.tracks) {

@@ -24,9 +24,18 @@ struct CaseReport {
 CaseReport RunCases(const Screening& screening);
 
 struct Decision;
+struct UndeterminedRule;
 
 // The reason codes a decision names, sorted and without repeats: what a case's `expect.reasons`
-// is compared with. The reasons of the rules that fired, and the fallback reason.
+// is compared with and what staff see. The reasons of the rules that fired (notes and indications
+// included); for each undetermined rule whose unknown effect raised the outcome
+// (UnknownRaisesOutcome), R-UNKNOWN-<question id> for each answer it lacked; the fallback reason.
+// So an outcome at review or above names at least one code whenever the rules that can give it
+// have reason codes (a rule may have none, as a consent gate or a composition step).
 std::vector<std::string> ReasonCodes(const Screening& screening, const Decision& decision);
+
+// The R-UNKNOWN-<question id> codes one undetermined rule adds to ReasonCodes (none when its
+// unknown effect does not raise the outcome), in the order of Decision::missing.
+std::vector<std::string> UnknownReasonCodes(const Screening& screening, const Decision& decision, const UndeterminedRule& rule);
 
 }  // namespace rules

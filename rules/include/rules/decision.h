@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "rules/answers.h"
@@ -78,6 +79,16 @@ int8_t RuleTrackEffect(const Screening& screening, const Rule& rule, int level, 
 // for each rule's own level (Rule::effects); Decide computes it for a rule whose level comes
 // from a parameter.
 RuleEffects RuleEffectsAt(const Screening& screening, const Rule& rule, int level);
+
+// What an undetermined rule names when its unknown effect raised the outcome: the prefix of
+// "R-UNKNOWN-<question id>", one code for each answer it lacked (spec 7a.3: an outcome at review
+// or above always names a reason; a screening's own rules may give the same codes, as C-24 does).
+inline constexpr std::string_view kUnknownReasonPrefix = "R-UNKNOWN-";
+
+// Whether `rule`, undetermined at `level`, raises the outcome: its unknown effect counts
+// (unknown = "review", or the default for a rule at the review outcome or above). A rule set to
+// "ignore", a note, an indication or a track-only rule does not.
+bool UnknownRaisesOutcome(const Screening& screening, const Rule& rule, int level);
 
 // Builds what deciding reads besides the checked model: the evaluation form of the expressions
 // (ExprPool::BuildEval), each rule's effects at its own level, the list of gate rules. The loader
