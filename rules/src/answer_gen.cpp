@@ -1,23 +1,15 @@
 // Answer sets drawn from a screening file for the property checks, applied and printed as a case.
+#include "rules/properties.h"
+
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <set>
 
-#include "rules/properties.h"
+#include "rules/case_toml.h"
+#include "rules/expr_print.h"
 
 namespace rules {
 namespace {
-
-Date AddDays(const Date& date, int days) { return DateFromDayNumber(DayNumber(date) + days); }
-
-// The same day `months` months later (earlier when negative), the last day of a shorter month.
-Date AddMonths(const Date& date, int months) {
-    int index = date.year * 12 + (date.month - 1) + months;
-    Date out{index / 12, index % 12 + 1, date.day};
-    while (!IsValidDate(out.year, out.month, out.day)) --out.day;
-    return out;
-}
 
 // Every number the file's expressions and parameters hold: the thresholds rules compare with.
 std::vector<double> FileNumbers(const Screening& screening) {
@@ -33,22 +25,6 @@ std::vector<double> FileNumbers(const Screening& screening) {
 bool Fits(const Screening& screening, Answers& scratch, int question, const AnswerInput& input, const Date& today) {
     scratch.values.resize(screening.questions.size());
     return !SetAnswer(screening, scratch, question, input, today);
-}
-
-std::string Quoted(const std::string& text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "\"";
-}
-
-std::string FormatNumber(double x) {
-    char buffer[40];
-    if (x == std::floor(x) && std::fabs(x) < 1e15) std::snprintf(buffer, sizeof buffer, "%.0f", x);
-    else std::snprintf(buffer, sizeof buffer, "%.10g", x);
-    return buffer;
 }
 
 }  // namespace
@@ -194,15 +170,15 @@ Answers ApplyAnswers(const Screening& screening, const AnswerSet& set, const Dat
 
 std::string FormatAnswerValue(const Screening& screening, const GivenAnswer& answer) {
     (void)screening;
-    if (const auto* text = std::get_if<std::string>(&answer.input)) return Quoted(*text);
+    if (const auto* text = std::get_if<std::string>(&answer.input)) return TomlString(*text);
     if (const auto* list = std::get_if<std::vector<std::string>>(&answer.input)) {
         std::string out = "[";
-        for (const std::string& code : *list) out += (out.size() > 1 ? ", " : "") + Quoted(code);
+        for (const std::string& code : *list) out += (out.size() > 1 ? ", " : "") + TomlString(code);
         return out + "]";
     }
-    if (const double* x = std::get_if<double>(&answer.input)) return FormatNumber(*x);
+    if (const double* x = std::get_if<double>(&answer.input)) return NumberText(*x);
     if (const auto* m = std::get_if<MeasuredInput>(&answer.input))
-        return "{ value = " + FormatNumber(m->value) + ", unit = " + Quoted(m->unit) + " }";
+        return "{ value = " + NumberText(m->value) + ", unit = " + TomlString(m->unit) + " }";
     return FormatDate(std::get<Date>(answer.input));
 }
 
@@ -210,7 +186,7 @@ std::string FormatCase(const Screening& screening, const AnswerSet& set, const D
     std::string answers;
     for (const GivenAnswer& a : set.answers)
         answers += (answers.empty() ? "" : ", ") + screening.questions[a.question].id + " = " + FormatAnswerValue(screening, a);
-    return "[[cases]]\nname = " + Quoted(name) + "\ntoday = " + FormatDate(today) + "\nanswers = { " + answers + " }\n";
+    return "[[cases]]\nname = " + TomlString(name) + "\ntoday = " + FormatDate(today) + "\nanswers = { " + answers + " }\n";
 }
 
 }  // namespace rules

@@ -119,4 +119,13 @@ int CompletedMonths(const Date& from, const Date& to) {
     return months;
 }
 
+Date AddDays(const Date& date, int days) { return DateFromDayNumber(DayNumber(date) + days); }
+
+Date AddMonths(const Date& date, int months) {
+    int index = date.year * 12 + (date.month - 1) + months;
+    Date out{index / 12, index % 12 + 1, date.day};
+    while (!IsValidDate(out.year, out.month, out.day)) --out.day;
+    return out;
+}
+
 }  // namespace rules

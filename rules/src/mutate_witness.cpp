@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "rules/case_toml.h"
 #include "rules/cases.h"
 #include "rules/decision.h"
 #include "rules/expr_print.h"
@@ -100,16 +101,6 @@ struct Threshold {
     int32_t compared = -1;  // the side that reads answers (derived values followed)
     int32_t limit = -1;     // the side that reads none
 };
-
-Date AddDays(const Date& d, int days) { return DateFromDayNumber(DayNumber(d) + days); }
-
-// `d` moved by whole months, the day kept where the month has it (else its last day).
-Date AddMonths(const Date& d, int months) {
-    int total = d.year * 12 + (d.month - 1) + months;
-    Date out{total / 12, total % 12 + 1, d.day};
-    while (!IsValidDate(out.year, out.month, out.day)) --out.day;
-    return out;
-}
 
 class Search {
 public:
@@ -468,42 +459,10 @@ private:
     Witness m_best;
 };
 
-std::string TomlString(std::string_view text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (c == '\n') { out += "\\n"; continue; }
-        out += c;
-    }
-    return out + "\"";
-}
-
 }  // namespace
 
 bool FindWitness(const Screening& original, const Screening& mutant, const Mutant& m, bool prefer_lower, Witness& out, int budget) {
     return Search(original, mutant, m, prefer_lower, budget).Run(out);
-}
-
-std::string AnswerToml(const Screening& s, const Answers& answers, int q) {
-    const Answer& a = answers.values[q];
-    const Question& question = s.questions[q];
-    if (a.state == AnswerState::Skipped) return "";
-    if (a.state == AnswerState::Unsure) return "\"not_sure\"";
-    switch (question.type) {
-        case QuestionType::YesNo: return a.yes ? "\"yes\"" : "\"no\"";
-        case QuestionType::Single: return TomlString(question.options[a.option].code);
-        case QuestionType::Multi: {
-            std::string out = "[";
-            for (size_t o = 0; o < question.options.size(); ++o)
-                if ((a.set >> o) & 1u) out += (out.size() > 1 ? ", " : "") + TomlString(question.options[o].code);
-            return out + "]";
-        }
-        case QuestionType::Integer:
-        case QuestionType::Decimal: return NumberText(a.number);
-        case QuestionType::Date: return question.month_precision ? TomlString(FormatDate(a.date).substr(0, 7)) : FormatDate(a.date);
-        case QuestionType::Text: return TomlString(a.text);
-    }
-    return "";
 }
 
 std::string WitnessCaseToml(const Screening& s, const Mutant& m, const Witness& w) {

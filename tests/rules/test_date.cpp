@@ -164,3 +164,18 @@ TEST_CASE("CompletedMonths") {
         CHECK(rules::CompletedMonths(row.from, row.to) == row.months);
     }
 }
+
+TEST_CASE("AddDays and AddMonths: across months and years, the day kept where the month has it") {
+    CHECK(rules::AddDays({2026, 12, 31}, 1) == Date{2027, 1, 1});
+    CHECK(rules::AddDays({2024, 3, 1}, -1) == Date{2024, 2, 29});
+    CHECK(rules::AddMonths({2026, 1, 31}, 1) == Date{2026, 2, 28});
+    CHECK(rules::AddMonths({2024, 1, 31}, 1) == Date{2024, 2, 29});
+    CHECK(rules::AddMonths({2024, 2, 29}, -12) == Date{2023, 2, 28});
+    CHECK(rules::AddMonths({2026, 1, 15}, -1) == Date{2025, 12, 15});
+    CHECK(rules::AddMonths({2026, 6, 15}, -12 * 18) == Date{2008, 6, 15});
+    // A date moved back by whole months is exactly that many completed months before.
+    for (int months = 0; months < 40; ++months) {
+        CAPTURE(months);
+        CHECK(rules::CompletedMonths(rules::AddMonths({2026, 6, 15}, -months), {2026, 6, 15}) == months);
+    }
+}

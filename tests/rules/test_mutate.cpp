@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "rules/cases.h"
+#include "rules/case_toml.h"
 #include "rules/mutate.h"
 #include "screening_text.h"
 

@@ -30,4 +30,9 @@ int CompletedYears(const Date& from, const Date& to);
 // Whole calendar months from `from` to `to` (the day of month counts, as for years).
 int CompletedMonths(const Date& from, const Date& to);
 
+// `date` moved by whole days, or by whole months with the day kept where the month has it (else
+// its last day). Negative moves go back.
+Date AddDays(const Date& date, int days);
+Date AddMonths(const Date& date, int months);
+
 }  // namespace rules

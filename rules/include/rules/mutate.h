@@ -114,8 +114,5 @@ struct MutationReport {
 // Dangerous: a survivor marked `safety` whose witness decides lower than the original.
 MutationReport RunMutation(const Screening& screening);
 
-// "2026-06-15", "not_sure", ["a", "b"], 170: an answer as a TOML value, as [[cases]] answers take it;
-// empty for a skipped answer.
-std::string AnswerToml(const Screening& screening, const Answers& answers, int question);
 
 }  // namespace rules
