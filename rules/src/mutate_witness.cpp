@@ -12,6 +12,7 @@
 #include "rules/decision.h"
 #include "rules/expr_print.h"
 #include "rules/mutate.h"
+#include "rules/properties.h"
 
 namespace rules {
 namespace {
@@ -102,6 +103,10 @@ struct Threshold {
     int32_t limit = -1;     // the side that reads none
 };
 
+// The answer sets the last phase of a search draws, and their seed (fixed: a report repeats).
+constexpr int kGeneratedSets = 3000;
+constexpr uint64_t kGeneratedSeed = 20260615;
+
 class Search {
 public:
     Search(const Screening& original, const Screening& mutant, const Mutant& m, bool prefer_lower, int budget)
@@ -122,6 +127,14 @@ public:
     }
 
     bool Run(Witness& out) {
+        if (!SearchCases() && (!m_found || (m_prefer_lower && !m_best.lower))) TryGenerated();
+        return Done(out);
+    }
+
+private:
+    // From each case's answers (the cleanest first): as they are, one change, then two. True when
+    // the search may stop; false when every change was tried or the budget ran out.
+    bool SearchCases() {
         std::vector<int> order(m_o.cases.size());
         std::vector<std::pair<int, size_t>> key(m_o.cases.size());
         Decision d;
@@ -136,9 +149,11 @@ public:
         for (size_t i = 0; i < order.size(); ++i) {
             changes[i] = Changes(order[i]);
             Change unchanged;  // the case as it is, where it checks less than it could
-            if (Try(order[i], unchanged)) return Done(out);
-            for (Change& change : changes[i])
-                if (Try(order[i], change) || m_tried >= m_budget) return Done(out);
+            if (Try(order[i], unchanged)) return true;
+            for (Change& change : changes[i]) {
+                if (Try(order[i], change)) return true;
+                if (m_tried >= m_budget) return false;
+            }
         }
         for (size_t i = 0; i < order.size(); ++i) {
             const std::vector<Change>& list = changes[i];
@@ -146,13 +161,13 @@ public:
                 for (size_t y = x + 1; y < list.size(); ++y) {
                     if (list[x].size() != 1 || list[y].size() != 1 || list[x][0].question == list[y][0].question) continue;
                     Change pair{list[x][0], list[y][0]};
-                    if (Try(order[i], pair) || m_tried >= m_budget) return Done(out);
+                    if (Try(order[i], pair)) return true;
+                    if (m_tried >= m_budget) return false;
                 }
         }
-        return Done(out);
+        return false;
     }
 
-private:
     bool Done(Witness& out) {
         if (!m_found) return false;
         out = std::move(m_best);
@@ -211,17 +226,42 @@ private:
             m_answers_case = c;
         }
         for (Edit& e : change) std::swap(m_answers.values[e.question], e.answer);
+        const bool stop = Compare(c);
+        for (auto e = change.rbegin(); e != change.rend(); ++e) std::swap(m_answers.values[e->question], e->answer);
+        return stop;
+    }
+
+    // Last, answer sets drawn from the whole file by the property checks' generator, on the day
+    // of the first case that overrides no parameter: a change that shows on no case's neighbours
+    // may still show on a patient far from every case. Only "no answer set found" is left then.
+    void TryGenerated() {
+        int base = -1;
+        for (size_t c = 0; c < m_o.cases.size() && base < 0; ++c)
+            if (m_o.cases[c].parameters.empty()) base = static_cast<int>(c);
+        if (base < 0) return;
+        const Date today = m_o.cases[base].today;
+        const AnswerGenerator generator(m_o, today);
+        PropertyRng rng(kGeneratedSeed);
+        m_params = CaseParams(base);
+        m_answers_case = -1;  // m_answers no longer holds a case's answers
+        for (int i = 0; i < kGeneratedSets; ++i) {
+            m_answers = ApplyAnswers(m_o, generator.Generate(rng), today);
+            if (Compare(base)) return;
+        }
+    }
+
+    // Decides m_answers on both screenings with case c's day and m_params; keeps the best witness
+    // so far. True when the search may stop.
+    bool Compare(int c) {
+        const TestCase& tc = m_o.cases[c];
         Decide(m_o, m_answers, tc.today, m_params, m_d_original);
         Decide(m_m, m_answers, tc.today, m_params, m_d_mutant);
         const bool same = m_d_original.outcome == m_d_mutant.outcome && m_d_original.tracks == m_d_mutant.tracks &&
                           ReasonCodes(m_o, m_d_original) == ReasonCodes(m_m, m_d_mutant);
-        Witness w;
-        if (!same) {
-            w.base_case = c;
-            w.answers = m_answers;
-        }
-        for (auto e = change.rbegin(); e != change.rend(); ++e) std::swap(m_answers.values[e->question], e->answer);
         if (same) return false;
+        Witness w;
+        w.base_case = c;
+        w.answers = m_answers;
         w.original = Summarize(m_o, m_d_original);
         w.mutant = Summarize(m_m, m_d_mutant);
         w.lower = Lower(w.original, w.mutant);
