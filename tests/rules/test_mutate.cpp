@@ -2,6 +2,7 @@
 // surviving one is named with its place and a witness case that, pasted, kills it.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -413,4 +414,48 @@ text.en = "Weight?"
     CHECK(rules::MutationStep(*s, count, 2.5) == 0.1);     // a decimal threshold
     CHECK(rules::MutationStep(*s, count + 1, 150) == 0.1); // a decimal answer
     CHECK(rules::MutationStep(*s, count + 1, 1.25) == 0.01);
+}
+
+TEST_CASE("mutate: a difference no case's neighbour shows is found among patients drawn from the whole file") {
+    // Three unknown answers at once: two changes to the clean case cannot reach it, a drawn patient can.
+    std::string questions;
+    for (const char* id : {"a", "b", "c"})
+        questions += std::string("[[questions]]\nid = \"") + id + "\"\ntype = \"yes_no\"\nnot_sure = true\ntext.en = \"Question " + id +
+                     "?\"\n\n";
+    auto s = test::Load(test::ScreeningText(questions, R"T(
+[[derived]]
+id = "unknowns"
+expr = "count(unknown(a), unknown(b), unknown(c))"
+
+[[rules]]
+id = "incomplete"
+when = "unknowns >= 3"
+level = "HIGH"
+reason = "R-INCOMPLETE"
+reason_text.en = "Too many answers unknown."
+staff_text = "Go through the form with the patient."
+
+[[rules]]
+id = "clean"
+when = "a = no and b = no and c = no"
+level = "LOW"
+staff_text = "Nothing found."
+
+[[cases]]
+name = "clean"
+today = 2026-06-15
+answers = { a = "no", b = "no", c = "no" }
+expect.outcome = "LOW"
+)T"));
+    const rules::MutationReport report = rules::RunMutation(*s);
+    const rules::MutantResult& removed = Find(report, rules::MutantKind::RemoveRule, "rule incomplete");
+    REQUIRE(removed.fate == rules::MutantFate::Dangerous);
+    // The witness has all three unknown: the rule fires in the file and not in the mutant.
+    const rules::Answers& answers = removed.witness.answers;
+    for (int q = 0; q < 3; ++q) {
+        CAPTURE(q);
+        CHECK(answers.values[q].state != rules::AnswerState::Given);
+    }
+    CHECK(std::find(removed.witness.original.reasons.begin(), removed.witness.original.reasons.end(), "R-INCOMPLETE") !=
+          removed.witness.original.reasons.end());
 }
