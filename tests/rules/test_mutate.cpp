@@ -417,15 +417,16 @@ text.en = "Weight?"
 }
 
 TEST_CASE("mutate: a difference no case's neighbour shows is found among patients drawn from the whole file") {
-    // Three unknown answers at once: two changes to the clean case cannot reach it, a drawn patient can.
+    // The last of four unknown answers dropped from a count that must reach 3: only a patient with
+    // that answer and two others unknown tells them apart, three changes from the clean case.
     std::string questions;
-    for (const char* id : {"a", "b", "c"})
+    for (const char* id : {"a", "b", "c", "d"})
         questions += std::string("[[questions]]\nid = \"") + id + "\"\ntype = \"yes_no\"\nnot_sure = true\ntext.en = \"Question " + id +
                      "?\"\n\n";
     auto s = test::Load(test::ScreeningText(questions, R"T(
 [[derived]]
 id = "unknowns"
-expr = "count(unknown(a), unknown(b), unknown(c))"
+expr = "count(unknown(a), unknown(b), unknown(c), unknown(d))"
 
 [[rules]]
 id = "incomplete"
@@ -437,25 +438,25 @@ staff_text = "Go through the form with the patient."
 
 [[rules]]
 id = "clean"
-when = "a = no and b = no and c = no"
+when = "a = no and b = no and c = no and d = no"
 level = "LOW"
 staff_text = "Nothing found."
 
 [[cases]]
 name = "clean"
 today = 2026-06-15
-answers = { a = "no", b = "no", c = "no" }
+answers = { a = "no", b = "no", c = "no", d = "no" }
 expect.outcome = "LOW"
 )T"));
     const rules::MutationReport report = rules::RunMutation(*s);
-    const rules::MutantResult& removed = Find(report, rules::MutantKind::RemoveRule, "rule incomplete");
-    REQUIRE(removed.fate == rules::MutantFate::Dangerous);
-    // The witness has all three unknown: the rule fires in the file and not in the mutant.
-    const rules::Answers& answers = removed.witness.answers;
-    for (int q = 0; q < 3; ++q) {
-        CAPTURE(q);
-        CHECK(answers.values[q].state != rules::AnswerState::Given);
-    }
-    CHECK(std::find(removed.witness.original.reasons.begin(), removed.witness.original.reasons.end(), "R-INCOMPLETE") !=
-          removed.witness.original.reasons.end());
+    const rules::MutantResult& dropped = Find(report, rules::MutantKind::DropDerivedTerm, "`unknown(d)` no longer counted");
+    CHECK(dropped.fate != rules::MutantFate::Killed);
+    REQUIRE(dropped.fate != rules::MutantFate::NoWitness);
+    const rules::Answers& answers = dropped.witness.answers;
+    CHECK(answers.values[3].state != rules::AnswerState::Given);
+    int unknown = 0;
+    for (const rules::Answer& a : answers.values) unknown += a.state != rules::AnswerState::Given;
+    CHECK(unknown == 3);
+    CHECK(std::find(dropped.witness.original.reasons.begin(), dropped.witness.original.reasons.end(), "R-INCOMPLETE") !=
+          dropped.witness.original.reasons.end());
 }
