@@ -57,7 +57,7 @@ void RaiseTrack(TrackFloor& floor, size_t track, int8_t status) {
 }
 
 void RaiseTracks(TrackFloor& floor, const TrackFloor& by) {
-    for (int k = 0; k < 3; ++k) floor.at_least[k] |= by.at_least[k];
+    for (int k = 0; k < 4; ++k) floor.at_least[k] |= by.at_least[k];
 }
 
 uint8_t TrackStatusOf(const TrackFloor& floor, size_t track) {

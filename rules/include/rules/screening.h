@@ -98,7 +98,9 @@ struct Outcome {
 // k + 1 (note, review, contra). Raising many tracks at once is then three ORs, and a track's
 // status is the number of masks that hold its bit. The loader allows at most 32 tracks.
 struct TrackFloor {
-    uint32_t at_least[3] = {};
+    // [3] is always 0: four words OR together in one 16-byte operation (RaiseTracks runs for
+    // every rule that fires or is undetermined).
+    alignas(16) uint32_t at_least[4] = {};
 };
 
 // What a rule does to a decision at one level, when it fires and when it is undetermined
