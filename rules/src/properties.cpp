@@ -190,7 +190,11 @@ PropertyCheck MonotoneSafety(const Screening& screening, const Date& today) {
             const std::string after = DescribeAnswer(s.screening, s.answers, q);
             answer.set = saved;
             const std::string change = "adding '" + question.options[o].code + "' to '" + question.id + "' (" + before + " -> " + after + ")";
-            if (Rank(s.screening, s.variant.outcome) < Rank(s.screening, s.base.outcome))
+            // Below review the outcomes are suggestions (PRP or MSC first), not safety: a change
+            // among them is no lowering. At review or above, any drop is.
+            const int review = s.screening.review_outcome >= 0 ? s.screening.outcomes[s.screening.review_outcome].rank : 0;
+            const int base_rank = Rank(s.screening, s.base.outcome);
+            if (base_rank >= review && Rank(s.screening, s.variant.outcome) < base_rank)
                 return change + " lowers the outcome from " + OutcomeName(s.screening, s.base.outcome) + " to " +
                        OutcomeName(s.screening, s.variant.outcome);
             for (size_t t = 0; t < s.base.tracks.size(); ++t)

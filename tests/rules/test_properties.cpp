@@ -221,3 +221,35 @@ TEST_CASE("properties: the shrinker keeps only what the failure needs, and requi
     CHECK(Printed(*s, shrunk) == "[[cases]]\nname = \"x\"\ntoday = 2026-03-05\nanswers = { consent = " +
                                      rules::FormatAnswerValue(*s, *Find(*s, set, "consent")) + ", meds = [\"aspirin\"] }\n");
 }
+
+TEST_CASE("properties: a suggestion replacing another below review is no lowering") {
+    // The default screening: a mild elbow arthritis after weight loss is PRP first; PRP tried
+    // before makes it MSC first (spec 4c). Both are below review and no procedure changes.
+    rules::LoadResult loaded = rules::LoadScreeningFile(std::string(KIOSK_SOURCE_DIR) + "/assets/screenings/default.toml");
+    REQUIRE(loaded.screening);
+    const rules::Screening& s = *loaded.screening;
+    const rules::Date today{2026, 6, 15};
+    using List = std::vector<std::string>;
+    const std::vector<std::pair<std::string, rules::AnswerInput>> given = {
+        {"consent_data", "yes"}, {"dob", rules::Date{1956, 6, 16}}, {"pain_area", "elbow"}, {"diagnosis", "arthritis"},
+        {"oa_severity", "mild"}, {"pain_duration", "gt_1y"}, {"treatments_tried", List{"weight"}}, {"lasting_relief", "short"},
+        {"prior_surgery", "no"}, {"hot_joint", "no"}, {"infection_now", "no"}, {"fever_7d", "no"}, {"skin_problem", List{"none"}},
+        {"blood_conditions", List{"none"}}, {"bleeding_history", "no"}, {"cancer", "no"}, {"other_conditions", List{"none"}},
+        {"medications", List{"none"}}, {"allergies", List{"none"}}, {"harvest_site_history", List{"none"}}};
+    rules::AnswerSet set;
+    for (const auto& [id, input] : given) set.answers.push_back({s.FindQuestion(id), input});
+    std::sort(set.answers.begin(), set.answers.end(), [](const auto& a, const auto& b) { return a.question < b.question; });
+
+    auto outcome_of = [&](const rules::AnswerSet& answers) {
+        rules::Decision d = rules::Decide(s, rules::ApplyAnswers(s, answers, today), today);
+        return d.outcome >= 0 ? s.outcomes[d.outcome].id : std::string("none");
+    };
+    REQUIRE(outcome_of(set) == "CONSIDER_PRP");
+    rules::AnswerSet tried = set;
+    for (rules::GivenAnswer& a : tried.answers)
+        if (s.questions[a.question].id == "treatments_tried") a.input = List{"weight", "prp_before"};
+    REQUIRE(outcome_of(tried) == "LIKELY_CANDIDATE_MSC");
+
+    rules::PropertyRng rng(1);
+    CHECK_FALSE(rules::MonotoneSafety(s, today)(set, rng).has_value());
+}

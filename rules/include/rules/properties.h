@@ -113,7 +113,8 @@ std::vector<std::pair<int32_t, int32_t>> SafetyOptions(const Screening& screenin
 // monotone_safety: for each shown multiple-choice answer and each safety option it lacks, add it
 // (dropping an exclusive option such as `none`, which the kiosk clears when another is chosen,
 // unless a safety rule reads that option itself: then the change takes something away too).
-// The outcome's rank and every procedure status must not go down.
+// An outcome at or above the review outcome must not go down (below review the outcomes are
+// suggestions, and one replacing another is no lowering), nor any procedure status.
 PropertyCheck MonotoneSafety(const Screening& screening, const Date& today);
 
 // every_review_has_reason: an outcome at the review outcome's rank or above names at least one
