@@ -167,7 +167,8 @@ int RunDb(const std::vector<std::string>& args, std::ostream& out, std::ostream&
     if (!r.ok()) {
         const store::ChainProblem& first = r.problems.front();
         err << "kiosk db: audit chain broken (" << store::ChainProblemKindName(first.kind) << "): " << first.what << "\n";
-        if (r.problems.size() > 1) err << "kiosk db: " << r.problems.size() - 1 << " more problems after it\n";
+        if (size_t more = r.problems.size() - 1; more > 0)
+            err << "kiosk db: " << more << (more == 1 ? " more problem" : " more problems") << " after it\n";
         return kExitInvalid;
     }
     out << "audit chain ok: " << r.rows << " rows, " << r.submissions << " submissions recorded"
