@@ -30,10 +30,20 @@ const char* const kStaffHelp =
     "clears any lockout. There is no default PIN. Exit 0 set, 1 refused, 2 wrong usage.\n";
 
 const char* const kDbHelp =
-    "Usage: kiosk db check [--db PATH]\n"
+    "Usage: kiosk db check [--head] [--expect-head ID:HASH] [--db PATH]\n"
     "\n"
-    "Opens the clinic database (creating it if needed), runs SQLite's integrity check and prints\n"
-    "the schema version. Exit 0 when the check passes, 1 otherwise, 2 on wrong usage.\n";
+    "Opens the clinic database (creating it if needed), runs SQLite's integrity check, prints the\n"
+    "schema version, and verifies the audit chain: every audit row's hash over the row before it,\n"
+    "every stored submission against the hash its audit row recorded, and the triggers that keep\n"
+    "both append-only. The first broken row is named (edited, deleted, inserted, a submission\n"
+    "changed, missing or not recorded, a trigger dropped).\n"
+    "\n"
+    "Someone with the file can recompute the whole chain after editing it; only a head written\n"
+    "down earlier and kept off this machine catches that:\n"
+    "  --head               print the chain's head (ID:HASH) to write down or send off the box\n"
+    "  --expect-head ID:HASH  fail when that head is no longer in the chain\n"
+    "\n"
+    "Exit 0 when everything holds, 1 otherwise, 2 on wrong usage.\n";
 
 const char* const kQueueHelp =
     "Usage: kiosk queue [--db PATH] [--all]\n"
@@ -106,6 +116,8 @@ constexpr Option kFormatOption{"--format", "csv, jsonl or fhir"};
 constexpr Option kSinceOption{"--since", "a date"};
 constexpr Option kStatusOption{"--status", "pending, reviewed or exported"};
 constexpr Option kMarkExportedOption{"--mark-exported", ""};
+constexpr Option kHeadOption{"--head", ""};
+constexpr Option kExpectHeadOption{"--expect-head", "ID:HASH"};
 
 }  // namespace
 
@@ -131,16 +143,37 @@ int RunStaff(const std::vector<std::string>& args, std::istream& in, std::ostrea
 }
 
 int RunDb(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    CommandStart c = StartCommand({"db", {}, 1, kDbHelp,
-                                   [](const ParsedArgs& a) { return HelpUnless(a.positional == std::vector<std::string>{"check"}); }},
+    CommandStart c = StartCommand({"db", {kHeadOption, kExpectHeadOption}, 1, kDbHelp,
+                                   [](const ParsedArgs& a) -> std::optional<std::string> {
+                                       if (a.positional != std::vector<std::string>{"check"}) return "";
+                                       if (auto head = a.Value("--expect-head"); head && !store::ParseChainHead(*head))
+                                           return "--expect-head is ID:HASH, as --head printed it";
+                                       return std::nullopt;
+                                   }},
                                   args, out, err);
     if (c.exit) return *c.exit;
+    std::optional<store::ChainHead> expected;
+    if (auto head = c.args.Value("--expect-head")) expected = store::ParseChainHead(*head);
     auto db = OpenStore(c.files.database, err);
     if (!db) return kExitInvalid;
     auto report = db->IntegrityCheck();
     if (!report.ok()) { err << "kiosk db: " << report.error->Describe() << "\n"; return kExitInvalid; }
     out << c.files.database << ": schema version " << db->SchemaVersion() << ", integrity " << *report.value << "\n";
-    return *report.value == "ok" ? kExitOk : kExitInvalid;
+    if (*report.value != "ok") return kExitInvalid;
+    auto chain = db->CheckAuditChain(expected);
+    if (!chain.ok()) { err << "kiosk db: " << chain.error->Describe() << "\n"; return kExitInvalid; }
+    const store::ChainReport& r = *chain.value;
+    if (c.args.Has("--head")) out << "head " << store::FormatChainHead(r.head) << "\n";
+    if (!r.ok()) {
+        const store::ChainProblem& first = r.problems.front();
+        err << "kiosk db: audit chain broken (" << store::ChainProblemKindName(first.kind) << "): " << first.what << "\n";
+        if (size_t more = r.problems.size() - 1; more > 0)
+            err << "kiosk db: " << more << (more == 1 ? " more problem" : " more problems") << " after it\n";
+        return kExitInvalid;
+    }
+    out << "audit chain ok: " << r.rows << " rows, " << r.submissions << " submissions recorded"
+        << (expected ? ", head " + store::FormatChainHead(*expected) + " still in it" : std::string()) << "\n";
+    return kExitOk;
 }
 
 int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -149,6 +182,9 @@ int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostre
     const bool all = c.args.Has("--all");
     auto db = OpenStore(c.files.database, err);
     if (!db) return kExitInvalid;
+    // Listing results reads patient data: recorded first, or not listed.
+    auto audited = db->Audit("cli", "view queue", all ? "all results" : "results to review");
+    if (!audited.ok()) { err << "kiosk queue: not listed: the audit log cannot be written: " << audited.error->Describe() << "\n"; return kExitInvalid; }
     auto rows = db->Submissions(all ? std::nullopt : std::optional(store::SubmissionStatus::Pending));
     if (!rows.ok()) { err << "kiosk queue: " << rows.error->Describe() << "\n"; return kExitInvalid; }
     for (const store::StoredSubmission& s : *rows.value) {

@@ -1,6 +1,8 @@
-// One export as staff ask for it: select, write atomically, audit, mark.
+// One export as staff ask for it: select, write atomically, then audit and mark in one transaction;
+// a file whose audit row could not be written is removed (fail closed).
 #include "store/export_job.h"
 
+#include <filesystem>
 #include <optional>
 #include <string_view>
 
@@ -42,19 +44,23 @@ Result<ExportSummary> ExportResults(Store& store, const rules::Screening& screen
         return out;
     }
     std::string detail = std::string(name) + " to " + request.path + ", " + std::to_string(ids.size()) + " results";
+    // The audit row (and the marks) commit together or not at all; without them the file is
+    // patient data that left the kiosk unrecorded, so it is removed.
+    std::optional<DbError> failed;
     if (request.mark_exported) {
         auto marked = store.MarkExported(ids, request.actor, detail);
-        if (!marked.ok()) {
-            out.error = marked.error;
-            out.error->context = "written to " + request.path + " but not marked exported";
-            return out;
-        }
+        if (!marked.ok()) failed = marked.error;
     } else {
         auto audited = store.Audit(request.actor, "export", detail);
-        if (!audited.ok()) {
-            out.error = audited.error;
-            return out;
-        }
+        if (!audited.ok()) failed = audited.error;
+    }
+    if (failed) {
+        std::error_code ignored;
+        std::filesystem::remove(request.path, ignored);
+        out.error = failed;
+        out.error->context = "the export could not be recorded in the audit log, so " + request.path + " was removed (" +
+                             out.error->context + ")";
+        return out;
     }
     out.value = ExportSummary{ids.size(), request.path};
     return out;

@@ -113,7 +113,12 @@ PinCheck VerifyStaffPin(Store& store, std::string_view pin, const std::string& a
         check.failures = 0;
         store.SetSetting(kFailuresKey, "0", actor, "");
         store.SetSetting(kLockedUntilKey, "0", actor, "");
-        store.Audit(actor, "sign-in", "");
+        // No unrecorded sign-in: without its audit row the PIN does not open staff mode.
+        if (auto audited = store.Audit(actor, "sign-in", ""); !audited.ok()) {
+            DbError refused = *audited.error;
+            refused.context = "sign-in refused: the audit log cannot be written (" + refused.context + ")";
+            return fail(refused);
+        }
         return check;
     }
     check.status = PinCheck::Status::Wrong;

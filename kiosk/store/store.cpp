@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/audit_chain.h"
 #include "store/sqlite.h"
 
 namespace kiosk::store {
@@ -22,6 +23,7 @@ namespace {
 struct Migration {
     int version;
     const char* sql;
+    void (*then)(Connection&) = nullptr;  // work SQL alone cannot do (hashing), in the same transaction
 };
 
 const Migration kMigrations[] = {
@@ -83,6 +85,16 @@ CREATE TABLE abandoned_sessions (
     {2, R"sql(
 CREATE INDEX submissions_by_time ON submissions (submitted_at, id);
 )sql"},
+    // The audit chain: each row's hash over the previous row's hash and its own content, and the
+    // hash of the submission a row recorded. The rows already stored are chained by
+    // ChainExistingRows, which also creates the triggers (audit_chain.cpp holds their exact SQL).
+    {3, R"sql(
+DROP TRIGGER audit_is_append_only_update;
+DROP TRIGGER audit_is_append_only_delete;
+ALTER TABLE audit ADD COLUMN submission_id TEXT;
+ALTER TABLE audit ADD COLUMN submission_hash TEXT;
+ALTER TABLE audit ADD COLUMN hash TEXT;
+)sql", ChainExistingRows},
 };
 
 constexpr int kLatest = sizeof kMigrations / sizeof kMigrations[0];
@@ -91,7 +103,6 @@ static_assert(kLatest == Store::kSchemaVersion, "a migration for every schema ve
 constexpr const char* kInsertSubmission =
     "INSERT INTO submissions (id, kiosk_id, screening_id, screening_version, screening_hash, language, started_at, "
     "submitted_at, answers, decision, outcome, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
-constexpr const char* kInsertAudit = "INSERT INTO audit (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)";
 // Oldest first: the order of submissions_by_time (migration 2), so rows stream without a sort.
 constexpr const char* kSelectSubmissions =
     "SELECT id, kiosk_id, screening_id, screening_version, screening_hash, language, started_at, submitted_at, answers, "
@@ -113,6 +124,7 @@ void Migrate(Connection& db) {
         if (m.version <= version) continue;
         Transaction t(db, "migrating the database");
         db.Exec(m.sql, "migrating the database");
+        if (m.then) m.then(db);
         db.Exec("PRAGMA user_version = " + std::to_string(m.version), "migrating the database");
         t.Commit();
     }
@@ -210,9 +222,8 @@ Result<std::string> Store::Submit(const SubmissionRecord& r, const std::string& 
         insert.Bind(6, r.language).Bind(7, r.started_at).Bind(8, r.submitted_at).Bind(9, r.answers_json).Bind(10, r.decision_json);
         insert.BindOptional(11, r.outcome).Bind(12, r.source);
         insert.Run();
-        Statement audit(*m_db, kInsertAudit, context);
-        audit.Bind(1, UtcNowIso()).Bind(2, actor).Bind(3, "submission").Bind(4, id + " " + r.outcome.value_or("none") + " (" + r.source + ")");
-        audit.Run();
+        AppendAudit(*m_db, {UtcNowIso(), actor, "submission", id + " " + r.outcome.value_or("none") + " (" + r.source + ")", id,
+                            SubmissionHash(id, r)});
         t.Commit();  // durable here: WAL with synchronous=FULL
         return id;
     });
@@ -220,9 +231,10 @@ Result<std::string> Store::Submit(const SubmissionRecord& r, const std::string& 
 
 Result<bool> Store::Audit(const std::string& actor, const std::string& action, const std::string& detail) {
     return Guard<bool>([&] {
-        Statement s(*m_db, kInsertAudit, "writing the audit log");
-        s.Bind(1, UtcNowIso()).Bind(2, actor).Bind(3, action).Bind(4, detail);
-        s.Run();
+        // BEGIN IMMEDIATE: no other process appends between reading the chain's head and this row.
+        Transaction t(*m_db, "writing the audit log");
+        AppendAudit(*m_db, {UtcNowIso(), actor, action, detail, std::nullopt, std::nullopt});
+        t.Commit();
         return true;
     });
 }
@@ -273,9 +285,7 @@ Result<bool> Store::MarkReviewed(const std::string& id, const std::string& staff
         mark.Run();
         bool changed = m_db->Changes() > 0;
         if (changed) {
-            Statement audit(*m_db, kInsertAudit, context);
-            audit.Bind(1, now).Bind(2, "staff:" + staff_name).Bind(3, "review").Bind(4, id);
-            audit.Run();
+            AppendAudit(*m_db, {now, "staff:" + staff_name, "review", id, std::nullopt, std::nullopt});
         }
         t.Commit();
         return changed;
@@ -295,9 +305,7 @@ Result<int64_t> Store::MarkExported(const std::vector<std::string>& ids, const s
             mark.Run();
             changed += m_db->Changes();
         }
-        Statement audit(*m_db, kInsertAudit, context);
-        audit.Bind(1, now).Bind(2, actor).Bind(3, "export").Bind(4, detail + ", " + std::to_string(changed) + " marked exported");
-        audit.Run();
+        AppendAudit(*m_db, {now, actor, "export", detail + ", " + std::to_string(changed) + " marked exported", std::nullopt, std::nullopt});
         t.Commit();
         return changed;
     });
@@ -312,9 +320,7 @@ Result<int64_t> Store::RaiseAlert(const std::string& session_id, const std::stri
         s.Bind(1, session_id).Bind(2, rule_id).Bind(3, reason).Bind(4, raised_at);
         s.Run();
         int64_t id = m_db->LastInsertRowId();
-        Statement audit(*m_db, kInsertAudit, context);
-        audit.Bind(1, UtcNowIso()).Bind(2, "kiosk").Bind(3, "urgent alert").Bind(4, rule_id + " " + reason + " (alert " + std::to_string(id) + ")");
-        audit.Run();
+        AppendAudit(*m_db, {UtcNowIso(), "kiosk", "urgent alert", rule_id + " " + reason + " (alert " + std::to_string(id) + ")", std::nullopt, std::nullopt});
         t.Commit();
         return id;
     });
@@ -340,9 +346,7 @@ Result<bool> Store::AcknowledgeAlert(int64_t id, const std::string& staff_name) 
         s.Run();
         bool changed = m_db->Changes() > 0;
         if (changed) {
-            Statement audit(*m_db, kInsertAudit, context);
-            audit.Bind(1, now).Bind(2, "staff:" + staff_name).Bind(3, "alert acknowledged").Bind(4, "alert " + std::to_string(id));
-            audit.Run();
+            AppendAudit(*m_db, {now, "staff:" + staff_name, "alert acknowledged", "alert " + std::to_string(id), std::nullopt, std::nullopt});
         }
         t.Commit();
         return changed;
@@ -357,9 +361,7 @@ Result<bool> Store::CountAbandoned(const std::string& day, const std::string& ac
                     context);
         s.Bind(1, day);
         s.Run();
-        Statement audit(*m_db, kInsertAudit, context);
-        audit.Bind(1, UtcNowIso()).Bind(2, actor).Bind(3, "session reset").Bind(4, reason);
-        audit.Run();
+        AppendAudit(*m_db, {UtcNowIso(), actor, "session reset", reason, std::nullopt, std::nullopt});
         t.Commit();
         return true;
     });
@@ -399,9 +401,7 @@ Result<bool> Store::SetSetting(const std::string& key, const std::string& value,
         s.Bind(1, key).Bind(2, value);
         s.Run();
         if (!audit_detail.empty()) {
-            Statement audit(*m_db, kInsertAudit, context);
-            audit.Bind(1, UtcNowIso()).Bind(2, actor).Bind(3, "setting").Bind(4, audit_detail);
-            audit.Run();
+            AppendAudit(*m_db, {UtcNowIso(), actor, "setting", audit_detail, std::nullopt, std::nullopt});
         }
         t.Commit();
         return true;
@@ -428,6 +428,10 @@ Result<std::string> Store::IntegrityCheck() {
         }
         return report;
     });
+}
+
+Result<ChainReport> Store::CheckAuditChain(const std::optional<ChainHead>& expected) {
+    return Guard<ChainReport>([&] { return VerifyAuditChain(*m_db, expected); });
 }
 
 }  // namespace kiosk::store

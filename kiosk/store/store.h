@@ -67,6 +67,43 @@ struct AuditEntry {
     std::string detail;
 };
 
+// The last row of the audit chain: what a clinic writes down (or sends off the box) to catch a
+// chain rewritten from the start later. id 0: the log is empty.
+struct ChainHead {
+    int64_t id = 0;
+    std::string hash;  // 64 lowercase hex digits
+};
+// "ID:HASH" (what `kiosk db check --head` prints) and back; nullopt when malformed.
+std::string FormatChainHead(const ChainHead& head);
+std::optional<ChainHead> ParseChainHead(std::string_view text);
+
+// What `kiosk db check` found wrong, in the order it looked: triggers, then the audit rows in id
+// order (with the submission each one recorded), then submissions no row recorded.
+enum class ChainProblemKind : uint8_t {
+    TriggerChanged,     // a guarding trigger is missing or its SQL is not the kiosk's
+    Deleted,            // a gap in the row ids
+    Edited,             // the row's content no longer gives its hash (the next row still follows it)
+    Inserted,           // a row without a valid hash, or one that does not follow the row before
+    SubmissionChanged,  // a submission's content differs from the hash its audit row recorded
+    SubmissionMissing,  // an audit row recorded a submission that is gone
+    SubmissionExtra,    // a submission that no audit row recorded
+    HeadMissing,        // the head written down earlier is no longer in the chain
+};
+const char* ChainProblemKindName(ChainProblemKind kind);  // "edited", "deleted", ...
+
+struct ChainProblem {
+    ChainProblemKind kind = ChainProblemKind::Edited;
+    int64_t row = 0;             // the audit row (0: none, a trigger or an extra submission)
+    std::string what;            // one sentence for the clinic's IT
+};
+
+struct ChainReport {
+    int64_t rows = 0, submissions = 0;
+    ChainHead head;
+    std::vector<ChainProblem> problems;  // empty: the chain holds
+    bool ok() const { return problems.empty(); }
+};
+
 struct StoreOptions {
     std::string path;
     int busy_timeout_ms = 2000;
@@ -75,14 +112,17 @@ struct StoreOptions {
 
 class Store {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // Opens or creates the database, applies migrations, refuses a newer schema.
     static std::variant<std::unique_ptr<Store>, DbError> Open(const StoreOptions& options);
     ~Store();
 
-    // Commits the submission (and its audit entry) with synchronous=FULL; the id only after COMMIT.
+    // Commits the submission (and its audit entry, which carries the submission's hash) with
+    // synchronous=FULL; the id only after COMMIT.
     Result<std::string> Submit(const SubmissionRecord& record, const std::string& actor);
+    // Appends one row to the audit chain. A caller about to show or hand out patient data does so
+    // only when this succeeded (fail closed).
     Result<bool> Audit(const std::string& actor, const std::string& action, const std::string& detail);
     // Every submission (nullopt) or those with `status`, oldest first.
     Result<std::vector<StoredSubmission>> Submissions(std::optional<SubmissionStatus> status);
@@ -119,6 +159,9 @@ public:
 
     int SchemaVersion() const;
     Result<std::string> IntegrityCheck();  // "ok" or SQLite's report
+    // Verifies the audit chain, every submission against it and the guarding triggers (read only).
+    // `expected`: a head written down earlier; a chain recomputed from the start no longer holds it.
+    Result<ChainReport> CheckAuditChain(const std::optional<ChainHead>& expected = std::nullopt);
 
 private:
     explicit Store(std::unique_ptr<Connection> db);

@@ -1,5 +1,8 @@
 // Staff mode: signs staff in, reads from the store what each staff screen shows, acts on what the
 // screens ask (reset, review, acknowledge, export, settings, lock, quit) and audits each action.
+// Reads of patient data (the queue, a result, the alerts, the interrupted session's answers) are
+// audited first and shown only when their audit row was written; lock, reset and quit, which take
+// patient data off the screen, go ahead even when the audit log cannot be written.
 // The screens themselves are in ui/staff/, one file each; they never touch the store.
 #include "ui/staff.h"
 
@@ -82,6 +85,14 @@ std::string ExportPath(const std::string& folder, SystemTime now, store::ExportF
 
 std::string Plural(size_t n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); }
 
+// Writes the audit row of a read; the reason it failed, for staff, or empty when written.
+std::string AuditRead(const StaffContext& c, const std::string& actor, const char* action, const std::string& detail,
+                      const char* what) {
+    store::Result<bool> audited = c.store->Audit(actor, action, detail);
+    if (audited.ok()) return {};
+    return std::string(what) + " not shown: the audit log cannot be written (" + audited.error->Describe() + ").";
+}
+
 }  // namespace
 
 struct StaffMode::State {
@@ -143,6 +154,8 @@ struct StaffMode::State {
         results.clear();
         queue_problem.clear();
         if (!c.store) return;
+        queue_problem = AuditRead(c, Actor(), "view queue", queue.all ? "all results" : "results to review", "The results are");
+        if (!queue_problem.empty()) return;
         auto read = c.store->Submissions(std::nullopt);
         if (!read.ok()) {
             queue_problem = "Results cannot be read: " + read.error->Describe();
@@ -160,9 +173,13 @@ struct StaffMode::State {
         }
     }
 
-    bool OpenResult(Ui& ui, const std::string& id) {
+    // The result with its answers, once its read is in the audit log; else the queue says why.
+    bool OpenResult(Ui& ui, const StaffContext& c, const std::string& id) {
         for (const store::StoredSubmission& row : rows) {
             if (row.id != id) continue;
+            if (!c.store) return false;
+            queue_problem = AuditRead(c, Actor(), "open result", id, "The result is");
+            if (!queue_problem.empty()) return false;
             result = staff::ReadResult(ui, row, true);
             return true;
         }
@@ -172,6 +189,8 @@ struct StaffMode::State {
     void LoadAlerts(const StaffContext& c) {
         alerts.clear();
         if (!c.store) return;
+        alerts_notice = AuditRead(c, Actor(), "view alerts", "", "Urgent alerts are");
+        if (!alerts_notice.empty()) return;
         auto read = c.store->OpenAlerts();
         if (!read.ok()) {
             alerts_notice = "Urgent alerts cannot be read: " + read.error->Describe();
@@ -307,8 +326,7 @@ struct StaffMode::State {
             result_notice = *done.value ? "Marked reviewed by " + name + "." : "This result was already reviewed.";
             const std::string id = name_ui.target;
             LoadQueue(ui, c);
-            if (OpenResult(ui, id)) Go(Screen::Result);
-            else Open(Screen::Queue, ui, c);
+            Go(OpenResult(ui, c, id) ? Screen::Result : Screen::Queue);
         } else if (name_ui.purpose == Intent::Kind::Acknowledge) {
             std::optional<int64_t> id = ParseInt(name_ui.target);
             if (!id) return;
@@ -318,7 +336,8 @@ struct StaffMode::State {
                 return;
             }
             LoadAlerts(c);
-            alerts_notice = *done.value ? "Alert acknowledged by " + name + "." : "This alert was already acknowledged.";
+            if (alerts_notice.empty())
+                alerts_notice = *done.value ? "Alert acknowledged by " + name + "." : "This alert was already acknowledged.";
             Go(Screen::Alerts);
         }
     }
@@ -470,9 +489,11 @@ StaffAction StaffMode::Draw(Ui& patient_ui, const StaffContext& context) {
         case Kind::EnterPin: s.CheckPin(ui, context); break;
         case Kind::ShowAnswers:
             if (!s.signed_in || !context.session || !summary.can_show_answers) break;
-            // Who looked and where the patient was; never the answers themselves.
-            if (context.store) context.store->Audit(s.Actor(), "show answers", "interrupted session: " + summary.where);
-            s.session.show_answers = true;
+            // Who looked and where the patient was; never the answers themselves. No row, no answers.
+            s.session.message =
+                context.store ? AuditRead(context, s.Actor(), "show answers", "interrupted session: " + summary.where, "The answers are")
+                              : "The answers are not shown: without the database their viewing cannot be recorded.";
+            s.session.show_answers = s.session.message.empty();
             break;
         case Kind::HideAnswers: s.session.show_answers = false; break;
         case Kind::ResetSession:
@@ -496,7 +517,7 @@ StaffAction StaffMode::Draw(Ui& patient_ui, const StaffContext& context) {
             break;
         case Kind::OpenResult:
             s.result_notice.clear();
-            if (s.OpenResult(ui, intent.id)) s.Go(Screen::Result);
+            if (s.OpenResult(ui, context, intent.id)) s.Go(Screen::Result);
             break;
         case Kind::Review: s.AskName(Kind::Review, intent.id, Screen::Result); break;
         case Kind::Acknowledge: s.AskName(Kind::Acknowledge, intent.id, Screen::Alerts); break;

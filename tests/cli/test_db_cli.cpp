@@ -178,9 +178,15 @@ TEST_CASE("review marks a result reviewed by name, once, audited, the queue no l
     CHECK(Kiosk({"review", id, "--db", s.db}).code == kiosk::kExitUsage);
     auto opened = kiosk::store::Store::Open({s.db});
     auto& store = std::get<std::unique_ptr<kiosk::store::Store>>(opened);
-    auto recent = store->RecentAudit(1);
-    CHECK((*recent.value)[0].actor == "staff:Dr Ana Ruiz");
-    CHECK((*recent.value)[0].action == "review");
+    // Newest first: the second review refused (no row), the two listings, the review.
+    auto recent = store->RecentAudit(3);
+    REQUIRE(recent.value->size() == 3);
+    CHECK((*recent.value)[0].action == "view queue");
+    CHECK((*recent.value)[0].actor == "cli");
+    CHECK((*recent.value)[0].detail == "all results");
+    CHECK((*recent.value)[1].action == "view queue");
+    CHECK((*recent.value)[2].actor == "staff:Dr Ana Ruiz");
+    CHECK((*recent.value)[2].action == "review");
 }
 
 TEST_CASE("a configuration file sets the database, the kiosk id and the screening, a broken one is refused with its place") {

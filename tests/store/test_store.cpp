@@ -133,7 +133,7 @@ TEST_CASE("migration 2 lets results stream oldest first without sorting whole ro
     }
     {
         auto store = OpenOk({dir.File("v1.db")});
-        CHECK(store->SchemaVersion() == 2);
+        CHECK(store->SchemaVersion() >= 2);
     }
     kiosk::store::Connection db(dir.File("v1.db"), false);
     kiosk::store::Statement plan(db,

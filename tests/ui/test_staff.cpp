@@ -12,6 +12,7 @@
 
 #include "core/labels.h"
 #include "patient_taps.h"
+#include "store/sqlite.h"
 #include "store/staff_pin.h"
 #include "core/settings.h"
 #include "store/saved_settings.h"
@@ -754,4 +755,42 @@ TEST_CASE("closing the window is refused to patients and to the PIN pad, and hon
     REQUIRE(k.Screen() == "staff:menu");
     k.app->RequestClose();
     CHECK(k.app->QuitRequested());
+}
+
+TEST_CASE("while the audit log cannot be written no result opens, no answers show and no one signs in, and staff see why") {
+    Headless k;
+    SetPin(k);
+    const std::string id = SubmitCase(k, "V13");
+    const std::vector<std::string> labels = InterruptedPatient(k);
+    SignIn(k);
+    k.Tap("staff:menu:queue");
+    REQUIRE(k.Find("staff:queue:row:" + id));
+    // Another process holds the database's write lock: every audit row is refused.
+    store::Connection lock(k.dir.File("clinic.db"), false);
+    lock.Exec("BEGIN IMMEDIATE", "holding the write lock");
+
+    k.Tap("staff:queue:row:" + id);
+    CHECK(k.Screen() == "staff:queue");
+    CHECK(k.Shows("The result is not shown: the audit log cannot be written"));
+    k.Tap("staff:back");
+    k.Tap("staff:menu:session");
+    k.Tap("staff:session:show_answers");
+    CHECK(k.Shows("The answers are not shown: the audit log cannot be written"));
+    CHECK(k.Find("staff:session:show_answers"));  // still offered, not shown
+    CheckNoneShown(k, labels);
+    k.Tap("staff:lock");  // locking takes data off the screen: it goes ahead unaudited
+    OpenAndType(k, kPin);
+    CHECK(k.Screen() == "staff:pin");
+    CHECK(k.Shows("sign-in refused: the audit log cannot be written"));
+
+    lock.Exec("ROLLBACK", "releasing the write lock");
+    SignIn(k);
+    k.Tap("staff:menu:queue");
+    k.Tap("staff:queue:row:" + id);
+    CHECK(k.Screen() == "staff:result");
+    std::optional<kiosk::store::AuditEntry> opened = Audited(k, "open result");
+    REQUIRE(opened);
+    CHECK(opened->detail == id);
+    CHECK(Audited(k, "view queue").has_value());
+    CHECK(k.app->Store()->CheckAuditChain().value->ok());
 }

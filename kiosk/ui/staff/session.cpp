@@ -19,6 +19,7 @@ Intent DrawSession(Ui& ui, const SessionSummary& summary, const std::vector<std:
         if (TouchButton(ui, "Show this patient's answers\nRecorded in the audit log.", "staff:session:show_answers", width,
                         ButtonLook::Normal, summary.can_show_answers))
             intent.kind = Intent::Kind::ShowAnswers;
+        if (!state.message.empty()) Paragraph(ui, ui.fonts.body, ui.theme.error_text, state.message, width);
     } else {
         if (TouchButton(ui, "Hide the answers", "staff:session:hide_answers", width, ButtonLook::Selected))
             intent.kind = Intent::Kind::HideAnswers;

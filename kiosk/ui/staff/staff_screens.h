@@ -132,6 +132,7 @@ struct SettingsUi {
 
 struct SessionUi {
     bool show_answers = false;    // staff asked; hidden again when they leave the screen
+    std::string message;          // why the answers were not shown (their audit row was not written)
 };
 
 // --- The shared frame: a title row with Back and Lock, then a scrolling body -----------------

@@ -1,0 +1,337 @@
+// The audit log's hash chain: canonical encoding, append, migration of older rows, verification.
+#include "store/audit_chain.h"
+
+#include <array>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include <sodium.h>
+
+#include "store/sqlite.h"
+
+namespace kiosk::store {
+namespace {
+
+constexpr size_t kHashBytes = crypto_hash_sha256_BYTES;
+constexpr std::string_view kSubmissionTag = "kiosk.submission.v1";
+constexpr std::string_view kAuditTag = "kiosk.audit.v1";
+
+// The triggers that keep the audit log append-only and a stored submission's content fixed. Each
+// is created from this exact text and `kiosk db check` compares sqlite_master's copy with it, so a
+// trigger dropped, or re-created any other way, is reported.
+struct Guard {
+    const char* name;
+    const char* sql;
+};
+const Guard kGuards[] = {
+    {"audit_is_append_only_update",
+     "CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit\n"
+     "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"},
+    {"audit_is_append_only_delete",
+     "CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit\n"
+     "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"},
+    {"submission_content_is_fixed",
+     "CREATE TRIGGER submission_content_is_fixed BEFORE UPDATE OF id, kiosk_id, screening_id, screening_version, "
+     "screening_hash, language, started_at, submitted_at, answers, decision, outcome, source ON submissions\n"
+     "BEGIN SELECT RAISE(ABORT, 'a stored submission is never changed'); END"},
+    {"submission_is_kept",
+     "CREATE TRIGGER submission_is_kept BEFORE DELETE ON submissions\n"
+     "BEGIN SELECT RAISE(ABORT, 'a stored submission is never deleted'); END"},
+};
+
+// Accumulates the canonical encoding straight into a SHA-256 state.
+class Canonical {
+public:
+    Canonical() {
+        static const bool ready = sodium_init() >= 0;
+        (void)ready;
+        crypto_hash_sha256_init(&m_state);
+    }
+    void Raw(const unsigned char* bytes, size_t size) { crypto_hash_sha256_update(&m_state, bytes, size); }
+    Canonical& Field(std::string_view text) {
+        unsigned char head[9];
+        head[0] = 1;
+        const uint64_t size = text.size();
+        for (int i = 0; i < 8; ++i) head[1 + i] = static_cast<unsigned char>(size >> (56 - 8 * i));
+        Raw(head, sizeof head);
+        Raw(reinterpret_cast<const unsigned char*>(text.data()), text.size());
+        return *this;
+    }
+    Canonical& Field(const std::string& text) { return Field(std::string_view(text)); }
+    Canonical& Field(const std::optional<std::string>& text) {
+        if (text) return Field(std::string_view(*text));
+        const unsigned char absent = 0;
+        Raw(&absent, 1);
+        return *this;
+    }
+    std::string Hex() {
+        unsigned char out[kHashBytes];
+        crypto_hash_sha256_final(&m_state, out);
+        char hex[kHashBytes * 2 + 1];
+        sodium_bin2hex(hex, sizeof hex, out, sizeof out);
+        return hex;
+    }
+
+private:
+    crypto_hash_sha256_state m_state;
+};
+
+bool IsHashHex(const std::string& text) {
+    if (text.size() != kHashBytes * 2) return false;
+    for (char c : text)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
+}
+
+std::array<unsigned char, kHashBytes> HashBytes(const std::string& hex) {
+    std::array<unsigned char, kHashBytes> out{};  // all zero: before the first row
+    if (IsHashHex(hex)) sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, nullptr, nullptr);
+    return out;
+}
+
+constexpr const char* kSelectRows =
+    "SELECT id, at, actor, action, detail, submission_id, submission_hash, hash FROM audit ORDER BY id";
+
+AuditRow ReadRow(const Statement& s) {
+    AuditRow row{s.Text(1), s.Text(2), s.Text(3), s.Text(4), std::nullopt, std::nullopt};
+    if (!s.IsNull(5)) row.submission_id = s.Text(5);
+    if (!s.IsNull(6)) row.submission_hash = s.Text(6);
+    return row;
+}
+
+// Every stored submission's id and its hash as it reads now.
+std::map<std::string, std::string> SubmissionHashes(Connection& db, const char* context) {
+    std::map<std::string, std::string> out;
+    Statement s(db,
+                "SELECT id, kiosk_id, screening_id, screening_version, screening_hash, language, started_at, submitted_at, "
+                "answers, decision, outcome, source FROM submissions ORDER BY submitted_at, id",
+                context);
+    while (s.Step()) {
+        SubmissionRecord r{s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7), s.Text(8), s.Text(9),
+                           std::nullopt, s.Text(11)};
+        if (!s.IsNull(10)) r.outcome = s.Text(10);
+        out.emplace(s.Text(0), SubmissionHash(s.Text(0), r));
+    }
+    return out;
+}
+
+// A read transaction: every row the check reads comes from one snapshot.
+class ReadSnapshot {
+public:
+    ReadSnapshot(Connection& db, const char* context) : m_db(db) { m_db.Exec("BEGIN", context); }
+    ~ReadSnapshot() {
+        try {
+            m_db.Exec("ROLLBACK", "ending a read");
+        } catch (const DbException&) {
+        }
+    }
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+private:
+    Connection& m_db;
+};
+
+std::string Id(int64_t id) { return std::to_string(id); }
+
+}  // namespace
+
+std::string SubmissionHash(const std::string& id, const SubmissionRecord& r) {
+    Canonical c;
+    c.Field(kSubmissionTag).Field(id).Field(r.kiosk_id).Field(r.screening_id).Field(r.screening_version).Field(r.screening_hash);
+    c.Field(r.language).Field(r.started_at).Field(r.submitted_at).Field(r.answers_json).Field(r.decision_json);
+    c.Field(r.outcome).Field(r.source);
+    return c.Hex();
+}
+
+std::string AuditRowHash(const std::string& previous_hex, int64_t id, const AuditRow& row) {
+    Canonical c;
+    const auto previous = HashBytes(previous_hex);
+    c.Raw(previous.data(), previous.size());
+    c.Field(kAuditTag).Field(Id(id)).Field(row.at).Field(row.actor).Field(row.action).Field(row.detail);
+    c.Field(row.submission_id).Field(row.submission_hash);
+    return c.Hex();
+}
+
+int64_t AppendAudit(Connection& db, const AuditRow& row) {
+    const char* context = "writing the audit log";
+    int64_t last = 0;
+    std::string previous;
+    {
+        Statement head(db, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", context);
+        if (head.Step()) {
+            last = head.Int(0);
+            previous = head.IsNull(1) ? std::string() : head.Text(1);
+        }
+    }
+    const int64_t id = last + 1;
+    Statement insert(db,
+                     "INSERT INTO audit (id, at, actor, action, detail, submission_id, submission_hash, hash) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     context);
+    insert.Bind(1, id).Bind(2, row.at).Bind(3, row.actor).Bind(4, row.action).Bind(5, row.detail);
+    insert.BindOptional(6, row.submission_id).BindOptional(7, row.submission_hash).Bind(8, AuditRowHash(previous, id, row));
+    insert.Run();
+    return id;
+}
+
+void ChainExistingRows(Connection& db) {
+    const char* context = "migrating the database";
+    // Each submission to the first unlinked "submission" row that names it (kiosks before the chain
+    // wrote "<id> <outcome> (<source>)"); those with none get a row of their own below.
+    std::map<std::string, std::string> hashes = SubmissionHashes(db, context);
+    std::vector<std::string> unrecorded;
+    {
+        Statement s(db, "SELECT id, submitted_at FROM submissions ORDER BY submitted_at, id", context);
+        Statement find(db,
+                       "SELECT id FROM audit WHERE action = 'submission' AND submission_id IS NULL "
+                       "AND (detail = ?1 OR substr(detail, 1, length(?1) + 1) = ?1 || ' ') ORDER BY id LIMIT 1",
+                       context);
+        Statement link(db, "UPDATE audit SET submission_id = ?2, submission_hash = ?3 WHERE id = ?1", context);
+        while (s.Step()) {
+            const std::string id = s.Text(0);
+            find.Reset();
+            find.Bind(1, id);
+            if (!find.Step()) {
+                unrecorded.push_back(id);
+                continue;
+            }
+            link.Reset();
+            link.Bind(1, find.Int(0)).Bind(2, id).Bind(3, hashes.at(id));
+            link.Run();
+        }
+    }
+    {
+        Statement s(db, kSelectRows, context);
+        Statement set(db, "UPDATE audit SET hash = ?2 WHERE id = ?1", context);
+        std::string previous;
+        while (s.Step()) {
+            previous = AuditRowHash(previous, s.Int(0), ReadRow(s));
+            set.Reset();
+            set.Bind(1, s.Int(0)).Bind(2, previous);
+            set.Run();
+        }
+    }
+    const std::string now = UtcNowIso();
+    for (const std::string& id : unrecorded)
+        AppendAudit(db, {now, "kiosk", "submission", id + " stored before the audit chain (schema 3)", id, hashes.at(id)});
+    for (const Guard& guard : kGuards) db.Exec(guard.sql, context);
+}
+
+ChainReport VerifyAuditChain(Connection& db, const std::optional<ChainHead>& expected) {
+    const char* context = "checking the audit chain";
+    ChainReport report;
+    ReadSnapshot snapshot(db, context);
+    auto problem = [&](ChainProblemKind kind, int64_t row, std::string what) {
+        report.problems.push_back({kind, row, std::move(what)});
+    };
+
+    std::map<std::string, std::string> triggers;
+    {
+        Statement s(db, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'", context);
+        while (s.Step()) triggers[s.Text(0)] = s.IsNull(1) ? std::string() : s.Text(1);
+    }
+    for (const Guard& guard : kGuards) {
+        auto found = triggers.find(guard.name);
+        if (found == triggers.end())
+            problem(ChainProblemKind::TriggerChanged, 0, std::string("trigger ") + guard.name + " was dropped");
+        else if (found->second != guard.sql)
+            problem(ChainProblemKind::TriggerChanged, 0, std::string("trigger ") + guard.name + " is not the kiosk's (its SQL was changed)");
+    }
+
+    std::map<std::string, std::string> submissions = SubmissionHashes(db, context);
+    report.submissions = static_cast<int64_t>(submissions.size());
+    std::set<std::string> recorded;
+    struct Read {
+        int64_t id;
+        AuditRow row;
+        std::string hash;
+    };
+    std::vector<Read> rows;
+    {
+        Statement s(db, kSelectRows, context);
+        while (s.Step()) rows.push_back({s.Int(0), ReadRow(s), s.IsNull(7) ? std::string() : s.Text(7)});
+    }
+    report.rows = static_cast<int64_t>(rows.size());
+    std::string previous;
+    int64_t previous_id = 0;
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const Read& r = rows[i];
+        const std::string at = "audit row " + Id(r.id);
+        bool gap = r.id != previous_id + 1;
+        if (gap)
+            problem(ChainProblemKind::Deleted, r.id,
+                    r.id == previous_id + 2 ? "audit row " + Id(previous_id + 1) + " was deleted (a gap before row " + Id(r.id) + ")"
+                                            : "audit rows " + Id(previous_id + 1) + " to " + Id(r.id - 1) + " were deleted (a gap before row " +
+                                                  Id(r.id) + ")");
+        if (!IsHashHex(r.hash)) {
+            problem(ChainProblemKind::Inserted, r.id, at + " has no chain hash: it was inserted outside the kiosk");
+        } else if (r.hash != AuditRowHash(previous, r.id, r.row) && !gap) {
+            // The next row still follows this row's stored hash: this row's content changed since.
+            bool next_follows = i + 1 < rows.size() && rows[i + 1].id == r.id + 1 &&
+                                rows[i + 1].hash == AuditRowHash(r.hash, rows[i + 1].id, rows[i + 1].row);
+            if (next_follows)
+                problem(ChainProblemKind::Edited, r.id, at + " was edited: its content no longer gives its hash");
+            else
+                problem(ChainProblemKind::Inserted, r.id, at + " does not follow from the row before: inserted or edited outside the kiosk");
+        }
+        if (r.row.submission_id) {
+            const std::string& sid = *r.row.submission_id;
+            recorded.insert(sid);
+            auto found = submissions.find(sid);
+            if (found == submissions.end())
+                problem(ChainProblemKind::SubmissionMissing, r.id, "submission " + sid + ", recorded in " + at + ", was deleted");
+            else if (!r.row.submission_hash || found->second != *r.row.submission_hash)
+                problem(ChainProblemKind::SubmissionChanged, r.id,
+                        "submission " + sid + " was changed after " + at + " recorded it (answers, decision or outcome)");
+        }
+        previous = r.hash;
+        previous_id = r.id;
+    }
+    for (const auto& [sid, hash] : submissions)
+        if (!recorded.count(sid))
+            problem(ChainProblemKind::SubmissionExtra, 0, "submission " + sid + " is in no audit row: it was inserted outside the kiosk");
+    if (!rows.empty()) report.head = {rows.back().id, rows.back().hash};
+    if (expected && expected->id > 0) {
+        bool held = false;
+        for (const Read& r : rows)
+            if (r.id == expected->id) held = r.hash == expected->hash;
+        if (!held)
+            problem(ChainProblemKind::HeadMissing, expected->id,
+                    "the head written down earlier (" + FormatChainHead(*expected) +
+                        ") is no longer in the chain: the log was rewritten or cut short");
+    }
+    return report;
+}
+
+const char* ChainProblemKindName(ChainProblemKind kind) {
+    switch (kind) {
+        case ChainProblemKind::TriggerChanged: return "trigger dropped or changed";
+        case ChainProblemKind::Deleted: return "deleted";
+        case ChainProblemKind::Edited: return "edited";
+        case ChainProblemKind::Inserted: return "inserted";
+        case ChainProblemKind::SubmissionChanged: return "submission changed";
+        case ChainProblemKind::SubmissionMissing: return "submission missing";
+        case ChainProblemKind::SubmissionExtra: return "submission extra";
+        case ChainProblemKind::HeadMissing: return "head missing";
+    }
+    return "broken";
+}
+
+std::string FormatChainHead(const ChainHead& head) { return Id(head.id) + ":" + head.hash; }
+
+std::optional<ChainHead> ParseChainHead(std::string_view text) {
+    size_t colon = text.find(':');
+    if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+    ChainHead head;
+    for (char c : text.substr(0, colon)) {
+        if (c < '0' || c > '9' || head.id > (INT64_MAX - 9) / 10) return std::nullopt;
+        head.id = head.id * 10 + (c - '0');
+    }
+    head.hash = std::string(text.substr(colon + 1));
+    if (head.id == 0 || !IsHashHex(head.hash)) return std::nullopt;
+    return head;
+}
+
+}  // namespace kiosk::store
