@@ -171,7 +171,8 @@ int RunDb(const std::vector<std::string>& args, std::ostream& out, std::ostream&
             err << "kiosk db: " << more << (more == 1 ? " more problem" : " more problems") << " after it\n";
         return kExitInvalid;
     }
-    out << "audit chain ok: " << r.rows << " rows, " << r.submissions << " submissions recorded"
+    out << "audit chain ok: " << r.rows << (r.rows == 1 ? " row, " : " rows, ") << r.submissions
+        << (r.submissions == 1 ? " submission recorded" : " submissions recorded")
         << (expected ? ", head " + store::FormatChainHead(*expected) + " still in it" : std::string()) << "\n";
     return kExitOk;
 }

@@ -68,7 +68,7 @@ void Caught(Run r, const std::string& kind, const std::string& what) {
 
 }  // namespace
 
-TEST_CASE("db check: the untouched chain holds; each tampering is caught and its first broken row named") {
+TEST_CASE("db check: the untouched chain holds, and each tampering is caught and its first broken row named") {
     Clinic c;
     Run clean = c.Check();
     REQUIRE_MESSAGE(clean.code == kiosk::kExitOk, clean.err);
@@ -125,7 +125,7 @@ TEST_CASE("db check: the untouched chain holds; each tampering is caught and its
     }
 }
 
-TEST_CASE("db check --head prints the head; a chain recomputed after an edit passes alone but not --expect-head") {
+TEST_CASE("db check --head prints the head, and a chain recomputed after an edit passes alone but not --expect-head") {
     Clinic c;
     Run head = c.Check({"--head"});
     REQUIRE(head.code == kiosk::kExitOk);
