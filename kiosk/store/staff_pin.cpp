@@ -143,9 +143,10 @@ PinCheck VerifyStaffPin(Store& store, std::string_view pin, const std::string& a
 
 PinState PinStateAt(int64_t failures, int64_t locked_until, int64_t last_failure, int64_t now_unix) {
     PinState state;
-    // A last failure "in the future" was stamped by a clock that has since gone back: count the
-    // decay from now, so a wrong clock neither forgives nor freezes the count.
-    const int64_t since = std::max<int64_t>(0, now_unix - last_failure);
+    // Decay counts from the end of the last failure's lockout, so waiting out lockouts never
+    // forgives: the count still climbs to the cap. A last failure "in the future" was stamped by
+    // a clock that has since gone back: nothing is forgiven until real time passes.
+    const int64_t since = std::max<int64_t>(0, now_unix - std::max(last_failure, locked_until));
     state.failures = std::clamp<int64_t>(failures - since / kFailureDecaySeconds, 0, kFailureCountCap);
     const int64_t length = LockoutSeconds(static_cast<int>(std::clamp<int64_t>(failures, 0, kFailureCountCap)));
     int64_t left = locked_until - now_unix;

@@ -15,8 +15,9 @@ constexpr int kMinPinDigits = 6;
 constexpr int kFreeAttempts = 5;             // wrong PINs before the first lockout
 constexpr int64_t kFirstLockoutSeconds = 30; // doubles with each further wrong PIN
 constexpr int64_t kMaxLockoutSeconds = 3600; // the cap: no lockout is longer, whatever the clock does
-constexpr int64_t kFailureDecaySeconds = 600; // each 10 minutes without a wrong PIN forgives one: a
-                                              // wrong PIN an hour never builds up to a lockout
+constexpr int64_t kFailureDecaySeconds = 600; // each 10 minutes without a wrong PIN (after the end of
+                                              // any lockout) forgives one: a wrong PIN an hour never
+                                              // builds up to a lockout
 
 // Why a PIN cannot be used ("at least 6 digits"), or nullopt.
 std::optional<std::string> PinProblem(std::string_view pin);

@@ -57,6 +57,7 @@ TEST_CASE("a lockout begun under a clock in 2030 lasts at most the cap once the 
     auto until = s->GetSetting("staff.pin_locked_until");
     REQUIRE(until.ok());
     CHECK(std::stoll(**until.value) <= kRight + store::kMaxLockoutSeconds);
+    CHECK(now.seconds_locked == store::kMaxLockoutSeconds);  // waiting out each lockout forgave nothing
     CHECK(store::VerifyStaffPin(*s, kPin, "staff", kRight + store::kMaxLockoutSeconds - 1).status == PinCheck::Status::LockedOut);
     CHECK(store::VerifyStaffPin(*s, kPin, "staff", kRight + store::kMaxLockoutSeconds).status == PinCheck::Status::Ok);
 }
