@@ -16,6 +16,8 @@ namespace {
 
 // The staff corner: a press held this long on the top-left corner opens the PIN pad.
 constexpr double kCornerHoldSeconds = 3.0;
+// How far the wall clock may be behind the newest stored time stamp before it is not believed.
+constexpr std::chrono::minutes kStoredTimeSlack{5};
 
 }  // namespace
 
@@ -80,7 +82,8 @@ std::string App::CheckClock() const {
     if (!m_options.clock_after_stored_rows || !m_store) return {};
     store::Result<std::optional<std::string>> newest = m_store->NewestTimestamp();
     if (!newest.ok()) return {};  // a database that cannot be read shows its own error when written
-    if (*newest.value && store::UtcIso(now) < **newest.value)
+    // A few minutes' slack: time servers step a clock back by seconds, which is no reason to stop.
+    if (*newest.value && store::UtcIso(now + kStoredTimeSlack) < **newest.value)
         return says + ", earlier than the newest record in the clinic database (" + **newest.value +
                "): the clock has gone back, so no screening starts." + fix;
     return {};

@@ -130,6 +130,13 @@ TEST_CASE("a wall clock earlier than the newest stored row starts no screening a
     k.Frame();
     // The audit rows (stamped by the machine's real clock) are older than 2099.
     CHECK(k.Screen() == "welcome");
+    // A time server's small correction is no reason to stop: 5 minutes of slack, not more.
+    k.clock.Set(kiosk::UtcTime({2099, 3, 1}, 10h + 1min));
+    k.Frame();
+    CHECK(k.Screen() == "welcome");
+    k.clock.Set(kiosk::UtcTime({2099, 3, 1}, 9h + 59min));
+    k.Frame();
+    CHECK(k.Screen() == "out_of_order");
 }
 
 TEST_CASE("a PIN typed while another process holds the database is refused with the reason, the right PIN too") {
