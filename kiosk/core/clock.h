@@ -1,4 +1,5 @@
-// Where the session's time comes from: the system clock in the kiosk, a hand-set one in tests.
+// Where the kiosk's time comes from: the wall clock for timestamps and the age gate, a monotonic
+// clock for every timer; the system's clocks in the kiosk, hand-set ones in tests.
 #pragma once
 
 #include <chrono>
@@ -10,15 +11,25 @@
 namespace kiosk {
 
 using SystemTime = std::chrono::system_clock::time_point;
+using SteadyTime = std::chrono::steady_clock::time_point;
 
 // Injected into everything that measures time, so tests move time by hand and are exact.
+// Two clocks, because the wall clock can be stepped (by hand, NTP, a flat CMOS battery): Now()
+// stamps records and gives the screening day; Monotonic() measures how long something lasted
+// (idle warning and wipe, the closing screen, staff auto-lock) and never goes back.
 class Clock {
 public:
     virtual ~Clock() = default;
     virtual SystemTime Now() const = 0;
     // The screening day for Now(): the date age and "in the last N days" rules count from.
     virtual rules::Date Today() const = 0;
+    // For durations only: its epoch means nothing, and a step of the wall clock does not move it.
+    virtual SteadyTime Monotonic() const = 0;
 };
+
+// The day this kiosk was built (UTC midnight; CMake's configure date, or SOURCE_DATE_EPOCH for a
+// reproducible build). A wall clock before it is certainly wrong: the kiosk refuses new screenings.
+SystemTime BuildTime();
 
 // The calendar date of `time` in UTC.
 inline rules::Date UtcDate(SystemTime time) {
@@ -59,6 +70,7 @@ class SystemClock final : public Clock {
 public:
     SystemTime Now() const override { return std::chrono::system_clock::now(); }
     rules::Date Today() const override { return LocalDate(Now()); }
+    SteadyTime Monotonic() const override { return std::chrono::steady_clock::now(); }
 };
 
 // A clock that moves only when told to. Its screening day is the UTC date of Now(), so a test
@@ -69,12 +81,20 @@ public:
 
     SystemTime Now() const override { return m_now; }
     rules::Date Today() const override { return UtcDate(m_now); }
+    SteadyTime Monotonic() const override { return m_monotonic; }
 
-    void Advance(std::chrono::system_clock::duration by) { m_now += by; }
-    void Set(SystemTime now) { m_now = now; }
+    // Time passes: both clocks move.
+    void Advance(std::chrono::system_clock::duration by) {
+        m_now += by;
+        m_monotonic += std::chrono::duration_cast<std::chrono::steady_clock::duration>(by);
+    }
+    // The wall clock is stepped (forward or back) and no time passes: the monotonic clock stays.
+    void StepWall(std::chrono::system_clock::duration by) { m_now += by; }
+    void Set(SystemTime now) { m_now = now; }  // a step of the wall clock to `now`
 
 private:
     SystemTime m_now;
+    SteadyTime m_monotonic{std::chrono::hours(1000)};  // any start: only differences mean anything
 };
 
 }  // namespace kiosk

@@ -19,6 +19,7 @@ public:
     explicit FixedClock(const rules::Date& today) : m_today(today) {}
     SystemTime Now() const override { return UtcTime(m_today, std::chrono::hours(12)); }
     rules::Date Today() const override { return m_today; }
+    SteadyTime Monotonic() const override { return SteadyTime{}; }  // no timer runs in a property check
 
 private:
     rules::Date m_today;

@@ -85,7 +85,7 @@ SessionView Session::View() const {
     if (below == SessionState::Ended || below == SessionState::Done) v.end_message = m_end_message;
 
     if (m_state == SessionState::IdleWarning) {
-        auto left = m_settings.idle_reset - (m_clock.Now() - m_last_touch);
+        auto left = m_settings.idle_reset - (m_clock.Monotonic() - m_last_touch);
         v.idle_seconds_left = std::max(0, static_cast<int>(std::chrono::ceil<std::chrono::seconds>(left).count()));
     }
     return v;
@@ -110,7 +110,7 @@ std::string_view Session::RuleMessage(int rule) const {
 // ---------------------------------------------------------------------------------------------
 
 void Session::NoteTouch() {
-    m_last_touch = m_clock.Now();
+    m_last_touch = m_clock.Monotonic();
     if (m_state == SessionState::IdleWarning) m_state = m_below;
 }
 
@@ -296,7 +296,7 @@ void Session::Submitted(bool ok) {
         m_submit_failed = true;
         m_state = m_submit_from;
         if (m_state == SessionState::Review) m_end_message = {};
-        m_last_touch = m_clock.Now();
+        m_last_touch = m_clock.Monotonic();
         return;
     }
     // Durable: nothing of the patient stays but the language of the closing message.
@@ -306,7 +306,7 @@ void Session::Submitted(bool ok) {
     m_language = language;
     m_end_message = message;
     m_state = SessionState::Done;
-    m_last_touch = m_clock.Now();
+    m_last_touch = m_clock.Monotonic();
     ++m_counters.submitted;
 }
 
@@ -330,7 +330,7 @@ void Session::StaffReset() { Reset(ResetReason::Staff); }
 void Session::Tick() {
     const SessionState state = m_state;
     if (state == SessionState::Welcome || state == SessionState::Submitting) return;
-    const auto idle = m_clock.Now() - m_last_touch;
+    const auto idle = m_clock.Monotonic() - m_last_touch;
     if (state == SessionState::Done) {
         if (idle >= m_settings.done_hold) Wipe();
         return;
@@ -348,7 +348,7 @@ std::optional<std::chrono::milliseconds> Session::NextTimer() const {
     using std::chrono::milliseconds;
     const SessionState state = m_state;
     if (state == SessionState::Welcome || state == SessionState::Submitting) return std::nullopt;
-    const auto idle = m_clock.Now() - m_last_touch;
+    const auto idle = m_clock.Monotonic() - m_last_touch;
     auto until = [&](std::chrono::seconds limit) {
         return std::max(milliseconds(0), std::chrono::ceil<milliseconds>(limit - idle));
     };
@@ -499,7 +499,7 @@ void Session::Wipe() {
     m_scratch = rules::Decision{};
     m_today = rules::Date{};
     m_started = SystemTime{};
-    m_last_touch = m_clock.Now();
+    m_last_touch = m_clock.Monotonic();
     for (SessionEvent& event : m_events)
         if (UrgentAlert* alert = std::get_if<UrgentAlert>(&event)) alert->answers = rules::MakeAnswers(m_screening);
 }

@@ -246,7 +246,7 @@ private:
     rules::Decision m_scratch;           // holds derived values of this patient's answers
     rules::Date m_today;
     SystemTime m_started{};
-    SystemTime m_last_touch{};
+    SteadyTime m_last_touch{};           // Clock::Monotonic(): a step of the wall clock moves no timer
 
     std::vector<SessionEvent> m_events;  // undrained alerts lose their answers on a wipe
     SessionCounters m_counters;

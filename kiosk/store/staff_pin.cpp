@@ -1,8 +1,9 @@
-// The staff PIN: hashing, checking, and the persistent lockout.
+// The staff PIN: hashing, checking, and the persistent lockout, bounded whatever the wall clock does.
 #include "store/staff_pin.h"
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 #include <sodium.h>
 
@@ -11,20 +12,16 @@ namespace {
 
 constexpr const char* kPinHashKey = "staff.pin_hash";
 constexpr const char* kFailuresKey = "staff.pin_failures";
-constexpr const char* kLockedUntilKey = "staff.pin_locked_until";
+constexpr const char* kLockedUntilKey = "staff.pin_locked_until";    // wall clock, Unix seconds
+constexpr const char* kLastFailureKey = "staff.pin_last_failure";    // wall clock, Unix seconds
+constexpr int64_t kFailureCountCap = 1000;  // far past the cap's count; keeps the arithmetic small
 
-int64_t ReadInt(Store& store, const char* key, std::optional<DbError>& error) {
-    auto r = store.GetSetting(key);
-    if (!r.ok()) {
-        error = r.error;
-        return 0;
-    }
-    if (!*r.value) return 0;
-    try {
-        return std::stoll(**r.value);
-    } catch (...) {
-        return 0;  // a damaged counter counts as zero; the hash is what guards
-    }
+int64_t ParseCount(const std::optional<std::string>& text) {
+    if (!text) return 0;
+    int64_t value = 0;
+    auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+    // A damaged counter counts as zero; the hash is what guards.
+    return error == std::errc() && end == text->data() + text->size() ? value : 0;
 }
 
 bool Ready() {
@@ -82,57 +79,83 @@ Result<bool> HasStaffPin(Store& store) {
 
 PinCheck VerifyStaffPin(Store& store, std::string_view pin, const std::string& actor, int64_t now_unix) {
     PinCheck check;
-    auto fail = [&](const std::optional<DbError>& e) {
+    if (!Ready()) {
         check.status = PinCheck::Status::StoreError;
-        check.error = e;
-        return check;
-    };
-    auto hash = store.GetSetting(kPinHashKey);
-    if (!hash.ok()) return fail(hash.error);
-    if (!*hash.value) {
-        check.status = PinCheck::Status::NoPin;
+        check.error = DbError{DbErrorKind::Other, 0, "libsodium did not initialise", "checking the staff PIN"};
         return check;
     }
-    std::optional<DbError> error;
-    int64_t failures = ReadInt(store, kFailuresKey, error);
-    int64_t locked_until = ReadInt(store, kLockedUntilKey, error);
-    if (error) return fail(error);
-    check.failures = static_cast<int>(failures);
-    if (now_unix < locked_until) {
-        check.status = PinCheck::Status::LockedOut;
-        check.seconds_locked = locked_until - now_unix;
-        store.Audit(actor, "sign-in refused", "locked out for " + std::to_string(check.seconds_locked) + " s more");
-        return check;
-    }
-    Ready();
-    // crypto_pwhash_str_verify recomputes Argon2id and compares in constant time.
-    std::string stored = **hash.value;
-    bool ok = crypto_pwhash_str_verify(stored.c_str(), pin.data(), pin.size()) == 0;
-    if (ok) {
-        check.status = PinCheck::Status::Ok;
-        check.failures = 0;
-        store.SetSetting(kFailuresKey, "0", actor, "");
-        store.SetSetting(kLockedUntilKey, "0", actor, "");
-        // No unrecorded sign-in: without its audit row the PIN does not open staff mode.
-        if (auto audited = store.Audit(actor, "sign-in", ""); !audited.ok()) {
-            DbError refused = *audited.error;
-            refused.context = "sign-in refused: the audit log cannot be written (" + refused.context + ")";
-            return fail(refused);
+    // One write transaction from the read of the counter to its write: two kiosk processes cannot
+    // both read the same count, and an attempt whose result cannot be recorded (a locked or
+    // read-only database) is refused before the PIN is even compared, the right PIN included.
+    PinCheck result;
+    auto recorded = store.UpdateSettings({kPinHashKey, kFailuresKey, kLockedUntilKey, kLastFailureKey},
+                                         [&](const std::vector<std::optional<std::string>>& current) {
+        Store::SettingsChange change;
+        result = PinCheck{};
+        if (!current[0]) {
+            result.status = PinCheck::Status::NoPin;
+            return change;
         }
+        const int64_t failures = ParseCount(current[1]);
+        const int64_t locked_until = ParseCount(current[2]);
+        const int64_t last_failure = ParseCount(current[3]);
+        PinState state = PinStateAt(failures, locked_until, last_failure, now_unix);
+        result.failures = static_cast<int>(state.failures);
+        if (state.seconds_locked > 0) {
+            result.status = PinCheck::Status::LockedOut;
+            result.seconds_locked = state.seconds_locked;
+            // A lockout stored further ahead than its own length (begun under a clock that was
+            // fast) is brought back to now + its length, for every later reader too.
+            if (state.clamped) change.values.push_back({kLockedUntilKey, std::to_string(now_unix + state.seconds_locked)});
+            change.audit.push_back({"", actor, "sign-in refused", "locked out for " + std::to_string(state.seconds_locked) + " s more"});
+            return change;
+        }
+        // crypto_pwhash_str_verify recomputes Argon2id and compares in constant time.
+        const std::string& hash = *current[0];
+        if (crypto_pwhash_str_verify(hash.c_str(), pin.data(), pin.size()) == 0) {
+            result.status = PinCheck::Status::Ok;
+            result.failures = 0;
+            change.values = {{kFailuresKey, "0"}, {kLockedUntilKey, "0"}, {kLastFailureKey, "0"}};
+            change.audit.push_back({"", actor, "sign-in", ""});
+            return change;
+        }
+        result.status = PinCheck::Status::Wrong;
+        result.failures = static_cast<int>(std::min<int64_t>(state.failures + 1, kFailureCountCap));
+        const int64_t lockout = LockoutSeconds(result.failures);
+        change.values = {{kFailuresKey, std::to_string(result.failures)},
+                         {kLockedUntilKey, std::to_string(lockout > 0 ? now_unix + lockout : 0)},
+                         {kLastFailureKey, std::to_string(now_unix)}};
+        change.audit.push_back({"", actor, "sign-in failed", "wrong PIN, " + std::to_string(result.failures) + " in a row"});
+        if (lockout > 0) {
+            result.seconds_locked = lockout;
+            change.audit.push_back(
+                {"", actor, "lockout", std::to_string(lockout) + " s after " + std::to_string(result.failures) + " wrong PINs"});
+        }
+        return change;
+    });
+    if (!recorded.ok()) {
+        check.status = PinCheck::Status::StoreError;
+        check.error = recorded.error;
         return check;
     }
-    check.status = PinCheck::Status::Wrong;
-    check.failures = static_cast<int>(failures + 1);
-    auto saved = store.SetSetting(kFailuresKey, std::to_string(check.failures), actor, "");
-    if (!saved.ok()) return fail(saved.error);
-    int64_t lockout = LockoutSeconds(check.failures);
-    store.Audit(actor, "sign-in failed", "wrong PIN, " + std::to_string(check.failures) + " in a row");
-    if (lockout > 0) {
-        check.seconds_locked = lockout;
-        store.SetSetting(kLockedUntilKey, std::to_string(now_unix + lockout), actor, "");
-        store.Audit(actor, "lockout", std::to_string(lockout) + " s after " + std::to_string(check.failures) + " wrong PINs");
+    return result;
+}
+
+PinState PinStateAt(int64_t failures, int64_t locked_until, int64_t last_failure, int64_t now_unix) {
+    PinState state;
+    // Decay counts from the end of the last failure's lockout, so waiting out lockouts never
+    // forgives: the count still climbs to the cap. A last failure "in the future" was stamped by
+    // a clock that has since gone back: nothing is forgiven until real time passes.
+    const int64_t since = std::max<int64_t>(0, now_unix - std::max(last_failure, locked_until));
+    state.failures = std::clamp<int64_t>(failures - since / kFailureDecaySeconds, 0, kFailureCountCap);
+    const int64_t length = LockoutSeconds(static_cast<int>(std::clamp<int64_t>(failures, 0, kFailureCountCap)));
+    int64_t left = locked_until - now_unix;
+    if (left > length) {
+        left = length;
+        state.clamped = true;
     }
-    return check;
+    state.seconds_locked = std::max<int64_t>(0, left);
+    return state;
 }
 
 }  // namespace kiosk::store

@@ -408,6 +408,44 @@ Result<bool> Store::SetSetting(const std::string& key, const std::string& value,
     });
 }
 
+Result<bool> Store::UpdateSettings(const std::vector<std::string>& keys,
+                                   const std::function<SettingsChange(const std::vector<std::optional<std::string>>&)>& change) {
+    return Guard<bool>([&] {
+        const char* context = "updating settings";
+        Transaction t(*m_db, context);  // IMMEDIATE: the write lock is held from the first read
+        std::vector<std::optional<std::string>> current;
+        Statement read(*m_db, "SELECT value FROM settings WHERE key = ?1", context);
+        for (const std::string& key : keys) {
+            read.Reset();
+            read.Bind(1, key);
+            current.push_back(read.Step() ? std::optional<std::string>(read.Text(0)) : std::nullopt);
+        }
+        SettingsChange wanted = change(current);
+        Statement write(*m_db, "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        context);
+        for (const auto& [key, value] : wanted.values) {
+            write.Reset();
+            write.Bind(1, key).Bind(2, value);
+            write.Run();
+        }
+        for (const AuditEntry& entry : wanted.audit)
+            AppendAudit(*m_db, {UtcNowIso(), entry.actor, entry.action, entry.detail, std::nullopt, std::nullopt});
+        t.Commit();
+        return true;
+    });
+}
+
+Result<std::optional<std::string>> Store::NewestTimestamp() {
+    return Guard<std::optional<std::string>>([&] {
+        // Both along an index: submissions_by_time, and the audit's rowid (rows are appended).
+        Statement s(*m_db,
+                    "SELECT max(t) FROM (SELECT max(submitted_at) AS t FROM submissions "
+                    "UNION ALL SELECT at FROM (SELECT at FROM audit ORDER BY id DESC LIMIT 1))",
+                    "reading the newest time stamp");
+        return s.Step() && !s.IsNull(0) ? std::optional<std::string>(s.Text(0)) : std::nullopt;
+    });
+}
+
 Result<std::vector<AuditEntry>> Store::RecentAudit(int limit) {
     return Guard<std::vector<AuditEntry>>([&] {
         std::vector<AuditEntry> out;

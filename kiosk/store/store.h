@@ -154,6 +154,20 @@ public:
     Result<std::optional<std::string>> GetSetting(const std::string& key);
     Result<bool> SetSetting(const std::string& key, const std::string& value, const std::string& actor,
                             const std::string& audit_detail);
+    // One read-modify-write of settings that no other process can interleave with (the PIN's
+    // failure counter): in a single write transaction (BEGIN IMMEDIATE, taken before the read),
+    // `change` gets the current value of each of `keys` (nullopt: absent) and returns what to
+    // write and which audit rows (actor, action, detail; `at` is now) to append with it. All of it
+    // commits or none of it: an error (locked, read-only, full) means nothing was recorded.
+    struct SettingsChange {
+        std::vector<std::pair<std::string, std::string>> values;  // key, new value
+        std::vector<AuditEntry> audit;
+    };
+    Result<bool> UpdateSettings(const std::vector<std::string>& keys,
+                                const std::function<SettingsChange(const std::vector<std::optional<std::string>>&)>& change);
+    // The latest time stamp stored (a submission's submitted_at or the last audit row's at),
+    // ISO 8601 UTC; nullopt on an empty database. A wall clock earlier than it has gone back.
+    Result<std::optional<std::string>> NewestTimestamp();
     // The most recent audit entries, newest first.
     Result<std::vector<AuditEntry>> RecentAudit(int limit);
 

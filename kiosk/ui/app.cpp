@@ -16,6 +16,8 @@ namespace {
 
 // The staff corner: a press held this long on the top-left corner opens the PIN pad.
 constexpr double kCornerHoldSeconds = 3.0;
+// How far the wall clock may be behind the newest stored time stamp before it is not believed.
+constexpr std::chrono::minutes kStoredTimeSlack{5};
 
 }  // namespace
 
@@ -60,8 +62,31 @@ void App::Load() {
 }
 
 StaffContext App::MakeStaffContext() const {
+    std::string fault = m_fault;
+    if (!m_clock_fault.empty()) fault += (fault.empty() ? "" : "\n") + m_clock_fault;
     return StaffContext{m_store.get(), m_screening.get(), m_clock, m_options.kiosk_id, m_options.export_folder,
-                        m_fault, m_store_problem, m_session.get(), m_settings};
+                        fault, m_store_problem, m_session.get(), m_settings};
+}
+
+// Time stamps and the age gate come from the wall clock, so a clock that went back would date
+// results wrongly and age patients wrongly. Two lower bounds are certain: the build date, and the
+// newest time stamp already stored (every kiosk writing to the database stamped it from a clock).
+std::string App::CheckClock() const {
+    const SystemTime now = m_clock->Now();
+    const SystemTime not_before = m_options.clock_not_before.value_or(BuildTime());
+    const std::string says = "The kiosk's clock says " + store::UtcIso(now).substr(0, 16) + " UTC";
+    const std::string fix = " Set the date and time of this computer (and check its time source), then open the welcome screen again.";
+    if (now < not_before)
+        return says + ", before this kiosk software was built (" + store::UtcIso(not_before).substr(0, 10) +
+               "): the clock is wrong, so no screening starts." + fix;
+    if (!m_options.clock_after_stored_rows || !m_store) return {};
+    store::Result<std::optional<std::string>> newest = m_store->NewestTimestamp();
+    if (!newest.ok()) return {};  // a database that cannot be read shows its own error when written
+    // A few minutes' slack: time servers step a clock back by seconds, which is no reason to stop.
+    if (*newest.value && store::UtcIso(now + kStoredTimeSlack) < **newest.value)
+        return says + ", earlier than the newest record in the clinic database (" + **newest.value +
+               "): the clock has gone back, so no screening starts." + fix;
+    return {};
 }
 
 void App::ApplySettings() {
@@ -97,7 +122,7 @@ bool App::PrepareFrame(ImVec2 display_size) {
 
 std::string App::CurrentScreen() const {
     if (m_staff->IsOpen()) return m_staff->CurrentScreen();
-    if (!m_fault.empty() || !m_session) return "out_of_order";
+    if (OutOfOrder()) return "out_of_order";
     SessionView view = m_session->View();
     if (view.state == SessionState::Consent || view.state == SessionState::Question)
         return "question:" + m_screening->questions[view.question].id;
@@ -110,6 +135,9 @@ void App::DrawFrame() {
     if (m_session) {
         m_session->Tick();
         AfterIntent();
+        // A screening starts only from the welcome screen: the clock is checked there, every frame,
+        // so a clock set right puts the kiosk back in order at the next touch.
+        if (m_fault.empty() && m_session->State() == SessionState::Welcome) m_clock_fault = CheckClock();
     }
     int language = m_default_language;
     if (m_session && m_session->State() != SessionState::Welcome) language = m_session->Language();
@@ -128,7 +156,7 @@ void App::DrawFrame() {
             return;
         }
     }
-    if (!m_fault.empty() || !m_session) {
+    if (OutOfOrder()) {
         DrawOutOfOrder(ui);
     } else {
         DrawPatient(ui);

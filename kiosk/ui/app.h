@@ -31,6 +31,11 @@ struct AppOptions {
     std::string export_folder;     // where staff exports go; empty: staff are told to configure it
     KioskSettings settings;        // the configuration's; what staff saved in the database wins
     const Clock* clock = nullptr;  // nullptr: the system clock
+    // No new screening starts while the wall clock is implausible: before `clock_not_before`
+    // (nullopt: the build date, BuildTime()) or, with `clock_after_stored_rows`, before the newest
+    // time stamp in the database. A clock that is fast cannot be told from a right one this way.
+    std::optional<SystemTime> clock_not_before;
+    bool clock_after_stored_rows = true;
 };
 
 // Patient-side UI state that is not the session's: wiped with the session (no patient data may
@@ -77,6 +82,7 @@ public:
     const std::vector<Tappable>& Tappables() const { return m_tappables; }
     std::string CurrentScreen() const;  // "welcome", "question:dob", "review", "staff:queue", "out_of_order", ...
     const std::string& Fault() const { return m_fault; }  // why the kiosk is out of order; empty when it works
+    const std::string& ClockFault() const { return m_clock_fault; }  // why the wall clock is not believed; empty when it is
     Session* PatientSession() { return m_session.get(); }
     store::Store* Store() { return m_store.get(); }
     const rules::Screening* Screening() const { return m_screening.get(); }
@@ -95,6 +101,9 @@ private:
     void DrawPatient(Ui& ui);
     void SubmitNow();
     void StaffLongPress(Ui& ui);
+    // Why no screening may start at the wall clock's time now, or empty (see AppOptions).
+    std::string CheckClock() const;
+    bool OutOfOrder() const { return !m_fault.empty() || !m_clock_fault.empty() || !m_session; }
 
     AppOptions m_options;
     std::unique_ptr<SystemClock> m_system_clock;
@@ -106,6 +115,7 @@ private:
     std::unique_ptr<StaffMode> m_staff;
     std::string m_fault;           // out of order: the reason, for staff only
     std::string m_store_problem;   // the last database error, for staff
+    std::string m_clock_fault;     // the wall clock is implausible: out of order until it is right (checked on the welcome screen)
 
     Metrics m_metrics;
     Theme m_theme = Theme::Normal();

@@ -99,7 +99,7 @@ struct StaffMode::State {
     Screen screen = Screen::Closed;
     bool signed_in = false;
     bool to_top = true;             // the screen was just opened: start it scrolled to the top
-    SystemTime last_touch{};
+    SteadyTime last_touch{};        // Clock::Monotonic(): the auto-lock ignores steps of the wall clock
     std::string name;               // the last staff name typed during this visit: prefills the next
     std::string notice;             // what the last action did, on the menu
 
@@ -304,7 +304,10 @@ struct StaffMode::State {
                 Go(Screen::ChoosePin);
                 break;
             case store::PinCheck::Status::StoreError:
-                pin.message = "The PIN cannot be checked: " + (check.error ? check.error->Describe() : std::string("database error"));
+                // Refused, the right PIN too: an attempt that cannot be counted and audited does not count.
+                pin.message = "The PIN was not checked: the attempt cannot be recorded (" +
+                              (check.error ? check.error->Describe() : std::string("database error")) +
+                              "). Nobody can sign in until the database can be written.";
                 break;
         }
     }
@@ -402,7 +405,7 @@ std::string StaffMode::CurrentScreen() const { return staff::ScreenName(m_state-
 void StaffMode::Enter(const StaffContext& context) {
     State& s = *m_state;
     s = State{};
-    s.last_touch = context.clock->Now();
+    s.last_touch = context.clock->Monotonic();
     if (!context.store) {
         // No database, no PIN to check: only the fault, which holds no patient data (see Authenticated()).
         s.Go(Screen::Fault);
@@ -416,14 +419,14 @@ void StaffMode::Enter(const StaffContext& context) {
 
 void StaffMode::Tick(const StaffContext& context) {
     State& s = *m_state;
-    if (!IsOpen() || context.clock->Now() - s.last_touch < kAutoLock) return;
+    if (!IsOpen() || context.clock->Monotonic() - s.last_touch < kAutoLock) return;
     if (s.signed_in && context.store) context.store->Audit(s.Actor(), "auto-lock", "a minute without a touch");
     s = State{};
 }
 
 double StaffMode::SecondsUntilWake(const StaffContext& context) const {
     if (!IsOpen()) return -1;
-    auto left = kAutoLock - (context.clock->Now() - m_state->last_touch);
+    auto left = kAutoLock - (context.clock->Monotonic() - m_state->last_touch);
     return std::max(0.0, std::chrono::duration<double>(left).count());
 }
 
@@ -436,7 +439,7 @@ StaffAction StaffMode::Draw(Ui& patient_ui, const StaffContext& context) {
     Ui ui{patient_ui.theme, patient_ui.metrics, patient_ui.fonts, patient_ui.tappables, patient_ui.screening,
           staff::StaffLanguage(patient_ui.screening), patient_ui.today};
     // A finger anywhere is activity for the auto-lock, even one scrolling a list.
-    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) || ImGui::IsMouseDown(ImGuiMouseButton_Left)) s.last_touch = context.clock->Now();
+    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) || ImGui::IsMouseDown(ImGuiMouseButton_Left)) s.last_touch = context.clock->Monotonic();
 
     const bool to_top = s.to_top;
     s.to_top = false;
