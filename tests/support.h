@@ -61,4 +61,20 @@ inline std::unique_ptr<kiosk::store::Store> OpenStore(const kiosk::store::StoreO
     return std::move(std::get<std::unique_ptr<kiosk::store::Store>>(opened));
 }
 
+// A stored submission as a kiosk writes one, with `outcome` in its decision; tests change what they need.
+inline kiosk::store::SubmissionRecord SampleRecord(const std::string& outcome = "CLINICIAN_REVIEW") {
+    kiosk::store::SubmissionRecord r;
+    r.kiosk_id = "kiosk-1";
+    r.screening_id = "regen-ortho-default";
+    r.screening_version = "1.0.0";
+    r.screening_hash = "0123abcd";
+    r.language = "en";
+    r.started_at = "2026-06-15T09:00:00.000Z";
+    r.submitted_at = "2026-06-15T09:08:00.000Z";
+    r.answers_json = R"({"consent_data":"yes","pain_area":"knee"})";
+    r.decision_json = R"({"outcome":")" + outcome + R"(","reasons":[],"notes":[],"undetermined":[],"tracks":{}})";
+    r.outcome = outcome;
+    return r;
+}
+
 }  // namespace test_support

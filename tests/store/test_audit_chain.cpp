@@ -20,20 +20,7 @@ namespace store = kiosk::store;
 
 namespace {
 
-store::SubmissionRecord Record(const std::string& outcome = "CLINICIAN_REVIEW") {
-    store::SubmissionRecord r;
-    r.kiosk_id = "kiosk-1";
-    r.screening_id = "regen-ortho-default";
-    r.screening_version = "1.0.0";
-    r.screening_hash = "0123abcd";
-    r.language = "en";
-    r.started_at = "2026-06-15T09:00:00.000Z";
-    r.submitted_at = "2026-06-15T09:08:00.000Z";
-    r.answers_json = R"({"consent_data":"yes","pain_area":"knee"})";
-    r.decision_json = R"({"outcome":")" + outcome + R"(","reasons":[],"notes":[],"undetermined":[],"tracks":{}})";
-    r.outcome = outcome;
-    return r;
-}
+store::SubmissionRecord Record(const std::string& outcome = "CLINICIAN_REVIEW") { return test_support::SampleRecord(outcome); }
 
 // Another process's connection holding the write lock (BEGIN IMMEDIATE) until destroyed.
 struct WriteLock {

@@ -39,18 +39,11 @@ kiosk::store::DbError OpenFails(const kiosk::store::StoreOptions& options) {
     return std::get<kiosk::store::DbError>(opened);
 }
 
+// Answers padded to a realistic size; the decision names only its outcome.
 kiosk::store::SubmissionRecord Record(const std::string& outcome = "CLINICIAN_REVIEW") {
-    kiosk::store::SubmissionRecord r;
-    r.kiosk_id = "kiosk-1";
-    r.screening_id = "regen-ortho-default";
-    r.screening_version = "1.0.0";
-    r.screening_hash = "0123abcd";
-    r.language = "en";
-    r.started_at = "2026-06-15T09:00:00.000Z";
-    r.submitted_at = "2026-06-15T09:08:00.000Z";
+    kiosk::store::SubmissionRecord r = test_support::SampleRecord(outcome);
     r.answers_json = R"({"consent_data":"yes","pain_area":"knee","note":")" + std::string(200, 'x') + "\"}";
     r.decision_json = R"({"outcome":")" + outcome + R"("})";
-    r.outcome = outcome;
     return r;
 }
 
