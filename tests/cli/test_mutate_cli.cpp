@@ -13,16 +13,7 @@ using test_support::Run;
 using test_support::TempDir;
 
 const std::string kWeak = std::string(KIOSK_SOURCE_DIR) + "/tests/rules/data/mutate-weak.toml";
-
-const char* const kPinHemophilia = R"(
-[[cases]]
-name = "hemophilia"
-today = 2026-06-15
-answers = { blood = ["hemophilia"] }
-expect.outcome = "REVIEW"
-expect.reasons = ["R-BLEED"]
-expect.tracks = { PRP = "review" }
-)";
+const std::string kPin = std::string(KIOSK_SOURCE_DIR) + "/tests/rules/data/mutate-weak-pin.toml";
 
 }  // namespace
 
@@ -44,7 +35,7 @@ TEST_CASE("kiosk test --mutate: a weak case is caught: the rule, its place, the 
 
 TEST_CASE("kiosk test --mutate: the same file with a case pinning the second option passes, exit 0") {
     TempDir dir;
-    const std::string pinned = dir.Write("pinned.toml", test_support::ReadFile(kWeak) + kPinHemophilia);
+    const std::string pinned = dir.Write("pinned.toml", test_support::ReadFile(kWeak) + test_support::ReadFile(kPin));
     Run r = Kiosk({"test", "--mutate", pinned});
     CAPTURE(r.out);
     CHECK(r.code == kiosk::kExitOk);

@@ -24,15 +24,7 @@ std::string ReadText(const std::string& path) {
 }
 
 // The case the weak file lacks: the second option of the bleeding rule, alone.
-const char* const kPinHemophilia = R"T(
-[[cases]]
-name = "hemophilia"
-today = 2026-06-15
-answers = { blood = ["hemophilia"] }
-expect.outcome = "REVIEW"
-expect.reasons = ["R-BLEED"]
-expect.tracks = { T = "review" }
-)T";
+const std::string kPinPath = std::string(KIOSK_SOURCE_DIR) + "/tests/rules/data/mutate-weak-pin.toml";
 
 std::map<rules::MutantKind, int> CountByKind(const std::vector<rules::Mutant>& mutants) {
     std::map<rules::MutantKind, int> out;
@@ -136,8 +128,7 @@ TEST_CASE("mutate: a planted weak case is caught, with the rule, its place, the 
 }
 
 TEST_CASE("mutate: the weak file with a case of its own for the second option has no survivor") {
-    std::string text = ReadText(kWeakPath) + kPinHemophilia;
-    text.replace(text.find("T = \"review\""), 1, "PRP");
+    const std::string text = ReadText(kWeakPath) + ReadText(kPinPath);
     const rules::MutationReport report = rules::RunMutation(*test::Load(text));
     REQUIRE(report.cases_pass);
     CHECK(report.Total() == 6);
