@@ -15,6 +15,7 @@ enum class DbErrorKind {
     CannotOpen,
     Io,
     Constraint,
+    Refused,   // the signed-in account's role may not do this (or the account is not active)
     Other,
 };
 

@@ -15,6 +15,7 @@ const char* DbErrorKindName(DbErrorKind kind) {
         case DbErrorKind::CannotOpen: return "cannot open";
         case DbErrorKind::Io: return "i/o";
         case DbErrorKind::Constraint: return "constraint";
+        case DbErrorKind::Refused: return "refused";
         case DbErrorKind::Other: return "other";
     }
     return "other";

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "store/audit_chain.h"
+#include "store/guard.h"
 #include "store/sqlite.h"
 
 namespace kiosk::store {
@@ -25,6 +26,18 @@ struct Migration {
     const char* sql;
     void (*then)(Connection&) = nullptr;  // work SQL alone cannot do (hashing), in the same transaction
 };
+
+void RetireSharedPin(Connection& db) {
+    Statement had(db, "SELECT count(*) FROM settings WHERE key = 'staff.pin_hash'", "migrating the database");
+    had.Step();
+    const bool shared = had.Int(0) > 0;
+    db.Exec("DELETE FROM settings WHERE key IN ('staff.pin_hash', 'staff.pin_failures', 'staff.pin_locked_until', "
+            "'staff.pin_last_failure')",
+            "migrating the database");
+    if (shared)
+        AppendAudit(db, {UtcNowIso(), "kiosk", "staff accounts",
+                         "the shared staff PIN was retired; each person needs an account (kiosk staff add)", std::nullopt, std::nullopt});
+}
 
 const Migration kMigrations[] = {
     {1, R"sql(
@@ -95,6 +108,25 @@ ALTER TABLE audit ADD COLUMN submission_id TEXT;
 ALTER TABLE audit ADD COLUMN submission_hash TEXT;
 ALTER TABLE audit ADD COLUMN hash TEXT;
 )sql", ChainExistingRows},
+    // Staff accounts: one per person, each with a role, an Argon2id PIN and its own lockout;
+    // administrators also a one-time recovery code. The shared PIN of version 3 goes: it belonged
+    // to nobody, and whoever chose it on the screen may not have been staff (RetireSharedPin).
+    {4, R"sql(
+CREATE TABLE staff (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role          TEXT NOT NULL CHECK (role IN ('front_desk', 'clinician', 'admin')),
+    pin_hash      TEXT NOT NULL,
+    recovery_hash TEXT,
+    recovery_used TEXT,
+    active        INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    failures      INTEGER NOT NULL DEFAULT 0,
+    locked_until  INTEGER NOT NULL DEFAULT 0,
+    last_failure  INTEGER NOT NULL DEFAULT 0,
+    created_at    TEXT NOT NULL,
+    created_by    TEXT NOT NULL
+) STRICT;
+)sql", RetireSharedPin},
 };
 
 constexpr int kLatest = sizeof kMigrations / sizeof kMigrations[0];
@@ -106,7 +138,7 @@ constexpr const char* kInsertSubmission =
 // Oldest first: the order of submissions_by_time (migration 2), so rows stream without a sort.
 constexpr const char* kSelectSubmissions =
     "SELECT id, kiosk_id, screening_id, screening_version, screening_hash, language, started_at, submitted_at, answers, "
-    "decision, outcome, source, status FROM submissions WHERE ?1 IS NULL OR status = ?1 ORDER BY submitted_at, id";
+    "decision, outcome, source, status, reviewed_by, reviewed_at FROM submissions WHERE ?1 IS NULL OR status = ?1 ORDER BY submitted_at, id";
 
 int UserVersion(Connection& db) {
     Statement s(db, "PRAGMA user_version", "reading the schema version");
@@ -128,17 +160,6 @@ void Migrate(Connection& db) {
         db.Exec("PRAGMA user_version = " + std::to_string(m.version), "migrating the database");
         t.Commit();
     }
-}
-
-template <class T, class F>
-Result<T> Guard(F&& body) {
-    Result<T> r;
-    try {
-        r.value = body();
-    } catch (const DbException& e) {
-        r.error = e.error();
-    }
-    return r;
 }
 
 }  // namespace
@@ -256,6 +277,8 @@ Result<size_t> Store::ForEachSubmission(std::optional<SubmissionStatus> status,
             else s.TextInto(10, r.outcome.emplace());
             // The column's CHECK admits the three names only.
             sub.status = ParseSubmissionStatus(s.Text(12)).value_or(SubmissionStatus::Pending);
+            s.TextInto(13, sub.reviewed_by);  // NULL reads as empty
+            s.TextInto(14, sub.reviewed_at);
             visit(sub);
             ++count;
         }
@@ -274,18 +297,19 @@ Result<std::vector<StoredSubmission>> Store::Submissions(std::optional<Submissio
     return out;
 }
 
-Result<bool> Store::MarkReviewed(const std::string& id, const std::string& staff_name) {
+Result<bool> Store::MarkReviewed(const std::string& id, const std::string& actor) {
     return Guard<bool>([&] {
         const char* context = "marking a result reviewed";
         std::string now = UtcNowIso();
         Transaction t(*m_db, context);
+        if (auto refused = Refusal(*m_db, t, actor, Permission::MarkReviewed, context)) throw DbException(*refused);
         Statement mark(*m_db, "UPDATE submissions SET status = 'reviewed', reviewed_by = ?2, reviewed_at = ?3 "
                               "WHERE id = ?1 AND status != 'reviewed'", context);
-        mark.Bind(1, id).Bind(2, staff_name).Bind(3, now);
+        mark.Bind(1, id).Bind(2, ActorStaffName(actor).value_or(actor)).Bind(3, now);
         mark.Run();
         bool changed = m_db->Changes() > 0;
         if (changed) {
-            AppendAudit(*m_db, {now, "staff:" + staff_name, "review", id, std::nullopt, std::nullopt});
+            AppendAudit(*m_db, {now, actor, "review", id, std::nullopt, std::nullopt});
         }
         t.Commit();
         return changed;
@@ -297,6 +321,7 @@ Result<int64_t> Store::MarkExported(const std::vector<std::string>& ids, const s
         const char* context = "marking submissions exported";
         std::string now = UtcNowIso();
         Transaction t(*m_db, context);
+        if (auto refused = Refusal(*m_db, t, actor, Permission::Export, context)) throw DbException(*refused);
         Statement mark(*m_db, "UPDATE submissions SET status = 'exported', exported_at = ?2 WHERE id = ?1", context);
         int64_t changed = 0;
         for (const std::string& id : ids) {
@@ -336,17 +361,18 @@ Result<std::vector<Alert>> Store::OpenAlerts() {
     });
 }
 
-Result<bool> Store::AcknowledgeAlert(int64_t id, const std::string& staff_name) {
+Result<bool> Store::AcknowledgeAlert(int64_t id, const std::string& actor) {
     return Guard<bool>([&] {
         const char* context = "acknowledging an urgent alert";
         Transaction t(*m_db, context);
+        if (auto refused = Refusal(*m_db, t, actor, Permission::AcknowledgeAlert, context)) throw DbException(*refused);
         Statement s(*m_db, "UPDATE alerts SET acknowledged_by = ?2, acknowledged_at = ?3 WHERE id = ?1 AND acknowledged_at IS NULL", context);
         std::string now = UtcNowIso();
-        s.Bind(1, id).Bind(2, staff_name).Bind(3, now);
+        s.Bind(1, id).Bind(2, ActorStaffName(actor).value_or(actor)).Bind(3, now);
         s.Run();
         bool changed = m_db->Changes() > 0;
         if (changed) {
-            AppendAudit(*m_db, {now, "staff:" + staff_name, "alert acknowledged", "alert " + std::to_string(id), std::nullopt, std::nullopt});
+            AppendAudit(*m_db, {now, actor, "alert acknowledged", "alert " + std::to_string(id), std::nullopt, std::nullopt});
         }
         t.Commit();
         return changed;
@@ -396,6 +422,7 @@ Result<bool> Store::SetSetting(const std::string& key, const std::string& value,
     return Guard<bool>([&] {
         const char* context = "saving a setting";
         Transaction t(*m_db, context);
+        if (auto refused = Refusal(*m_db, t, actor, Permission::Settings, context)) throw DbException(*refused);
         Statement s(*m_db, "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     context);
         s.Bind(1, key).Bind(2, value);
@@ -403,33 +430,6 @@ Result<bool> Store::SetSetting(const std::string& key, const std::string& value,
         if (!audit_detail.empty()) {
             AppendAudit(*m_db, {UtcNowIso(), actor, "setting", audit_detail, std::nullopt, std::nullopt});
         }
-        t.Commit();
-        return true;
-    });
-}
-
-Result<bool> Store::UpdateSettings(const std::vector<std::string>& keys,
-                                   const std::function<SettingsChange(const std::vector<std::optional<std::string>>&)>& change) {
-    return Guard<bool>([&] {
-        const char* context = "updating settings";
-        Transaction t(*m_db, context);  // IMMEDIATE: the write lock is held from the first read
-        std::vector<std::optional<std::string>> current;
-        Statement read(*m_db, "SELECT value FROM settings WHERE key = ?1", context);
-        for (const std::string& key : keys) {
-            read.Reset();
-            read.Bind(1, key);
-            current.push_back(read.Step() ? std::optional<std::string>(read.Text(0)) : std::nullopt);
-        }
-        SettingsChange wanted = change(current);
-        Statement write(*m_db, "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                        context);
-        for (const auto& [key, value] : wanted.values) {
-            write.Reset();
-            write.Bind(1, key).Bind(2, value);
-            write.Run();
-        }
-        for (const AuditEntry& entry : wanted.audit)
-            AppendAudit(*m_db, {UtcNowIso(), entry.actor, entry.action, entry.detail, std::nullopt, std::nullopt});
         t.Commit();
         return true;
     });

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "store/db_error.h"
+#include "store/staff.h"
 
 namespace kiosk::store {
 
@@ -48,6 +49,7 @@ struct StoredSubmission {
     std::string id;  // random UUID (version 4)
     SubmissionRecord record;
     SubmissionStatus status = SubmissionStatus::Pending;
+    std::string reviewed_by, reviewed_at;  // the reviewing account's name and when (empty until reviewed)
 };
 
 // An urgent alert not yet acknowledged.
@@ -112,7 +114,7 @@ struct StoreOptions {
 
 class Store {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     // Opens or creates the database, applies migrations, refuses a newer schema.
     static std::variant<std::unique_ptr<Store>, DbError> Open(const StoreOptions& options);
@@ -137,39 +139,83 @@ public:
                                const std::string& raised_at);
     // Alerts not yet acknowledged, oldest first.
     Result<std::vector<Alert>> OpenAlerts();
-    Result<bool> AcknowledgeAlert(int64_t id, const std::string& staff_name);
+    // Refused unless the actor's role may acknowledge alerts; who is the actor's account.
+    Result<bool> AcknowledgeAlert(int64_t id, const std::string& actor);
     // One more session abandoned on `day` (YYYY-MM-DD); no patient data.
     Result<bool> CountAbandoned(const std::string& day, const std::string& actor, const std::string& reason);
     Result<int64_t> AbandonedOn(const std::string& day);
 
-    // Staff reviewed a result: status 'reviewed' with who and when, audited. False if no pending or
-    // exported result has that id (already reviewed, or unknown).
-    Result<bool> MarkReviewed(const std::string& id, const std::string& staff_name);
+    // Staff reviewed a result: status 'reviewed' with who (the account of `actor`) and when, audited.
+    // False if no pending or exported result has that id (already reviewed, or unknown). Refused
+    // (DbErrorKind::Refused) unless the actor's role may mark results reviewed.
+    Result<bool> MarkReviewed(const std::string& id, const std::string& actor);
 
-    // Marks these submissions exported and audits the export, in one transaction.
+    // Marks these submissions exported and audits the export, in one transaction. Refused unless
+    // the actor's role may export.
     Result<int64_t> MarkExported(const std::vector<std::string>& ids, const std::string& actor, const std::string& detail);
 
-    // Settings (kiosk id, staff PIN hash, lockout state, timeouts). SetSetting audits the change
-    // unless `audit_detail` is empty (the lockout counters are audited by their owner instead).
+    // Settings (kiosk id, timeouts, language). SetSetting audits the change unless `audit_detail`
+    // is empty; a staff actor needs a role that may change settings.
     Result<std::optional<std::string>> GetSetting(const std::string& key);
     Result<bool> SetSetting(const std::string& key, const std::string& value, const std::string& actor,
                             const std::string& audit_detail);
-    // One read-modify-write of settings that no other process can interleave with (the PIN's
-    // failure counter): in a single write transaction (BEGIN IMMEDIATE, taken before the read),
-    // `change` gets the current value of each of `keys` (nullopt: absent) and returns what to
-    // write and which audit rows (actor, action, detail; `at` is now) to append with it. All of it
-    // commits or none of it: an error (locked, read-only, full) means nothing was recorded.
-    struct SettingsChange {
-        std::vector<std::pair<std::string, std::string>> values;  // key, new value
-        std::vector<AuditEntry> audit;
-    };
-    Result<bool> UpdateSettings(const std::vector<std::string>& keys,
-                                const std::function<SettingsChange(const std::vector<std::optional<std::string>>&)>& change);
     // The latest time stamp stored (a submission's submitted_at or the last audit row's at),
     // ISO 8601 UTC; nullopt on an empty database. A wall clock earlier than it has gone back.
     Result<std::optional<std::string>> NewestTimestamp();
     // The most recent audit entries, newest first.
     Result<std::vector<AuditEntry>> RecentAudit(int limit);
+
+    // --- Staff accounts (store/staff_accounts.cpp) -------------------------------------------
+    // The machine's actors ("kiosk", "cli") may manage accounts; a staff actor only as an
+    // administrator. Account names are unique whatever their case.
+
+    // Creates an account. Compare-and-set: a name already taken is refused (Constraint), never
+    // replaced. An administrator gets a break-glass recovery code: its digits are the value here,
+    // once, and only its hash is stored. Other roles: the value is empty.
+    struct NewStaff {
+        std::string name;
+        Role role = Role::FrontDesk;
+        std::string pin;
+    };
+    Result<std::string> AddStaff(const NewStaff& account, const std::string& actor);
+    // Accounts by name; lockout state as of `now_unix`.
+    Result<std::vector<StaffAccount>> ListStaff(bool include_disabled, int64_t now_unix);
+    // An active administrator exists: without one the kiosk is not set up and serves no patient.
+    Result<bool> HasAdministrator();
+    // Refuses the last active administrator. False: no active account has that name.
+    Result<bool> DisableStaff(const std::string& name, const std::string& actor);
+    // A new PIN (by an administrator, the terminal, or the account itself), clearing its lockout.
+    // An administrator whose recovery code was used gets a new one: its digits are the value
+    // (else empty).
+    Result<std::string> SetStaffPin(const std::string& name, const std::string& pin, const std::string& actor);
+    // A new recovery code for an administrator (by itself, another administrator or the terminal);
+    // the old one stops working.
+    Result<std::string> ReplaceRecoveryCode(const std::string& name, const std::string& actor);
+    // Clears an account's wrong-PIN count and lockout.
+    Result<bool> UnlockStaff(const std::string& name, const std::string& actor);
+
+    struct SignIn {
+        enum class Status { Ok, Wrong, LockedOut, NoAccount, StoreError };
+        Status status = Status::Wrong;
+        StaffAccount account;        // Ok: who signed in (recovery_used: a new code must be made)
+        int64_t seconds_locked = 0;  // LockedOut, or Wrong when this failure started a lockout
+        int failures = 0;            // consecutive wrong PINs of this account so far
+        std::optional<DbError> error;
+    };
+    // Checks `pin` for the active account `name` at `now_unix` (wall clock, seconds). The attempt is
+    // read, decided and recorded (the account's counter and the audit) in one write transaction;
+    // when it cannot be recorded it is refused as StoreError, the right PIN too. While the account
+    // is locked out the PIN is not even checked. Other accounts' lockouts are not this one's.
+    SignIn SignInWithPin(const std::string& name, std::string_view pin, int64_t now_unix);
+    // Break-glass: an administrator's one-time recovery code, with a reason (required, audited).
+    // Checked even while the account is locked out (20 random digits cannot be guessed); on
+    // success the code is spent and the account is marked to replace it.
+    SignIn SignInWithRecoveryCode(const std::string& name, std::string_view code, const std::string& reason,
+                                  int64_t now_unix);
+    // Appends the audit row of an action only when `actor` may do `permission`; a refusal is
+    // audited and returned as DbErrorKind::Refused. Callers show or do nothing unless this succeeded.
+    Result<bool> Authorize(const std::string& actor, Permission permission, const std::string& action,
+                           const std::string& detail);
 
     int SchemaVersion() const;
     Result<std::string> IntegrityCheck();  // "ok" or SQLite's report
