@@ -77,4 +77,13 @@ inline kiosk::store::SubmissionRecord SampleRecord(const std::string& outcome = 
     return r;
 }
 
+// Adds a staff account as the machine's terminal would ("test" is a machine actor); fails the test
+// with the store's message otherwise. Returns an administrator's recovery code (else empty).
+inline std::string AddAccount(kiosk::store::Store& store, const std::string& name, kiosk::store::Role role,
+                              const std::string& pin) {
+    auto added = store.AddStaff({name, role, pin}, "test");
+    if (!added.ok()) FAIL(added.error->Describe());
+    return *added.value;
+}
+
 }  // namespace test_support

@@ -1,5 +1,5 @@
-// One export as staff ask for it: select, write atomically, then audit and mark in one transaction;
-// a file whose audit row could not be written is removed (fail closed).
+// One export as staff ask for it: only for a role that may export; select, write atomically, then
+// audit and mark in one transaction; a file whose audit row could not be written is removed (fail closed).
 #include "store/export_job.h"
 
 #include <filesystem>
@@ -19,6 +19,11 @@ std::optional<ExportFormat> ParseExportFormat(const std::string& name) {
 
 Result<ExportSummary> ExportResults(Store& store, const rules::Screening& screening, const ExportRequest& request) {
     Result<ExportSummary> out;
+    // A role that may not export gets no file at all, not one written and then removed.
+    if (auto permitted = store.Permit(request.actor, Permission::Export); !permitted.ok()) {
+        out.error = permitted.error;
+        return out;
+    }
     // The CSV is written as the rows stream from the store; JSON Lines and FHIR take them all.
     std::string content;
     std::optional<CsvWriter> csv;
@@ -51,7 +56,7 @@ Result<ExportSummary> ExportResults(Store& store, const rules::Screening& screen
         auto marked = store.MarkExported(ids, request.actor, detail);
         if (!marked.ok()) failed = marked.error;
     } else {
-        auto audited = store.Audit(request.actor, "export", detail);
+        auto audited = store.Authorize(request.actor, Permission::Export, "export", detail);
         if (!audited.ok()) failed = audited.error;
     }
     if (failed) {

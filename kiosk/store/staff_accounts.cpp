@@ -273,6 +273,16 @@ Result<bool> Store::Authorize(const std::string& actor, Permission permission, c
     });
 }
 
+Result<bool> Store::Permit(const std::string& actor, Permission permission) {
+    return Guard<bool>([&] {
+        const char* context = "checking a staff permission";
+        if (!ActorStaffName(actor)) return true;  // the machine's own actor: no transaction needed
+        Transaction t(*m_db, context);
+        if (auto refused = Refusal(*m_db, t, actor, permission, context)) throw DbException(*refused);
+        return true;  // `t` rolls back: nothing was written
+    });
+}
+
 // --- Accounts ---------------------------------------------------------------------------------
 
 Result<std::string> Store::AddStaff(const NewStaff& account, const std::string& actor) {

@@ -216,6 +216,9 @@ public:
     // audited and returned as DbErrorKind::Refused. Callers show or do nothing unless this succeeded.
     Result<bool> Authorize(const std::string& actor, Permission permission, const std::string& action,
                            const std::string& detail);
+    // The same check before work that writes nothing yet (an export before its file): true when
+    // allowed, with no audit row; a refusal is audited and returned as DbErrorKind::Refused.
+    Result<bool> Permit(const std::string& actor, Permission permission);
 
     int SchemaVersion() const;
     Result<std::string> IntegrityCheck();  // "ok" or SQLite's report

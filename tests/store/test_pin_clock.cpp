@@ -1,4 +1,4 @@
-// The staff PIN lockout against a wrong wall clock and a busy database, on real SQLite files: a
+// An account's PIN lockout against a wrong wall clock and a busy database, on real SQLite files: a
 // lockout never outlasts its cap, wrong PINs decay, an attempt that cannot be recorded is refused
 // (the right PIN too), and two processes' failures are all counted.
 #include <doctest/doctest.h>
@@ -11,11 +11,10 @@
 
 #include "core/clock.h"
 #include "store/sqlite.h"
-#include "store/staff_pin.h"
 #include "store/store.h"
 
 namespace store = kiosk::store;
-using store::PinCheck;
+using PinCheck = store::Store::SignIn;
 
 namespace {
 
@@ -40,82 +39,83 @@ int CountAction(store::Store& s, const std::string& action) {
 TEST_CASE("a lockout begun under a clock in 2030 lasts at most the cap once the clock is right") {
     test_support::TempDir dir;
     auto s = test_support::OpenStore({dir.File("clinic.db")});
-    REQUIRE(store::SetStaffPin(*s, kPin, "cli").ok());
+    test_support::AddAccount(*s, "Ana", store::Role::Admin, kPin);
     // Enough wrong PINs under the fast clock to reach the longest lockout (each after the last ended).
     int64_t t = k2030;
     for (int i = 0; i < 12; ++i) {
-        PinCheck c = store::VerifyStaffPin(*s, "111111", "staff", t);
+        PinCheck c = s->SignInWithPin("Ana", "111111", t);
         REQUIRE(c.status == PinCheck::Status::Wrong);
         t += c.seconds_locked + 1;
     }
     // The clock is set right (years back): locked, but never for more than the cap.
-    PinCheck now = store::VerifyStaffPin(*s, kPin, "staff", kRight);
+    PinCheck now = s->SignInWithPin("Ana", kPin, kRight);
     CHECK(now.status == PinCheck::Status::LockedOut);
     CHECK(now.seconds_locked <= store::kMaxLockoutSeconds);
     CHECK(now.seconds_locked > 0);
     // Re-anchored for every later reader (another kiosk process): still within the cap from now.
-    auto until = s->GetSetting("staff.pin_locked_until");
-    REQUIRE(until.ok());
-    CHECK(std::stoll(**until.value) <= kRight + store::kMaxLockoutSeconds);
+    store::Connection raw(dir.File("clinic.db"), false);
+    store::Statement until(raw, "SELECT locked_until FROM staff WHERE name = 'Ana'", "test");
+    REQUIRE(until.Step());
+    CHECK(until.Int(0) <= kRight + store::kMaxLockoutSeconds);
     CHECK(now.seconds_locked == store::kMaxLockoutSeconds);  // waiting out each lockout forgave nothing
-    CHECK(store::VerifyStaffPin(*s, kPin, "staff", kRight + store::kMaxLockoutSeconds - 1).status == PinCheck::Status::LockedOut);
-    CHECK(store::VerifyStaffPin(*s, kPin, "staff", kRight + store::kMaxLockoutSeconds).status == PinCheck::Status::Ok);
+    CHECK(s->SignInWithPin("Ana", kPin, kRight + store::kMaxLockoutSeconds - 1).status == PinCheck::Status::LockedOut);
+    CHECK(s->SignInWithPin("Ana", kPin, kRight + store::kMaxLockoutSeconds).status == PinCheck::Status::Ok);
 }
 
 TEST_CASE("a clock stepped back an hour does not lengthen a 30 s lockout") {
     test_support::TempDir dir;
     auto s = test_support::OpenStore({dir.File("clinic.db")});
-    REQUIRE(store::SetStaffPin(*s, kPin, "cli").ok());
-    for (int i = 0; i < store::kFreeAttempts; ++i) store::VerifyStaffPin(*s, "111111", "staff", kRight);
-    PinCheck back = store::VerifyStaffPin(*s, kPin, "staff", kRight - 3600);
+    test_support::AddAccount(*s, "Ana", store::Role::Admin, kPin);
+    for (int i = 0; i < store::kFreeAttempts; ++i) s->SignInWithPin("Ana", "111111", kRight);
+    PinCheck back = s->SignInWithPin("Ana", kPin, kRight - 3600);
     CHECK(back.status == PinCheck::Status::LockedOut);
     CHECK(back.seconds_locked <= store::kFirstLockoutSeconds);
     // 30 s later on the stepped-back clock it is over.
-    CHECK(store::VerifyStaffPin(*s, kPin, "staff", kRight - 3600 + store::kFirstLockoutSeconds).status == PinCheck::Status::Ok);
+    CHECK(s->SignInWithPin("Ana", kPin, kRight - 3600 + store::kFirstLockoutSeconds).status == PinCheck::Status::Ok);
 }
 
 TEST_CASE("wrong PINs decay: one wrong PIN an hour never locks staff out") {
     test_support::TempDir dir;
     auto s = test_support::OpenStore({dir.File("clinic.db")});
-    REQUIRE(store::SetStaffPin(*s, kPin, "cli").ok());
+    test_support::AddAccount(*s, "Ana", store::Role::Admin, kPin);
     for (int hour = 0; hour < 24; ++hour) {
-        PinCheck c = store::VerifyStaffPin(*s, "111111", "staff", kRight + hour * 3600);
+        PinCheck c = s->SignInWithPin("Ana", "111111", kRight + hour * 3600);
         CAPTURE(hour);
         CHECK(c.status == PinCheck::Status::Wrong);
         CHECK(c.failures == 1);
         CHECK(c.seconds_locked == 0);
     }
     CHECK(CountAction(*s, "lockout") == 0);
-    CHECK(store::VerifyStaffPin(*s, kPin, "staff", kRight + 24 * 3600).status == PinCheck::Status::Ok);
+    CHECK(s->SignInWithPin("Ana", kPin, kRight + 24 * 3600).status == PinCheck::Status::Ok);
     // Quick wrong PINs still lock: decay is one per kFailureDecaySeconds.
-    for (int i = 0; i < store::kFreeAttempts - 1; ++i) store::VerifyStaffPin(*s, "111111", "staff", kRight + 90000 + i);
-    CHECK(store::VerifyStaffPin(*s, "111111", "staff", kRight + 90010).seconds_locked == store::kFirstLockoutSeconds);
+    for (int i = 0; i < store::kFreeAttempts - 1; ++i) s->SignInWithPin("Ana", "111111", kRight + 90000 + i);
+    CHECK(s->SignInWithPin("Ana", "111111", kRight + 90010).seconds_locked == store::kFirstLockoutSeconds);
 }
 
 TEST_CASE("with the database locked, 40 wrong PINs and the right one are all refused with a reason, until it is free") {
     test_support::TempDir dir;
     const std::string path = dir.File("clinic.db");
     auto s = test_support::OpenStore({path, 50});
-    REQUIRE(store::SetStaffPin(*s, kPin, "cli").ok());
+    test_support::AddAccount(*s, "Ana", store::Role::Admin, kPin);
     const int64_t audit_before = *s->CountAudit().value;
     {
         store::Connection other(path, false);
         other.Exec("BEGIN IMMEDIATE", "test");  // another process writing
         for (int i = 0; i < 40; ++i) {
-            PinCheck c = store::VerifyStaffPin(*s, "11111" + std::to_string(i % 10), "staff", kRight + i);
+            PinCheck c = s->SignInWithPin("Ana", "11111" + std::to_string(i % 10), kRight + i);
             CAPTURE(i);
             REQUIRE(c.status == PinCheck::Status::StoreError);
             REQUIRE(c.error.has_value());
             CHECK(c.error->kind == store::DbErrorKind::Busy);
             CHECK(c.error->Describe().find("locked") != std::string::npos);
         }
-        PinCheck right = store::VerifyStaffPin(*s, kPin, "staff", kRight + 41);
+        PinCheck right = s->SignInWithPin("Ana", kPin, kRight + 41);
         CHECK(right.status == PinCheck::Status::StoreError);
         CHECK(right.error.has_value());
         other.Exec("COMMIT", "test");
     }
     CHECK(*s->CountAudit().value == audit_before);  // nothing was recorded, so nothing was granted
-    PinCheck free = store::VerifyStaffPin(*s, kPin, "staff", kRight + 42);
+    PinCheck free = s->SignInWithPin("Ana", kPin, kRight + 42);
     CHECK(free.status == PinCheck::Status::Ok);
     CHECK(CountAction(*s, "sign-in") == 1);
 }
@@ -123,13 +123,13 @@ TEST_CASE("with the database locked, 40 wrong PINs and the right one are all ref
 TEST_CASE("two Store objects on one file counting wrong PINs at once lose no count") {
     test_support::TempDir dir;
     const std::string path = dir.File("clinic.db");
-    REQUIRE(store::SetStaffPin(*test_support::OpenStore({path}), kPin, "cli").ok());
+    test_support::AddAccount(*test_support::OpenStore({path}), "Ana", store::Role::Admin, kPin);
     std::vector<PinCheck> results[2];
     std::thread workers[2];
     for (int w = 0; w < 2; ++w) {
         workers[w] = std::thread([&, w] {
             auto s = test_support::OpenStore({path, 30000});
-            for (int i = 0; i < 4; ++i) results[w].push_back(store::VerifyStaffPin(*s, "11111" + std::to_string(w), "staff", kRight));
+            for (int i = 0; i < 4; ++i) results[w].push_back(s->SignInWithPin("Ana", "11111" + std::to_string(w), kRight));
         });
     }
     for (std::thread& t : workers) t.join();
@@ -147,7 +147,9 @@ TEST_CASE("two Store objects on one file counting wrong PINs at once lose no cou
     CHECK(counted == std::multiset<int>{1, 2, 3, 4, 5});
     CHECK(locked == 3);
     auto s = test_support::OpenStore({path});
-    CHECK(**s->GetSetting("staff.pin_failures").value == "5");
+    auto accounts = s->ListStaff(true, kRight);
+    REQUIRE(accounts.value->size() == 1);
+    CHECK(accounts.value->front().failures == 5);
     CHECK(CountAction(*s, "sign-in failed") == 5);
     CHECK(CountAction(*s, "lockout") == 1);
 }
