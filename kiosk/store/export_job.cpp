@@ -51,14 +51,17 @@ Result<ExportSummary> ExportResults(Store& store, const rules::Screening& screen
         auto marked = store.MarkExported(ids, request.actor, detail);
         if (!marked.ok()) failed = marked.error;
     } else {
-        auto audited = store.Audit(request.actor, "export", detail);
+        // Authorize, not Audit: a role that may not export is refused here too, as MarkExported does.
+        auto audited = store.Authorize(request.actor, Permission::Export, "export", detail);
         if (!audited.ok()) failed = audited.error;
     }
     if (failed) {
         std::error_code ignored;
         std::filesystem::remove(request.path, ignored);
         out.error = failed;
-        out.error->context = "the export could not be recorded in the audit log, so " + request.path + " was removed (" +
+        out.error->context = (failed->kind == DbErrorKind::Refused ? "the export was refused, so " + request.path + " was removed ("
+                                                                    : "the export could not be recorded in the audit log, so " +
+                                                                          request.path + " was removed (") +
                              out.error->context + ")";
         return out;
     }
