@@ -5,11 +5,14 @@
 #include "../support.h"
 #include "run_kiosk.h"
 
+#include <poll.h>
+#include <pty.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <fstream>
+#include <iostream>
 
 #include "cli/commands.h"
 #include "store/store.h"
@@ -214,6 +217,44 @@ TEST_CASE("staff list --admins answers whether the kiosk is set up: exit 4 witho
     CHECK(set_up.out.find("Ana") != std::string::npos);
     CHECK(set_up.out.find("Bo") == std::string::npos);
     CHECK(set_up.out.find("1 active administrator\n") != std::string::npos);
+}
+
+TEST_CASE("at a terminal, staff add asks for the PIN twice and does not show it") {
+    Clinic c;
+    int terminal = -1;
+    pid_t child = ::forkpty(&terminal, nullptr, nullptr, nullptr);
+    REQUIRE(child >= 0);
+    if (child == 0) {  // standard input is the pseudo-terminal: the command prompts with echo off
+        int code = kiosk::RunCommandLine({"staff", "add", "Ana", "--role", "admin", "--db", c.db}, std::cout, std::cerr);
+        std::cout.flush();
+        ::_exit(code);
+    }
+    std::string seen;
+    // Reads what the terminal shows until `text` appears (or 20 s pass, or the command ends).
+    auto wait_for = [&](const std::string& text) {
+        for (int waited = 0; seen.find(text) == std::string::npos && waited < 200; ++waited) {
+            pollfd p{terminal, POLLIN, 0};
+            if (::poll(&p, 1, 100) <= 0) continue;
+            char buffer[512];
+            ssize_t n = ::read(terminal, buffer, sizeof buffer);
+            if (n <= 0) break;
+            seen.append(buffer, static_cast<size_t>(n));
+        }
+        return seen.find(text) != std::string::npos;
+    };
+    CHECK(wait_for("New PIN for Ana (at least 6 digits): "));
+    REQUIRE(::write(terminal, "482915\n", 7) == 7);
+    CHECK(wait_for("The same PIN again: "));
+    REQUIRE(::write(terminal, "482915\n", 7) == 7);
+    CHECK(wait_for("it cannot be shown again."));
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    ::close(terminal);
+    CAPTURE(seen);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == kiosk::kExitOk);
+    CHECK(seen.find("482915") == std::string::npos);  // typed twice, shown never
+    CHECK(c.SignIn("Ana", "482915") == store::Store::SignIn::Status::Ok);
 }
 
 TEST_CASE("the enrolment race: two processes add the same administrator at once, exactly one wins, the stored PIN is the winner's") {
