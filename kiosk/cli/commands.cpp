@@ -12,6 +12,7 @@
 #include "cli/mutate_command.h"
 #include "cli/options.h"
 #include "cli/properties_command.h"
+#include "cli/staff_commands.h"
 #include "core/answers_json.h"
 #include "core/clock.h"
 #include "core/decision_json.h"
@@ -39,11 +40,16 @@ const char* const kUsage =
     "  submit --answers ANSWERS.json [--language CODE] [--db PATH]\n"
     "                                      store a screening typed in from a paper form\n"
     "  queue [--all] [--db PATH]           list pending results with outcome and reasons\n"
-    "  review ID --by NAME [--db PATH]     mark a result reviewed\n"
+    "  review ID --as NAME [--db PATH]     mark a result reviewed, signed in with NAME's PIN\n"
     "  export --format csv|jsonl|fhir --out PATH [--since DATE] [--status pending] [--mark-exported]\n"
     "                                      write stored results to a file\n"
     "  export-questionnaire --out PATH     the screening as a FHIR R4 Questionnaire\n"
-    "  staff set-pin [--db PATH]           set the staff PIN from standard input\n"
+    "  staff add NAME --role front_desk|clinician|admin [--db PATH]\n"
+    "                                      add a staff account (PIN typed twice; an admin gets a\n"
+    "                                      one-time recovery code)\n"
+    "  staff list [--admins] [--db PATH]   staff accounts: role, active, lockout, recovery code\n"
+    "  staff disable|set-pin|unlock NAME [--db PATH]\n"
+    "                                      disable an account, give it a new PIN, clear its lockout\n"
     "  db check [--db PATH]                integrity check and schema version of the clinic database\n"
     "\n"
     "The clinic database is --db PATH, else $KIOSK_DB, else the configuration file's database, else\n"
@@ -52,7 +58,8 @@ const char* const kUsage =
     "With no command, kiosk opens the kiosk window, fullscreen, on the default screening\n"
     "($KIOSK_SCREENING or assets/screenings/default.toml).\n"
     "'kiosk COMMAND --help' describes a command. Exit codes: 0 success, 1 invalid input or\n"
-    "failed cases, 2 wrong usage, 3 the window could not open (no display, no OpenGL 3).\n";
+    "failed cases, 2 wrong usage, 3 the window could not open (no display, no OpenGL 3),\n"
+    "4 no active administrator (staff list --admins).\n";
 
 const char* const kRunHelp =
     "Usage: kiosk run [--windowed WIDTHxHEIGHT] [--screenshot PATH] [--exit-after-first-frame]\n"
@@ -275,7 +282,8 @@ int RunWindowCommand(const std::vector<std::string>& args, std::ostream& out, st
     return window(run, err);
 }
 
-int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const WindowRunner& window) {
+int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const WindowRunner& window,
+                   std::istream* in) {
     if (args.empty()) return RunWindowCommand({}, out, err, window);
     const std::string& command = args[0];
     std::vector<std::string> rest(args.begin() + 1, args.end());
@@ -284,12 +292,12 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     if (command == "check") return RunCheck(rest, out, err);
     if (command == "test") return RunTest(rest, out, err);
     if (command == "evaluate") return RunEvaluate(rest, out, err);
-    if (command == "staff") return RunStaff(rest, std::cin, out, err);
+    if (command == "staff") return RunStaff(rest, in ? *in : std::cin, out, err);
     if (command == "db") return RunDb(rest, out, err);
     if (command == "queue") return RunQueue(rest, out, err);
     if (command == "submit") return RunSubmit(rest, out, err);
     if (command == "export") return RunExport(rest, out, err);
-    if (command == "review") return RunReview(rest, out, err);
+    if (command == "review") return RunReview(rest, in ? *in : std::cin, out, err);
     if (command == "export-questionnaire") return RunExportQuestionnaire(rest, out, err);
     err << "kiosk: unknown command '" << command << "'\n\n" << kUsage;
     return kExitUsage;

@@ -15,6 +15,7 @@ constexpr int kExitOk = 0;
 constexpr int kExitInvalid = 1;  // a screening file, answers file or test case failed
 constexpr int kExitUsage = 2;    // the command line itself is wrong
 constexpr int kExitNoWindow = 3; // the kiosk window could not open (no display, no OpenGL 3)
+constexpr int kExitNotSetUp = 4; // `staff list --admins`: no active administrator (scripts/start asks for one)
 
 int RunCheck(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int RunTest(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
@@ -37,9 +38,10 @@ using WindowRunner = std::function<int(const RunOptions& options, std::ostream& 
 
 int RunWindowCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const WindowRunner& window);
 
-// Dispatches `kiosk COMMAND ARGS...`; argv[0] excluded. `staff set-pin` reads std::cin. With no
-// command, or `run`, it opens the window through `window` (without one: exit kExitNoWindow).
+// Dispatches `kiosk COMMAND ARGS...`; argv[0] excluded. `staff` and `review` read PINs from `in`
+// (null: std::cin, with the prompt's echo off at a terminal). With no command, or `run`, it opens
+// the window through `window` (without one: exit kExitNoWindow).
 int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
-                   const WindowRunner& window = {});
+                   const WindowRunner& window = {}, std::istream* in = nullptr);
 
 }  // namespace kiosk

@@ -1,8 +1,6 @@
 // The command line's database commands. Each opens the clinic database, does one thing, audits it.
 #include "cli/db_commands.h"
 
-#include <unistd.h>
-
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -16,18 +14,10 @@
 #include "rules/loader.h"
 #include "store/export.h"
 #include "store/export_job.h"
-#include "store/staff_pin.h"
 #include "store/store.h"
 
 namespace kiosk {
 namespace {
-
-const char* const kStaffHelp =
-    "Usage: kiosk staff set-pin [--db PATH]\n"
-    "\n"
-    "Sets the staff PIN (at least 6 digits) from standard input: one line, or two identical\n"
-    "lines when typed at a terminal. The PIN is stored only as an Argon2id hash; a new PIN\n"
-    "clears any lockout. There is no default PIN. Exit 0 set, 1 refused, 2 wrong usage.\n";
 
 const char* const kDbHelp =
     "Usage: kiosk db check [--head] [--expect-head ID:HASH] [--db PATH]\n"
@@ -76,23 +66,6 @@ const char* const kQuestionnaireHelp =
     "Writes the screening as a FHIR R4 Questionnaire (items, answer options, enableWhen where a\n"
     "show_if maps to it). Exit 0 written, 1 invalid screening or unwritable file, 2 wrong usage.\n";
 
-std::unique_ptr<store::Store> OpenStore(const std::string& path, std::ostream& err) {
-    EnsureDataFolder(path);
-    auto opened = store::Store::Open({path});
-    if (auto* error = std::get_if<store::DbError>(&opened)) {
-        err << "kiosk: the clinic database cannot be used (" << store::DbErrorKindName(error->kind) << "): " << error->Describe() << "\n";
-        return nullptr;
-    }
-    return std::move(std::get<std::unique_ptr<store::Store>>(opened));
-}
-
-std::string ReadPinLine(std::istream& in) {
-    std::string line;
-    std::getline(in, line);
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    return line;
-}
-
 // The command's screening (ResolveScreeningPath); null (diagnostics printed) when invalid.
 std::unique_ptr<rules::Screening> LoadScreening(const CommandStart& c, std::ostream& err) {
     rules::LoadResult loaded = rules::LoadScreeningFile(c.files.screening);
@@ -111,7 +84,6 @@ int LanguageIndex(const CommandStart& c, const rules::Screening& s, std::string_
 }
 
 constexpr Option kAllOption{"--all", ""};
-constexpr Option kByOption{"--by", "a name"};
 constexpr Option kFormatOption{"--format", "csv, jsonl or fhir"};
 constexpr Option kSinceOption{"--since", "a date"};
 constexpr Option kStatusOption{"--status", "pending, reviewed or exported"};
@@ -121,25 +93,14 @@ constexpr Option kExpectHeadOption{"--expect-head", "ID:HASH"};
 
 }  // namespace
 
-int RunStaff(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
-    CommandStart c = StartCommand({"staff", {}, 1, kStaffHelp,
-                                   [](const ParsedArgs& a) { return HelpUnless(a.positional == std::vector<std::string>{"set-pin"}); }},
-                                  args, out, err);
-    if (c.exit) return *c.exit;
-    bool terminal = &in == &std::cin && isatty(STDIN_FILENO);
-    if (terminal) out << "New staff PIN (at least " << store::kMinPinDigits << " digits): " << std::flush;
-    std::string pin = ReadPinLine(in);
-    if (terminal) {
-        out << "Again: " << std::flush;
-        if (ReadPinLine(in) != pin) { err << "kiosk staff: the two PINs differ; nothing changed\n"; return kExitInvalid; }
+std::unique_ptr<store::Store> OpenClinicStore(const std::string& path, std::ostream& err) {
+    EnsureDataFolder(path);
+    auto opened = store::Store::Open({path});
+    if (auto* error = std::get_if<store::DbError>(&opened)) {
+        err << "kiosk: the clinic database cannot be used (" << store::DbErrorKindName(error->kind) << "): " << error->Describe() << "\n";
+        return nullptr;
     }
-    if (auto problem = store::PinProblem(pin)) { err << "kiosk staff: " << *problem << "; nothing changed\n"; return kExitInvalid; }
-    auto db = OpenStore(c.files.database, err);
-    if (!db) return kExitInvalid;
-    auto r = store::SetStaffPin(*db, pin, "cli");
-    if (!r.ok()) { err << "kiosk staff: " << r.error->Describe() << "\n"; return kExitInvalid; }
-    out << "staff PIN set in " << c.files.database << "\n";
-    return kExitOk;
+    return std::move(std::get<std::unique_ptr<store::Store>>(opened));
 }
 
 int RunDb(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -154,7 +115,7 @@ int RunDb(const std::vector<std::string>& args, std::ostream& out, std::ostream&
     if (c.exit) return *c.exit;
     std::optional<store::ChainHead> expected;
     if (auto head = c.args.Value("--expect-head")) expected = store::ParseChainHead(*head);
-    auto db = OpenStore(c.files.database, err);
+    auto db = OpenClinicStore(c.files.database, err);
     if (!db) return kExitInvalid;
     auto report = db->IntegrityCheck();
     if (!report.ok()) { err << "kiosk db: " << report.error->Describe() << "\n"; return kExitInvalid; }
@@ -181,7 +142,7 @@ int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostre
     CommandStart c = StartCommand({"queue", {kAllOption}, 0, kQueueHelp, {}}, args, out, err);
     if (c.exit) return *c.exit;
     const bool all = c.args.Has("--all");
-    auto db = OpenStore(c.files.database, err);
+    auto db = OpenClinicStore(c.files.database, err);
     if (!db) return kExitInvalid;
     // Listing results reads patient data: recorded first, or not listed.
     auto audited = db->Audit("cli", "view queue", all ? "all results" : "results to review");
@@ -233,7 +194,7 @@ int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostr
         out << "consent was declined: nothing is stored\n";
         return kExitOk;
     }
-    auto db = OpenStore(c.files.database, err);
+    auto db = OpenClinicStore(c.files.database, err);
     if (!db) return kExitInvalid;
     // Answers to questions that were not shown are never submitted.
     rules::Answers submitted = parsed.answers;
@@ -264,27 +225,6 @@ int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostr
 
 namespace kiosk {
 
-int RunReview(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    const char* help =
-        "Usage: kiosk review ID --by NAME [--db PATH]\n"
-        "\n"
-        "Marks a stored result reviewed by NAME (audited). Exit 0 marked, 1 no unreviewed result with\n"
-        "that id or the database refused, 2 wrong usage.\n";
-    CommandStart c = StartCommand(
-        {"review", {kByOption}, 1, help, [](const ParsedArgs& a) { return HelpUnless(a.positional.size() == 1 && !a.ValueOr("--by").empty()); }},
-        args, out, err);
-    if (c.exit) return *c.exit;
-    const std::string& id = c.args.positional[0];
-    const std::string by = c.args.ValueOr("--by");
-    auto db = OpenStore(c.files.database, err);
-    if (!db) return kExitInvalid;
-    auto r = db->MarkReviewed(id, by);
-    if (!r.ok()) { err << "kiosk review: " << r.error->Describe() << "\n"; return kExitInvalid; }
-    if (!*r.value) { err << "kiosk review: no unreviewed result " << id << "\n"; return kExitInvalid; }
-    out << id << " reviewed by " << by << "\n";
-    return kExitOk;
-}
-
 int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     CommandStart c = StartCommand(
         {"export",
@@ -308,7 +248,7 @@ int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostr
     if (!screening) return kExitInvalid;
     int language = LanguageIndex(c, *screening, "kiosk: ", err);
     if (language < 0) return kExitUsage;
-    auto db = OpenStore(c.files.database, err);
+    auto db = OpenClinicStore(c.files.database, err);
     if (!db) return kExitInvalid;
     store::ExportRequest request;
     request.format = *store::ParseExportFormat(format);

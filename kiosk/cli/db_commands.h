@@ -1,19 +1,26 @@
-// The command line's database commands: staff set-pin, db check, queue, submit (paper fallback).
+// The command line's database commands: db check, queue, submit (paper fallback), export.
 #pragma once
 
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace kiosk {
 
+namespace store {
+class Store;
+}
+
+// Opens the clinic database at `path` (its folder created owner-only first); null, with the
+// reason on `err`, when it cannot be used.
+std::unique_ptr<store::Store> OpenClinicStore(const std::string& path, std::ostream& err);
+
 // Each finds the clinic database and the screening with ResolveCommandFiles (cli/config.h); the
 // database's folder is created owner-only on first use (EnsureDataFolder).
-int RunStaff(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err);
 int RunDb(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int RunReview(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int RunExportQuestionnaire(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 

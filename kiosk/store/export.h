@@ -29,8 +29,8 @@ namespace kiosk::store {
 // - Nothing here throws on stored data: a field that cannot be read is exported empty.
 
 // One row per submission, RFC 4180 (CRLF, quoting), UTF-8 with a byte order mark. Columns:
-// id, submitted_at, started_at, kiosk_id, source, language, status, screening_id,
-// screening_version, screening_hash, outcome, outcome_label, reasons, reason_texts, notes,
+// id, submitted_at, started_at, kiosk_id, source, language, status, reviewed_by (the reviewing
+// account's name), reviewed_at (both empty until reviewed), screening_id, screening_version, screening_hash, outcome, outcome_label, reasons, reason_texts, notes,
 // undetermined, track_<TRACK> for every track, then <question> and <question>_label for every
 // question. reasons and notes are reason codes joined with "; " (the fallback reason included;
 // an answer that raised the outcome by leaving rules undetermined as R-UNKNOWN-<question>, its
@@ -58,11 +58,12 @@ private:
 };
 
 // One JSON object a line ("\n"): id, started_at, submitted_at, kiosk_id, source, status,
-// screening {id, version, hash}, language, answers (object), decision (object), as stored.
+// reviewed_by and reviewed_at (null until reviewed), screening {id, version, hash}, language, answers (object), decision (object), as stored.
 std::string ExportJsonl(const std::vector<StoredSubmission>& submissions);
 
 // A FHIR R4 Bundle (type "collection") of one QuestionnaireResponse per submission, with the
-// decision carried in extensions on it (see export/fhir_bundle.cpp for the design).
+// decision carried in extensions on it (see export/fhir_bundle.cpp for the design); a reviewed
+// one names its reviewer in FHIR's questionnaireresponse-reviewer extension.
 nlohmann::json ExportFhirBundle(const rules::Screening& screening, const std::vector<StoredSubmission>& submissions);
 // The same Bundle as compact JSON text, built one entry at a time (what `kiosk export` writes).
 std::string ExportFhirBundleText(const rules::Screening& screening, const std::vector<StoredSubmission>& submissions);

@@ -56,6 +56,7 @@ Result<ExportSummary> ExportResults(Store& store, const rules::Screening& screen
         auto marked = store.MarkExported(ids, request.actor, detail);
         if (!marked.ok()) failed = marked.error;
     } else {
+        // Authorize, not Audit: the role is checked again with the row, as MarkExported does.
         auto audited = store.Authorize(request.actor, Permission::Export, "export", detail);
         if (!audited.ok()) failed = audited.error;
     }
@@ -63,7 +64,9 @@ Result<ExportSummary> ExportResults(Store& store, const rules::Screening& screen
         std::error_code ignored;
         std::filesystem::remove(request.path, ignored);
         out.error = failed;
-        out.error->context = "the export could not be recorded in the audit log, so " + request.path + " was removed (" +
+        out.error->context = (failed->kind == DbErrorKind::Refused ? "the export was refused, so " + request.path + " was removed ("
+                                                                    : "the export could not be recorded in the audit log, so " +
+                                                                          request.path + " was removed (") +
                              out.error->context + ")";
         return out;
     }

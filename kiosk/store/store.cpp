@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <tuple>
 #include <ctime>
+#include <thread>
 
 #include <sodium.h>
 #include <sys/stat.h>
@@ -155,6 +156,9 @@ void Migrate(Connection& db) {
     for (const Migration& m : kMigrations) {
         if (m.version <= version) continue;
         Transaction t(db, "migrating the database");
+        // Read again under the write lock: another process opening the same new database at the
+        // same moment may have applied this migration while we waited for the lock.
+        if (UserVersion(db) >= m.version) continue;
         db.Exec(m.sql, "migrating the database");
         if (m.then) m.then(db);
         db.Exec("PRAGMA user_version = " + std::to_string(m.version), "migrating the database");
@@ -212,10 +216,19 @@ std::variant<std::unique_ptr<Store>, DbError> Store::Open(const StoreOptions& op
         // Health data: owner-only. SQLite gives the -wal and -shm files the database file's mode.
         if (is_new) ::chmod(options.path.c_str(), S_IRUSR | S_IWUSR);
         db->Exec("PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms), "opening the database");
-        {
-            // The first read finds a file that is not a database (or a damaged one).
-            Statement mode(*db, "PRAGMA journal_mode = WAL", "opening the database");
-            mode.Step();
+        // The first read finds a file that is not a database (or a damaged one). Switching a new
+        // file to WAL takes an exclusive lock, and SQLite answers SQLITE_BUSY at once, without the
+        // busy timeout, when another process opening it at the same moment holds it: wait and
+        // try again, within the same timeout.
+        for (int waited_ms = 0;; waited_ms += 10) {
+            try {
+                Statement mode(*db, "PRAGMA journal_mode = WAL", "opening the database");
+                mode.Step();
+                break;
+            } catch (const DbException& e) {
+                if (e.error().kind != DbErrorKind::Busy || waited_ms >= options.busy_timeout_ms) throw;
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
         }
         db->Exec("PRAGMA synchronous = FULL", "opening the database");
         db->Exec("PRAGMA foreign_keys = ON", "opening the database");

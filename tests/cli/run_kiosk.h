@@ -18,10 +18,12 @@ struct Run {
     std::string out, err;
 };
 
-inline Run Kiosk(const std::vector<std::string>& args) {
+// `input`: what the command reads from standard input (PINs), as a script would pipe it.
+inline Run Kiosk(const std::vector<std::string>& args, const std::string& input = "") {
     std::ostringstream out, err;
+    std::istringstream in(input);
     Run r;
-    r.code = kiosk::RunCommandLine(args, out, err);
+    r.code = kiosk::RunCommandLine(args, out, err, {}, &in);
     r.out = out.str();
     r.err = err.str();
     return r;

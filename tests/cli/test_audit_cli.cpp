@@ -24,7 +24,8 @@ const char* const kPaperAnswers = R"({"consent_data":"yes","dob":"1968-01-10","s
   "hot_joint":"no","infection_now":"no","fever_7d":"no","skin_problem":["none"],"blood_conditions":["low_platelets"],
   "bleeding_history":"no","cancer":"no","medications":["none"],"allergies":["none"],"pain_side":"left"})";
 
-// A database with rows 1 and 2 (two paper forms), 3 (a review) and 4 (the queue listed).
+// A database with rows 1 and 2 (two paper forms), 3 (a clinician's account added), 4 (its
+// sign-in), 5 (its review of the first form) and 6 (the queue listed).
 struct Clinic : test_support::TempDir {
     std::string db = File("clinic.db");
     std::vector<std::string> ids;
@@ -35,7 +36,8 @@ struct Clinic : test_support::TempDir {
             REQUIRE_MESSAGE(r.code == kiosk::kExitOk, r.err);
             ids.push_back(r.out.substr(0, r.out.find('\n')));
         }
-        REQUIRE(Kiosk({"review", ids[0], "--by", "Dr Ana Ruiz", "--db", db}).code == kiosk::kExitOk);
+        REQUIRE(Kiosk({"staff", "add", "Dr Ana Ruiz", "--role", "clinician", "--db", db}, "735102\n735102\n").code == kiosk::kExitOk);
+        REQUIRE(Kiosk({"review", ids[0], "--as", "Dr Ana Ruiz", "--db", db}, "735102\n").code == kiosk::kExitOk);
         REQUIRE(Kiosk({"queue", "--db", db}).code == kiosk::kExitOk);
     }
     Run Check(std::vector<std::string> extra = {}) {
@@ -72,11 +74,11 @@ TEST_CASE("db check: the untouched chain holds, and each tampering is caught and
     Clinic c;
     Run clean = c.Check();
     REQUIRE_MESSAGE(clean.code == kiosk::kExitOk, clean.err);
-    CHECK(clean.out.find("audit chain ok: 4 rows, 2 submissions recorded") != std::string::npos);
+    CHECK(clean.out.find("audit chain ok: 6 rows, 2 submissions recorded") != std::string::npos);
 
     SUBCASE("an audit row edited") {
-        c.Tamper([](store::Connection& db) { db.Exec("UPDATE audit SET actor = 'staff:Someone Else' WHERE id = 3", "t"); });
-        Caught(c.Check(), "edited", "audit row 3 was edited");
+        c.Tamper([](store::Connection& db) { db.Exec("UPDATE audit SET actor = 'staff:Someone Else' WHERE id = 5", "t"); });
+        Caught(c.Check(), "edited", "audit row 5 was edited");
     }
     SUBCASE("an audit row deleted") {
         c.Tamper([](store::Connection& db) { db.Exec("DELETE FROM audit WHERE id = 2", "t"); });
@@ -86,7 +88,7 @@ TEST_CASE("db check: the untouched chain holds, and each tampering is caught and
         c.Tamper([](store::Connection& db) {
             db.Exec("INSERT INTO audit (at, actor, action, detail) VALUES ('2026-06-15T10:00:00.000Z', 'staff', 'lock', '')", "t");
         });
-        Caught(c.Check(), "inserted", "audit row 5 has no chain hash");
+        Caught(c.Check(), "inserted", "audit row 7 has no chain hash");
     }
     SUBCASE("an outcome changed after the fact") {
         c.Tamper([&](store::Connection& db) {
@@ -129,7 +131,7 @@ TEST_CASE("db check --head prints the head, and a chain recomputed after an edit
     Clinic c;
     Run head = c.Check({"--head"});
     REQUIRE(head.code == kiosk::kExitOk);
-    size_t at = head.out.find("head 4:");
+    size_t at = head.out.find("head 6:");
     REQUIRE(at != std::string::npos);
     const std::string written_down = head.out.substr(at + 5, head.out.find('\n', at) - at - 5);
     CHECK(written_down.size() == 2 + 64);
@@ -138,9 +140,9 @@ TEST_CASE("db check --head prints the head, and a chain recomputed after an edit
     CHECK(c.Check({"--expect-head", written_down}).code == kiosk::kExitOk);
     CHECK(c.Check({"--expect-head", "4:nothex"}).code == kiosk::kExitUsage);
 
-    // The attacker edits row 3 and recomputes every hash after it with the published encoding.
+    // The attacker edits row 5 (the review) and recomputes every hash after it with the published encoding.
     c.Tamper([](store::Connection& db) {
-        db.Exec("UPDATE audit SET actor = 'staff:Someone Else' WHERE id = 3", "t");
+        db.Exec("UPDATE audit SET actor = 'staff:Someone Else' WHERE id = 5", "t");
         std::string previous;
         store::Statement rows(db, "SELECT id, at, actor, action, detail, submission_id, submission_hash FROM audit ORDER BY id", "t");
         while (rows.Step()) {

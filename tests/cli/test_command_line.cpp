@@ -44,7 +44,7 @@ TEST_CASE("every command refuses an unknown option, a missing value and a repeat
     const std::string db = env.dir.File("sub/clinic.db");
     const Command commands[] = {{"run", "--db"},    {"check", ""},        {"test", ""},
                                 {"evaluate", "--answers"}, {"submit", "--db"}, {"queue", "--db"},
-                                {"review", "--by"}, {"export", "--out"}, {"export-questionnaire", "--out"},
+                                {"review", "--as"}, {"export", "--out"}, {"export-questionnaire", "--out"},
                                 {"staff", "--db"},  {"db", "--db"}};
     for (const Command& command : commands) {
         CAPTURE(command.name);
@@ -69,8 +69,8 @@ TEST_CASE("every command refuses an unknown option, a missing value and a repeat
     CHECK(r.err.find("kiosk queue: --db needs a file\n") != std::string::npos);
     r = Kiosk({"evaluate", kDefault, "--answers", "a.json", "--today"});
     CHECK(r.err.find("kiosk evaluate: --today needs a date\n") != std::string::npos);
-    r = Kiosk({"review", "some-id", "--by"});
-    CHECK(r.err.find("kiosk review: --by needs a name\n") != std::string::npos);
+    r = Kiosk({"review", "some-id", "--as"});
+    CHECK(r.err.find("kiosk review: --as needs a name\n") != std::string::npos);
     // A flag given twice is refused too; --help wins over everything.
     r = Kiosk({"queue", "--all", "--all", "--db", db});
     CHECK(r.code == kiosk::kExitUsage);

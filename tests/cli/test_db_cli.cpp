@@ -1,4 +1,4 @@
-// The database commands as staff and IT use them: set-pin, db check, submit (paper), queue.
+// The database commands as staff and IT use them: db check, submit (paper), queue, export, review.
 #include <doctest/doctest.h>
 
 #include "../support.h"
@@ -18,7 +18,6 @@
 
 #include "cli/commands.h"
 #include "cli/db_commands.h"
-#include "store/staff_pin.h"
 #include "store/store.h"
 
 namespace fs = std::filesystem;
@@ -39,21 +38,6 @@ const char* const kPaperAnswers = R"({"consent_data":"yes","dob":"1968-01-10","s
   "bleeding_history":"no","cancer":"no","medications":["none"],"allergies":["none"],"pain_side":"left"})";
 
 }  // namespace
-
-TEST_CASE("staff set-pin reads the PIN from standard input, refuses a short one, stores only a hash") {
-    Scratch s;
-    std::istringstream good("482915\n"), bad("1234\n");
-    std::ostringstream out, err;
-    CHECK(kiosk::RunStaff({"set-pin", "--db", s.db}, bad, out, err) == kiosk::kExitInvalid);
-    CHECK(err.str().find("at least 6 digits") != std::string::npos);
-    CHECK(kiosk::RunStaff({"set-pin", "--db", s.db}, good, out, err) == kiosk::kExitOk);
-    auto opened = kiosk::store::Store::Open({s.db});
-    auto& store = std::get<std::unique_ptr<kiosk::store::Store>>(opened);
-    CHECK(kiosk::store::VerifyStaffPin(*store, "482915", "test", 1).status == kiosk::store::PinCheck::Status::Ok);
-    struct stat st{};
-    REQUIRE(::stat(s.db.c_str(), &st) == 0);
-    CHECK((st.st_mode & 0777) == 0600);  // health data: owner-only
-}
 
 TEST_CASE("submit stores a paper form like a kiosk submission and prints the id only after the commit") {
     Scratch s;
@@ -163,30 +147,33 @@ TEST_CASE("export-questionnaire writes the screening as a FHIR Questionnaire") {
     CHECK(q["item"][1]["text"].get<std::string>().find("nacimiento") != std::string::npos);
 }
 
-TEST_CASE("review marks a result reviewed by name, once, audited, the queue no longer lists it as pending") {
+TEST_CASE("review marks a result reviewed by the signed-in account, once, audited, the queue no longer lists it as pending") {
     Scratch s;
+    REQUIRE(Kiosk({"staff", "add", "Dr Ana Ruiz", "--role", "clinician", "--db", s.db}, "735102\n735102\n").code == kiosk::kExitOk);
     Run submitted = Kiosk({"submit", "--answers", s.Write("paper.json", kPaperAnswers), "--today", "2026-06-15", "--db", s.db});
     REQUIRE(submitted.code == kiosk::kExitOk);
     std::string id = submitted.out.substr(0, submitted.out.find('\n'));
-    Run r = Kiosk({"review", id, "--by", "Dr Ana Ruiz", "--db", s.db});
+    Run r = Kiosk({"review", id, "--as", "Dr Ana Ruiz", "--db", s.db}, "735102\n");
     REQUIRE_MESSAGE(r.code == kiosk::kExitOk, r.err);
     CHECK(Kiosk({"queue", "--db", s.db}).out.find("0 pending") != std::string::npos);
     CHECK(Kiosk({"queue", "--all", "--db", s.db}).out.find("reviewed") != std::string::npos);
-    Run again = Kiosk({"review", id, "--by", "Dr Ana Ruiz", "--db", s.db});
+    Run again = Kiosk({"review", id, "--as", "Dr Ana Ruiz", "--db", s.db}, "735102\n");
     CHECK(again.code == kiosk::kExitInvalid);
     CHECK(again.err.find("no unreviewed result") != std::string::npos);
     CHECK(Kiosk({"review", id, "--db", s.db}).code == kiosk::kExitUsage);
     auto opened = kiosk::store::Store::Open({s.db});
     auto& store = std::get<std::unique_ptr<kiosk::store::Store>>(opened);
-    // Newest first: the second review refused (no row), the two listings, the review.
-    auto recent = store->RecentAudit(3);
-    REQUIRE(recent.value->size() == 3);
-    CHECK((*recent.value)[0].action == "view queue");
-    CHECK((*recent.value)[0].actor == "cli");
-    CHECK((*recent.value)[0].detail == "all results");
+    // Newest first: the second review's sign-in (the review itself found nothing to mark), the two
+    // listings, the review.
+    auto recent = store->RecentAudit(4);
+    REQUIRE(recent.value->size() == 4);
+    CHECK((*recent.value)[0].action == "sign-in");
     CHECK((*recent.value)[1].action == "view queue");
-    CHECK((*recent.value)[2].actor == "staff:Dr Ana Ruiz");
-    CHECK((*recent.value)[2].action == "review");
+    CHECK((*recent.value)[1].actor == "cli");
+    CHECK((*recent.value)[1].detail == "all results");
+    CHECK((*recent.value)[2].action == "view queue");
+    CHECK((*recent.value)[3].actor == "staff:Dr Ana Ruiz");
+    CHECK((*recent.value)[3].action == "review");
 }
 
 TEST_CASE("a configuration file sets the database, the kiosk id and the screening, a broken one is refused with its place") {

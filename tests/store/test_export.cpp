@@ -714,13 +714,14 @@ TEST_CASE("CSV: one row per submission, every row as wide as the header, codes a
     CHECK(exported.substr(exported.size() - 2) == "\r\n");
     Csv csv = ParseExport(exported);
 
-    size_t width = 16 + s->tracks.size() + 2 * s->questions.size();
+    size_t width = 18 + s->tracks.size() + 2 * s->questions.size();
     REQUIRE(csv.rows.size() == subs.size() + 1);
     for (size_t r = 0; r < csv.rows.size(); ++r) {
         CAPTURE(r);
         CHECK(csv.rows[r].size() == width);
     }
-    std::vector<std::string> start = {"id", "submitted_at", "started_at", "kiosk_id", "source", "language", "status", "screening_id",
+    std::vector<std::string> start = {"id", "submitted_at", "started_at", "kiosk_id", "source", "language", "status", "reviewed_by",
+                                      "reviewed_at", "screening_id",
                                       "screening_version", "screening_hash", "outcome", "outcome_label", "reasons", "reason_texts",
                                       "notes", "undetermined", "track_PRP", "track_BMAC", "track_ADIPOSE", "consent_data", "consent_data_label"};
     CHECK(std::vector<std::string>(csv.rows[0].begin(), csv.rows[0].begin() + static_cast<long>(start.size())) == start);
@@ -787,6 +788,54 @@ TEST_CASE("CSV: one row per submission, every row as wide as the header, codes a
         // Pounds were converted to the question's kilograms when the answer was stored.
         CHECK(csv.Cell(2, "weight_label").rfind("74.8", 0) == 0);
     }
+}
+
+TEST_CASE("CSV, JSON Lines and FHIR: who reviewed a result and when, empty until it is reviewed") {
+    auto s = LoadDefault();
+    std::vector<StoredSubmission> subs = {Submit(*s, KneeAnswers(), "en"), Submit(*s, WristAnswers(), "es")};
+    subs[0].status = kiosk::store::SubmissionStatus::Reviewed;
+    subs[0].reviewed_by = "Dr Ana Ruiz, \"MD\"";  // a name with a comma and quotes stays one cell
+    subs[0].reviewed_at = "2026-06-15T10:30:00.123Z";
+
+    Csv csv = ParseExport(kiosk::store::ExportCsv(*s, subs, 0));
+    CHECK(csv.Cell(1, "status") == "reviewed");
+    CHECK(csv.Cell(1, "reviewed_by") == "Dr Ana Ruiz, \"MD\"");
+    CHECK(csv.Cell(1, "reviewed_at") == "2026-06-15T10:30:00.123Z");
+    CHECK(csv.Cell(2, "status") == "pending");
+    CHECK(csv.Cell(2, "reviewed_by") == "");
+    CHECK(csv.Cell(2, "reviewed_at") == "");
+
+    std::stringstream lines(kiosk::store::ExportJsonl(subs));
+    std::string first, second;
+    std::getline(lines, first);
+    std::getline(lines, second);
+    CHECK(json::parse(first)["reviewed_by"] == "Dr Ana Ruiz, \"MD\"");
+    CHECK(json::parse(first)["reviewed_at"] == "2026-06-15T10:30:00.123Z");
+    CHECK(json::parse(second)["reviewed_by"].is_null());
+    CHECK(json::parse(second)["reviewed_at"].is_null());
+
+    // FHIR: the reviewer in R4's own questionnaireresponse-reviewer extension (a Reference with the
+    // name as its display), the time in the kiosk-submission extension; the Bundle stays valid.
+    json questionnaire = kiosk::store::ExportQuestionnaire(*s, 0);
+    std::vector<std::string> errors;
+    auto items = CheckQuestionnaire(questionnaire, errors);
+    json bundle = kiosk::store::ExportFhirBundle(*s, subs);
+    CheckJsonForm(bundle, "Bundle", errors);
+    for (const json& entry : bundle["entry"]) CheckQuestionnaireResponse(entry["resource"], questionnaire, items, errors);
+    CHECK_MESSAGE(errors.empty(), Lines(errors));
+    const json& reviewed = bundle["entry"][0]["resource"];
+    const json* reviewer = FindExtension(reviewed, "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-reviewer");
+    REQUIRE(reviewer);
+    CHECK(*reviewer == json({{"url", "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-reviewer"},
+                             {"valueReference", {{"display", "Dr Ana Ruiz, \"MD\""}}}}));
+    const json* submission = FindExtension(reviewed, kiosk::store::FhirExtensionUrl(*s, "kiosk-submission"));
+    REQUIRE(submission);
+    REQUIRE(Parts(*submission, "reviewedAt").size() == 1);
+    CHECK(Parts(*submission, "reviewedAt")[0]->at("valueDateTime") == "2026-06-15T10:30:00.123Z");
+    CHECK(Matches(Parts(*submission, "reviewedAt")[0]->at("valueDateTime"), IsFhirDateTime));
+    const json& pending = bundle["entry"][1]["resource"];
+    CHECK_FALSE(FindExtension(pending, "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-reviewer"));
+    CHECK(Parts(*FindExtension(pending, kiosk::store::FhirExtensionUrl(*s, "kiosk-submission")), "reviewedAt").empty());
 }
 
 TEST_CASE("CSV: Spanish accents survive, labels follow the export language") {
@@ -1203,6 +1252,13 @@ TEST_CASE("submissions stored before the reasons were named \"reasons\" export a
     Csv parsed = ParseExport(csv);
     CHECK(parsed.Cell(1, "notes") == "R-NSAID-PREP; IND-TENDON-PRP");  // V1: an indication and a note set no outcome
     CHECK(parsed.Cell(4, "reasons") == "R-PREG");                          // V5: pregnant
+    for (size_t row = 1; row < parsed.rows.size(); ++row) {  // the reviewer where the kiosk of that time stored one
+        CAPTURE(row);
+        const StoredSubmission& stored = (*rows.value)[row - 1];
+        CHECK(parsed.Cell(row, "reviewed_by") == stored.reviewed_by);
+        CHECK(parsed.Cell(row, "reviewed_at") == stored.reviewed_at);
+    }
+    CHECK(csv.find(",reviewed,Ana,2026-12-01T00:22:53.671Z,") != std::string::npos);
 
     // FHIR: the same decision parts, each reason now a `reason` part (it was `fired`).
     json bundle = kiosk::store::ExportFhirBundle(*s, *rows.value);

@@ -29,6 +29,8 @@ TEST_CASE("ExportResults: written, audited as the staff member, marked exported,
     r.decision_json = R"({"outcome":"CLINICIAN_REVIEW","reasons":[],"notes":[],"undetermined":[],"tracks":{}})";
     r.outcome = "CLINICIAN_REVIEW";
     REQUIRE(store->Submit(r, "kiosk").ok());
+    // Exporting is an administrator's: the actor below is a signed-in account of that role.
+    REQUIRE(store->AddStaff({"Ana", kiosk::store::Role::Admin, "482915"}, "cli").ok());
 
     kiosk::store::ExportRequest failing;
     failing.path = (dir / "no-such-folder" / "out.csv").string();
@@ -52,4 +54,21 @@ TEST_CASE("ExportResults: written, audited as the staff member, marked exported,
     CHECK((*recent.value)[0].actor == "staff:Ana");
     CHECK((*recent.value)[0].action == "export");
     CHECK((*recent.value)[1].action == "export failed");
+    // A role that may not export: refused and audited, no file written, nothing marked.
+    REQUIRE(store->AddStaff({"Flo", kiosk::store::Role::FrontDesk, "604817"}, "cli").ok());
+    request.actor = "staff:Flo";
+    request.path = (dir / "refused.json").string();
+    request.status = std::nullopt;
+    auto refused = kiosk::store::ExportResults(*store, *loaded.screening, request);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error->kind == kiosk::store::DbErrorKind::Refused);
+    CHECK_FALSE(fs::exists(request.path));
+    CHECK(store->RecentAudit(1).value->front().action == "refused");
+    request.mark_exported = false;  // refused without marking as well
+    refused = kiosk::store::ExportResults(*store, *loaded.screening, request);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error->kind == kiosk::store::DbErrorKind::Refused);
+    CHECK(refused.error->Describe().find("the export was refused") != std::string::npos);
+    CHECK_FALSE(fs::exists(request.path));
+    CHECK(store->RecentAudit(1).value->front().action == "refused");
 }

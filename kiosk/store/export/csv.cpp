@@ -284,7 +284,8 @@ CsvWriter::CsvWriter(const rules::Screening& s, int language_index, std::string&
     // Spanish answers turn into mojibake ("Sí" -> "SÃ­"). Other readers skip it.
     m_out += "\xEF\xBB\xBF";
     Row header(m_out);
-    for (const char* name : {"id", "submitted_at", "started_at", "kiosk_id", "source", "language", "status", "screening_id",
+    for (const char* name : {"id", "submitted_at", "started_at", "kiosk_id", "source", "language", "status", "reviewed_by",
+                             "reviewed_at", "screening_id",
                              "screening_version", "screening_hash", "outcome", "outcome_label", "reasons", "reason_texts",
                              "notes", "undetermined"})
         header.Cell(name);
@@ -358,6 +359,8 @@ void CsvWriter::Add(const StoredSubmission& submission) {
     for (const std::string* cell : {&submission.id, &r.submitted_at, &r.started_at, &r.kiosk_id, &r.source, &r.language})
         row.Cell(*cell);
     row.Cell(SubmissionStatusName(submission.status));
+    row.Cell(submission.reviewed_by);  // who reviewed it and when: empty until reviewed
+    row.Cell(submission.reviewed_at);
     for (const std::string* cell : {&r.screening_id, &r.screening_version, &r.screening_hash, &d.outcome}) row.Cell(*cell);
     row.Cell(OutcomeLabel(s, same_file, d, language));
     for (const std::string* cell : {&reasons, &texts, &notes, &undetermined}) row.Cell(*cell);

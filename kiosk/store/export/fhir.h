@@ -13,6 +13,7 @@ namespace kiosk::store::exports {
 inline constexpr const char* kDataAbsentSystem = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
 inline constexpr const char* kDataAbsentExtension = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
 inline constexpr const char* kAskedUnknown = "asked-unknown";
+inline constexpr const char* kReviewerExtension = "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-reviewer";
 
 // The screening's canonical URL, or "urn:kiosk-screening:<id>" when the file gives none.
 std::string CanonicalBase(const rules::Screening& screening);

@@ -139,14 +139,25 @@ json DecisionExtension(const rules::Screening& s, const StoredSubmission& submis
     return {{"url", FhirExtensionUrl(s, "screening-decision")}, {"extension", parts}};
 }
 
-// Where the submission came from: kiosk id, kiosk or paper, start time, review status.
+// Where the submission came from: kiosk id, kiosk or paper, start time, review status, and when it
+// was reviewed (who reviewed it is the core reviewer extension, below).
 json SubmissionExtension(const rules::Screening& s, const StoredSubmission& submission) {
     json parts = json::array();
     AddString(parts, "kioskId", submission.record.kiosk_id);
     AddCode(parts, "source", submission.record.source);
     if (!submission.record.started_at.empty()) parts.push_back(SubExtension("startedAt", "valueDateTime", submission.record.started_at));
     AddCode(parts, "status", SubmissionStatusName(submission.status));
+    if (!submission.reviewed_at.empty()) parts.push_back(SubExtension("reviewedAt", "valueDateTime", submission.reviewed_at));
     return {{"url", FhirExtensionUrl(s, "kiosk-submission")}, {"extension", parts}};
+}
+
+// Who reviewed the result. R4's QuestionnaireResponse has no reviewer element; FHIR's own
+// extension questionnaireresponse-reviewer ("signs off on the content", 0..1, Reference to a
+// Practitioner) is the place. The kiosk knows the account's name, not a Practitioner resource, so
+// the Reference carries the name as its display only, which a Reference allows. When it was
+// reviewed has no core element: it is the kiosk-submission extension's reviewedAt.
+json ReviewerExtension(const StoredSubmission& submission) {
+    return {{"url", kReviewerExtension}, {"valueReference", {{"display", submission.reviewed_by}}}};
 }
 
 json QuestionnaireResponse(const rules::Screening& s, const StoredSubmission& submission) {
@@ -160,6 +171,7 @@ json QuestionnaireResponse(const rules::Screening& s, const StoredSubmission& su
     qr["id"] = submission.id;
     SetIfNotEmpty(qr, "language", r.language);
     qr["extension"] = json::array({DecisionExtension(s, submission, stored.decision), SubmissionExtension(s, submission)});
+    if (!submission.reviewed_by.empty()) qr["extension"].push_back(ReviewerExtension(submission));
     qr["identifier"] = {{"system", "urn:ietf:rfc:3986"}, {"value", "urn:uuid:" + submission.id}};
     // The version the patient answered, which may be older than the screening exported with.
     qr["questionnaire"] = CanonicalBase(s) + "|" + (r.screening_version.empty() ? s.version : r.screening_version);

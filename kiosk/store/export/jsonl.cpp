@@ -16,6 +16,9 @@ std::string ExportJsonl(const std::vector<StoredSubmission>& submissions) {
         line["kiosk_id"] = r.kiosk_id;
         line["source"] = r.source;
         line["status"] = SubmissionStatusName(submission.status);
+        // Who reviewed it and when (the signed-in account's name); null until reviewed.
+        line["reviewed_by"] = submission.reviewed_by.empty() ? json() : json(submission.reviewed_by);
+        line["reviewed_at"] = submission.reviewed_at.empty() ? json() : json(submission.reviewed_at);
         line["screening"] = {{"id", r.screening_id}, {"version", r.screening_version}, {"hash", r.screening_hash}};
         line["language"] = r.language;
         // Stored JSON goes in as JSON; text that does not parse goes in as a string, so nothing is lost.
