@@ -14,6 +14,7 @@ namespace {
 
 const char* const kKiosk = KIOSK_BINARY;
 const char* const kPin = "482916";
+const char* const kStaffName = "Ana Ruiz";
 
 // Asks the kiosk for a screenshot and copies it to `out` once it has been replaced.
 void Shot(Kiosk& k, const std::string& shot, const std::string& out) {
@@ -37,9 +38,7 @@ int Run(const std::string& folder) {
     const std::string& work = folder_guard.path;
 
     std::string db = work + "/clinic.db", shot = work + "/shot.png";
-    std::ofstream(work + "/pin.txt") << kPin << "\n";
-    if (RunProgram({{kKiosk, "staff", "set-pin", "--db", db}, {}, work + "/set-pin.txt", work + "/pin.txt", -1}) != 0)
-        throw std::runtime_error("kiosk staff set-pin failed: " + ReadText(work + "/set-pin.txt"));
+    EnrolAdministrator(kKiosk, db, work, kStaffName, kPin);
 
     // Two results already in the queue (paper forms, spec vignettes 13 and 3), so the staff
     // screen shows what a morning looks like rather than one screening that skipped everything.
@@ -100,7 +99,7 @@ int Run(const std::string& folder) {
     k.WaitForScreen("done");
     Shot(k, shot, folder + "/thank-you.png");
 
-    Screen menu = EnterStaff(k, kPin);
+    Screen menu = EnterStaff(k, kStaffName, kPin);
     if (menu.Has("staff:menu:queue")) {
         k.Tap("staff:menu:queue");
         k.WaitForScreen("staff:queue");

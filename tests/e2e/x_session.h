@@ -213,6 +213,21 @@ inline int RunProgram(const ChildSpec& spec, double seconds = 20) {
     return child.Wait(seconds);
 }
 
+// Enrols an administrator in the database at `db` as IT does on the terminal (`kiosk staff add NAME
+// --role admin`, the PIN typed twice on standard input): without one the kiosk serves no patient.
+// Throws with what the command printed when it fails.
+inline void EnrolAdministrator(const std::string& kiosk, const std::string& db, const std::string& folder,
+                               const std::string& name, const std::string& pin) {
+    const std::string input = folder + "/staff-add-input.txt", output = folder + "/staff-add-output.txt";
+    std::ofstream(input) << pin << "\n" << pin << "\n";
+    if (RunProgram({{kiosk, "staff", "add", name, "--role", "admin", "--db", db}, {}, output, input, -1}) != 0) {
+        std::ifstream printed(output);
+        std::stringstream text;
+        text << printed.rdbuf();
+        throw std::runtime_error("kiosk staff add failed: " + text.str());
+    }
+}
+
 // A private X server. Xvfb picks a free display itself (-displayfd) and writes its number once
 // it accepts clients, so there is no guessing and no race with another server.
 class Xvfb {
@@ -437,9 +452,12 @@ inline std::vector<std::string> TapThroughScreening(Kiosk& k, const std::functio
     throw std::runtime_error("no review screen after 120 screens");
 }
 
-// Opens staff mode with the keyboard chord and enters `pin` on the PIN pad; returns the staff menu.
-inline Screen EnterStaff(Kiosk& k, const std::string& pin) {
+// Opens staff mode with the keyboard chord, taps `name` on the sign-in list and enters `pin` on the
+// PIN pad; returns the staff menu.
+inline Screen EnterStaff(Kiosk& k, const std::string& name, const std::string& pin) {
     k.Key("ctrl+alt+s");
+    k.WaitForScreen("staff:sign_in");
+    k.Tap("staff:sign_in:" + name);
     k.WaitForScreen("staff:pin");
     for (char c : pin) k.Tap(std::string("pad:") + c);
     k.Tap("pin:enter");
