@@ -8,13 +8,14 @@
 #include "core/labels.h"
 #include "rules/loader.h"
 #include "store/saved_settings.h"
+#include "ui/not_set_up.h"
 #include "ui/screens/screens.h"
 
 namespace kiosk::ui {
 
 namespace {
 
-// The staff corner: a press held this long on the top-left corner opens the PIN pad.
+// The staff corner: a press held this long on the top-left corner opens staff sign-in.
 constexpr double kCornerHoldSeconds = 3.0;
 // How far the wall clock may be behind the newest stored time stamp before it is not believed.
 constexpr std::chrono::minutes kStoredTimeSlack{5};
@@ -59,13 +60,24 @@ void App::Load() {
     m_recorder = std::make_unique<Recorder>(*m_screening, *m_store, m_options.kiosk_id);
     m_session = std::make_unique<Session>(*m_screening, *m_clock, ToSessionSettings(m_options.settings));
     ApplySettings();
+    CheckSetUp();
+}
+
+void App::CheckSetUp() {
+    if (!m_store) return;
+    m_set_up_checked = m_clock->Monotonic();
+    store::Result<bool> has = m_store->HasAdministrator();
+    if (has.ok()) m_not_set_up = !*has.value;
+    else m_store_problem = has.error->Describe();  // shown to staff; the last answer holds
 }
 
 StaffContext App::MakeStaffContext() const {
     std::string fault = m_fault;
     if (!m_clock_fault.empty()) fault += (fault.empty() ? "" : "\n") + m_clock_fault;
-    return StaffContext{m_store.get(), m_screening.get(), m_clock, m_options.kiosk_id, m_options.export_folder,
-                        fault, m_store_problem, m_session.get(), m_settings};
+    StaffContext context{m_store.get(), m_screening.get(), m_clock, m_options.kiosk_id, m_options.export_folder,
+                         fault, m_store_problem, m_session.get(), m_settings};
+    context.not_set_up = m_store && m_not_set_up;
+    return context;
 }
 
 // Time stamps and the age gate come from the wall clock, so a clock that went back would date
@@ -123,6 +135,7 @@ bool App::PrepareFrame(ImVec2 display_size) {
 std::string App::CurrentScreen() const {
     if (m_staff->IsOpen()) return m_staff->CurrentScreen();
     if (OutOfOrder()) return "out_of_order";
+    if (m_not_set_up) return "not_set_up";
     SessionView view = m_session->View();
     if (view.state == SessionState::Consent || view.state == SessionState::Question)
         return "question:" + m_screening->questions[view.question].id;
@@ -138,6 +151,7 @@ void App::DrawFrame() {
         // A screening starts only from the welcome screen: the clock is checked there, every frame,
         // so a clock set right puts the kiosk back in order at the next touch.
         if (m_fault.empty() && m_session->State() == SessionState::Welcome) m_clock_fault = CheckClock();
+        if (m_not_set_up && m_clock->Monotonic() - m_set_up_checked >= kSetUpRecheck) CheckSetUp();
     }
     int language = m_default_language;
     if (m_session && m_session->State() != SessionState::Welcome) language = m_session->Language();
@@ -158,6 +172,8 @@ void App::DrawFrame() {
     }
     if (OutOfOrder()) {
         DrawOutOfOrder(ui);
+    } else if (m_not_set_up) {
+        DrawNotSetUp(ui);
     } else {
         DrawPatient(ui);
     }
@@ -267,14 +283,15 @@ void App::StaffLongPress(Ui& ui) {
 
 void App::OpenStaff() {
     if (m_staff->IsOpen()) return;
+    if (m_not_set_up) CheckSetUp();  // an administrator added a moment ago can sign in at once
     StaffContext context = MakeStaffContext();
     m_staff->Enter(context);
     if (m_session) m_session->Touch();
 }
 
 void App::RequestClose() {
-    // Only signed-in staff may close the kiosk: the PIN pad is one long press away for anyone.
-    if (m_staff->Authenticated()) m_quit = true;
+    // Only a signed-in account that may close the kiosk: the sign-in is one long press away for anyone.
+    if (m_staff->May(store::Permission::CloseKiosk)) m_quit = true;
 }
 
 double App::SecondsUntilWake() const {
@@ -284,6 +301,10 @@ double App::SecondsUntilWake() const {
     };
     if (m_session) {
         if (auto timer = m_session->NextTimer()) consider(static_cast<double>(timer->count()) / 1000.0);
+    }
+    if (m_store && m_not_set_up) {
+        auto left = kSetUpRecheck - (m_clock->Monotonic() - m_set_up_checked);
+        consider(std::max(0.0, std::chrono::duration<double>(left).count()));
     }
     StaffContext context = MakeStaffContext();
     consider(m_staff->SecondsUntilWake(context));

@@ -75,12 +75,17 @@ public:
     // The window manager asked to close: honoured only from staff mode (a patient cannot quit).
     void RequestClose();
     bool QuitRequested() const { return m_quit; }
-    // The keyboard chord for staff (Ctrl+Alt+S): opens the PIN pad.
+    // The keyboard chord for staff (Ctrl+Alt+S): opens staff sign-in.
     void OpenStaff();
+    // No active administrator in the database: the kiosk serves no patient (see CheckSetUp()).
+    bool NotSetUp() const { return m_not_set_up; }
+    // While not set up, how often the database is asked again, so an administrator added on the
+    // terminal (another process) puts the kiosk in service without a restart.
+    static constexpr std::chrono::seconds kSetUpRecheck{3};
 
     // For tests and the e2e driver: the touch targets of the last frame, by key.
     const std::vector<Tappable>& Tappables() const { return m_tappables; }
-    std::string CurrentScreen() const;  // "welcome", "question:dob", "review", "staff:queue", "out_of_order", ...
+    std::string CurrentScreen() const;  // "welcome", "question:dob", "review", "staff:queue", "out_of_order", "not_set_up", ...
     const std::string& Fault() const { return m_fault; }  // why the kiosk is out of order; empty when it works
     const std::string& ClockFault() const { return m_clock_fault; }  // why the wall clock is not believed; empty when it is
     Session* PatientSession() { return m_session.get(); }
@@ -104,6 +109,8 @@ private:
     // Why no screening may start at the wall clock's time now, or empty (see AppOptions).
     std::string CheckClock() const;
     bool OutOfOrder() const { return !m_fault.empty() || !m_clock_fault.empty() || !m_session; }
+    // Asks the store whether an active administrator exists; a read that fails keeps the last answer.
+    void CheckSetUp();
 
     AppOptions m_options;
     std::unique_ptr<SystemClock> m_system_clock;
@@ -116,6 +123,8 @@ private:
     std::string m_fault;           // out of order: the reason, for staff only
     std::string m_store_problem;   // the last database error, for staff
     std::string m_clock_fault;     // the wall clock is implausible: out of order until it is right (checked on the welcome screen)
+    bool m_not_set_up = true;      // until the store says an administrator exists (fail closed)
+    SteadyTime m_set_up_checked{}; // Clock::Monotonic() of the last CheckSetUp()
 
     Metrics m_metrics;
     Theme m_theme = Theme::Normal();

@@ -1,6 +1,7 @@
-// Staff mode: a PIN pad, then reset the session, the queue, urgent alerts, export, settings, lock.
+// Staff mode: sign-in by name then PIN (per-person accounts), then what the account's role may do:
+// reset the session, urgent alerts, the queue, results, export, settings, staff accounts, lock.
 // Owned by the App; draws over the patient screen while open. Never shows the interrupted
-// patient's answers unless staff ask for them.
+// patient's answers unless staff ask for them. A kiosk with no administrator offers no sign-in.
 #pragma once
 
 #include <chrono>
@@ -31,6 +32,7 @@ struct StaffContext {
     const Session* session = nullptr;  // the interrupted patient session (its state, not its answers)
     KioskSettings settings;        // in force now, language resolved to a code of the screening; the
                                    // settings screen starts from these with the store's applied
+    bool not_set_up = false;       // no active administrator: nobody can sign in, nothing is chosen here
 };
 
 // What the app must do after a staff frame.
@@ -48,11 +50,13 @@ public:
     StaffMode& operator=(const StaffMode&) = delete;
 
     bool IsOpen() const;
-    // The PIN was accepted in this visit. Without a database no PIN can be checked: staff mode
+    // An account signed in during this visit. Without a database no PIN can be checked: staff mode
     // then opens on the fault alone (it holds no patient data) and is never authenticated, so
-    // nothing that needs a PIN (reset, export, quit) is offered.
+    // nothing that needs an account (reset, export, quit) is offered.
     bool Authenticated() const;
-    // Opens the PIN pad (or the first-run "choose a PIN" screen when the database has none).
+    // The signed-in account's role may do this now (and no spent recovery code waits to be replaced).
+    bool May(store::Permission permission) const;
+    // Opens the sign-in list; the fault alone without a database; "not set up" without an administrator.
     void Enter(const StaffContext& context);
     // Draws the open staff screen (fullscreen, over the patient screen) and returns what the app must do.
     StaffAction Draw(Ui& ui, const StaffContext& context);
@@ -60,7 +64,7 @@ public:
     void Tick(const StaffContext& context);
     // Seconds until Tick() must run again (the auto-lock); negative when closed.
     double SecondsUntilWake(const StaffContext& context) const;
-    std::string CurrentScreen() const;  // "staff:pin", "staff:menu", "staff:queue", ...
+    std::string CurrentScreen() const;  // "staff:sign_in", "staff:pin", "staff:menu", "staff:queue", ...
 
     static constexpr std::chrono::seconds kAutoLock{60};
 

@@ -285,6 +285,7 @@ TEST_CASE("a database that cannot be opened puts the kiosk out of order") {
 TEST_CASE("staff settings in the database set the idle times and the welcome screen's language") {
     test_support::TempDir dir;
     std::string db = dir.File("clinic.db");
+    std::filesystem::copy_file(Template().path, db);  // a kiosk that is set up (it has an administrator)
     {
         auto store = test_support::OpenStore({db});
         REQUIRE(store->SetSetting(kiosk::kSettingIdleWarning, "30", "test", "idle warning 30 s").ok());

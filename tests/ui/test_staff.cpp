@@ -1,6 +1,7 @@
-// Staff mode driven by taps on the real App, headless, over real SQLite files: the PIN and its
-// lockout, the corner press, auto-lock, the queue, urgent alerts, export, settings, reset, the
-// fault, and that no interrupted patient's answer is drawn unless staff ask. Every action audited.
+// Staff mode driven by taps on the real App, headless, over real SQLite files, signed in as a staff
+// account: the PIN and its lockout, the corner press, auto-lock, the queue, urgent alerts, export,
+// settings, reset, the fault, and that no interrupted patient's answer is drawn unless staff ask.
+// Every action audited as the signed-in account. (Accounts, roles and break-glass: test_accounts.cpp.)
 #include <doctest/doctest.h>
 
 #include <imgui.h>
@@ -12,8 +13,8 @@
 
 #include "core/labels.h"
 #include "patient_taps.h"
+#include "staff_taps.h"
 #include "store/sqlite.h"
-#include "store/staff_pin.h"
 #include "core/settings.h"
 #include "store/saved_settings.h"
 #include "ui/staff.h"
@@ -23,46 +24,6 @@ using namespace ui_driver;
 namespace store = kiosk::store;
 
 namespace {
-
-constexpr const char* kPin = "246813";
-
-void TypePin(Headless& k, const std::string& pin) {
-    for (char c : pin) k.Tap("pad:" + std::string(1, c));
-}
-
-// Staff open the PIN pad (Ctrl+Alt+S) and type `pin`.
-void OpenAndType(Headless& k, const std::string& pin) {
-    k.app->OpenStaff();
-    k.Frame();
-    REQUIRE(k.Screen() == "staff:pin");
-    TypePin(k, pin);
-    k.Tap("pin:enter");
-}
-
-void SetPin(Headless& k) { REQUIRE(store::SetStaffPin(*k.app->Store(), kPin, "test").ok()); }
-
-void SignIn(Headless& k) {
-    OpenAndType(k, kPin);
-    REQUIRE(k.Screen() == "staff:menu");
-}
-
-// Types `text` on the on-screen keyboard (letters and spaces).
-void TypeName(Headless& k, const std::string& text) {
-    for (char c : text) k.Tap(c == ' ' ? std::string("key:space") : "key:" + std::string(1, c));
-}
-
-std::vector<kiosk::store::AuditEntry> Audit(Headless& k) {
-    auto recent = k.app->Store()->RecentAudit(500);
-    REQUIRE(recent.ok());
-    return *recent.value;
-}
-
-// The newest audit row with this action, if any.
-std::optional<kiosk::store::AuditEntry> Audited(Headless& k, const std::string& action) {
-    for (const kiosk::store::AuditEntry& row : Audit(k))
-        if (row.action == action) return row;
-    return std::nullopt;
-}
 
 // Whether the last frame painted `color` inside the touch target `key` (a highlighted row).
 bool PaintedIn(Headless& k, const std::string& key, ImU32 color) {
@@ -77,20 +38,6 @@ bool PaintedIn(Headless& k, const std::string& key, ImU32 color) {
                 return true;
     }
     return false;
-}
-
-// Submits a spec vignette by tapping and leaves the kiosk on its welcome screen.
-std::string SubmitCase(Headless& k, const std::string& name) {
-    const rules::Screening& s = *k.app->Screening();
-    auto before = k.app->Store()->Submissions(std::nullopt);
-    TapThrough(k, CaseAnswers(s, name), "en");
-    if (k.Screen() == "review") k.Tap("nav:submit");
-    REQUIRE(k.Screen() == "done");
-    k.Tap("nav:finish");
-    REQUIRE(k.Screen() == "welcome");
-    auto after = k.app->Store()->Submissions(std::nullopt);
-    REQUIRE(after.value->size() == before.value->size() + 1);
-    return after.value->back().id;
 }
 
 // The labels of the options the patient chose so far (single and multiple choice, four letters or
@@ -150,44 +97,11 @@ std::vector<std::string> InterruptedPatient(Headless& k) {
 
 }  // namespace
 
-TEST_CASE("first run: staff choose a PIN by typing it twice, weak and differing PINs are refused") {
+TEST_CASE("a wrong PIN is refused, five lock the account for 30 s, and the lockout survives a restart") {
     Headless k;
-    k.app->OpenStaff();
-    k.Frame();
-    REQUIRE(k.Screen() == "staff:choose_pin");
-    CHECK(k.Shows("No staff PIN is set on this kiosk yet"));
-    TypePin(k, "1234");
-    k.Tap("pin:enter");
-    CHECK(k.Shows("A staff PIN has at least 6 digits."));
-    TypePin(k, "777777");
-    k.Tap("pin:enter");
-    CHECK(k.Shows("cannot be one digit repeated"));
-    TypePin(k, kPin);
-    k.Tap("pin:enter");
-    CHECK(k.Shows("Enter the same PIN again"));
-    TypePin(k, "135790");
-    k.Tap("pin:enter");
-    CHECK(k.Shows("The two PINs differ"));
-    CHECK(k.Screen() == "staff:choose_pin");
-    TypePin(k, kPin);
-    k.Tap("pin:enter");
-    TypePin(k, kPin);
-    k.Tap("pin:enter");
-    CHECK(k.Screen() == "staff:menu");
-    CHECK(*store::HasStaffPin(*k.app->Store()).value);
-    CHECK(Audited(k, "setting").value().detail == "staff PIN changed");
-    // The next visit asks for it.
-    k.Tap("staff:lock");
-    CHECK(k.Screen() == "welcome");
-    SignIn(k);
-}
-
-TEST_CASE("a wrong PIN is refused, five lock the pad for 30 s, and the lockout survives a restart") {
-    Headless k;
-    SetPin(k);
-    OpenAndType(k, "999999");
+    OpenAndType(k, kAdmin, "999999");
     CHECK(k.Screen() == "staff:pin");
-    CHECK(k.Shows("Wrong PIN. 4 more wrong PINs lock the pad for a while."));
+    CHECK(k.Shows("Wrong PIN. 4 more wrong PINs lock this account for a while."));
     for (int i = 2; i <= 4; ++i) {
         TypePin(k, "99999" + std::to_string(i));
         k.Tap("pin:enter");
@@ -196,7 +110,7 @@ TEST_CASE("a wrong PIN is refused, five lock the pad for 30 s, and the lockout s
     TypePin(k, "999995");
     k.Tap("pin:enter");
     CHECK(k.Shows("Too many wrong PINs: try again in 30 s."));
-    TypePin(k, kPin);  // the right PIN is not even checked while locked out
+    TypePin(k, kAdminPin);  // the right PIN is not even checked while locked out
     k.Tap("pin:enter");
     CHECK(k.Screen() == "staff:pin");
     CHECK(k.Shows("Too many wrong PINs: try again in 30 s."));
@@ -207,31 +121,36 @@ TEST_CASE("a wrong PIN is refused, five lock the pad for 30 s, and the lockout s
     kiosk::ui::AppOptions options;
     options.database_path = k.dir.File("clinic.db");
     Headless restarted(1920, 1080, options);
-    OpenAndType(restarted, kPin);
+    OpenAndType(restarted, kAdmin, kAdminPin);
     CHECK(restarted.Screen() == "staff:pin");
     CHECK(restarted.Shows("Too many wrong PINs"));
     restarted.Wait(std::chrono::seconds(31));
-    TypePin(restarted, kPin);
+    TypePin(restarted, kAdminPin);
     restarted.Tap("pin:enter");
     CHECK(restarted.Screen() == "staff:menu");
-    CHECK(Audited(restarted, "sign-in").value().actor == "staff");
+    CHECK(Audited(restarted, "sign-in").value().actor == "staff:Ada Admin");
 }
 
-TEST_CASE("a three-second press on the top-left corner opens the PIN pad, a shorter one does not") {
+TEST_CASE("a three-second press on the top-left corner opens staff sign-in, a shorter one does not") {
     Headless k;
-    SetPin(k);
     k.Hold(ImVec2(10, 10), 1.5);
     CHECK(k.Screen() == "welcome");
     k.Hold(ImVec2(1900, 10), 3.5);  // the other corner
     CHECK(k.Screen() == "welcome");
     k.Hold(ImVec2(10, 10), 3.2);
+    CHECK(k.Screen() == "staff:sign_in");
+    CHECK(k.Shows("Tap your name, then enter your PIN."));
+    CHECK(k.Has(std::string("staff:sign_in:") + kAdmin));
+    CHECK(k.Shows("administrator"));
+    k.Tap(std::string("staff:sign_in:") + kAdmin);
     CHECK(k.Screen() == "staff:pin");
-    CHECK(k.Shows("Enter the staff PIN."));
+    CHECK(k.Shows(std::string("PIN for ") + kAdmin));
+    k.Tap("pin:not_you");
+    CHECK(k.Screen() == "staff:sign_in");
 }
 
 TEST_CASE("staff mode locks itself after a minute without a touch, and audits it") {
     Headless k;
-    SetPin(k);
     SignIn(k);
     CHECK(k.app->SecondsUntilWake() == doctest::Approx(60));  // an event-driven window wakes for the lock
     k.Wait(std::chrono::seconds(40));
@@ -243,18 +162,18 @@ TEST_CASE("staff mode locks itself after a minute without a touch, and audits it
     k.Wait(std::chrono::seconds(21));
     CHECK(k.Screen() == "welcome");
     CHECK(Audited(k, "auto-lock").value().detail == "a minute without a touch");
-    // Even the PIN pad closes unattended.
+    // Even the sign-in list closes unattended.
     k.app->OpenStaff();
     k.Wait(std::chrono::seconds(61));
     CHECK(k.Screen() == "welcome");
 }
 
-TEST_CASE("the queue shows a submitted result's outcome, reasons and sources, staff mark it reviewed by name") {
+TEST_CASE("the queue shows a submitted result's outcome, reasons and sources, a clinician marks it reviewed as the account") {
     Headless k;
-    SetPin(k);
+    AddAccount(k, "Ana Ruiz", store::Role::Clinician, "135792");
     const std::string id = SubmitCase(k, "V13");
     const rules::Screening& s = *k.app->Screening();
-    SignIn(k);
+    SignIn(k, "Ana Ruiz", "135792");
     CHECK(k.Shows("1 result to review"));
     k.Tap("staff:menu:queue");
     REQUIRE(k.Has("staff:queue:row:" + id));
@@ -278,17 +197,15 @@ TEST_CASE("the queue shows a submitted result's outcome, reasons and sources, st
     CHECK(ShowsAnywhere(all, "Answers"));
     CHECK(ShowsAnywhere(all, area.options[area.FindOption("knee")].label[0]));
 
+    // No name is asked for: the review is the signed-in account's.
     k.Tap("staff:result:review");
-    CHECK(k.Screen() == "staff:name");
-    CHECK_FALSE(k.Find("staff:name:ok")->enabled);
-    TypeName(k, "ana ruiz");
-    k.Tap("staff:name:ok");
     CHECK(k.Screen() == "staff:result");
     CHECK(k.Shows("Marked reviewed by Ana Ruiz."));
     CHECK_FALSE(k.Find("staff:result:review")->enabled);
     auto reviewed = k.app->Store()->Submissions(kiosk::store::SubmissionStatus::Reviewed);
     REQUIRE(reviewed.value->size() == 1);
     CHECK(reviewed.value->front().id == id);
+    CHECK(reviewed.value->front().reviewed_by == "Ana Ruiz");
     std::optional<kiosk::store::AuditEntry> audit = Audited(k, "review");
     REQUIRE(audit);
     CHECK(audit->actor == "staff:Ana Ruiz");
@@ -305,7 +222,6 @@ TEST_CASE("the queue shows a submitted result's outcome, reasons and sources, st
 
 TEST_CASE("a review raised only by an unknown answer shows that answer as its reason, in the queue and the result") {
     Headless k;
-    SetPin(k);
     // The replacement plan "not sure": no rule names it; R-TJA-SOON is undetermined and raises review.
     const std::string id = SubmitCase(k, "Replacement plan not");
     const rules::Screening& s = *k.app->Screening();
@@ -324,9 +240,9 @@ TEST_CASE("a review raised only by an unknown answer shows that answer as its re
     CHECK_FALSE(ShowsAnywhere(all, "No rule fired."));
 }
 
-TEST_CASE("an urgent alert raised mid-screening is highlighted and acknowledged by a typed name") {
+TEST_CASE("an urgent alert raised mid-screening is highlighted and acknowledged by the signed-in front desk") {
     Headless k;
-    SetPin(k);
+    AddAccount(k, "Luis", store::Role::FrontDesk, "975310");
     const rules::Screening& s = *k.app->Screening();
     const rules::Answers& v11 = CaseAnswers(s, "V11");
     k.Tap("lang:en");
@@ -339,11 +255,11 @@ TEST_CASE("an urgent alert raised mid-screening is highlighted and acknowledged 
     REQUIRE(open.value->size() == 1);
     const std::string alert = std::to_string(open.value->front().id);
     const std::string rule = open.value->front().rule_id;
-    // Another kiosk session's alert, stored the same way, to show the name is remembered.
+    // Another kiosk session's alert, stored the same way.
     auto second = k.app->Store()->RaiseAlert("kiosk-ui@earlier", rule, "R-SPINE-RED", "2026-06-15T08:50:00.000Z");
     REQUIRE(second.ok());
 
-    SignIn(k);
+    SignIn(k, "Luis", "975310");
     const ImU32 urgent = kiosk::ui::Theme::Normal().urgent;
     CHECK(k.Shows("2 urgent alerts"));
     CHECK(PaintedIn(k, "staff:menu:alerts", urgent));
@@ -354,9 +270,6 @@ TEST_CASE("an urgent alert raised mid-screening is highlighted and acknowledged 
     CHECK(k.Shows(s.rules[s.FindRule(rule)].staff_text));
 
     k.Tap("staff:alert:ack:" + alert);
-    CHECK(k.Screen() == "staff:name");
-    TypeName(k, "luis");
-    k.Tap("staff:name:ok");
     CHECK(k.Screen() == "staff:alerts");
     CHECK(k.Shows("Alert acknowledged by Luis."));
     CHECK_FALSE(k.Has("staff:alert:ack:" + alert));
@@ -364,10 +277,7 @@ TEST_CASE("an urgent alert raised mid-screening is highlighted and acknowledged 
     REQUIRE(open.value->size() == 1);
     CHECK(Audited(k, "alert acknowledged").value().actor == "staff:Luis");
 
-    // The second: the name typed a moment ago is already there.
     k.Tap("staff:alert:ack:" + std::to_string(*second.value));
-    CHECK(k.Shows("Luis"));
-    k.Tap("staff:name:ok");
     CHECK(k.app->Store()->OpenAlerts().value->empty());
     CHECK(k.Shows("No urgent alert is open."));
     k.Tap("staff:back");
@@ -380,7 +290,6 @@ TEST_CASE("export writes CSV and FHIR files into the export folder, names them, 
     kiosk::ui::AppOptions options;
     options.export_folder = out.path.string();
     Headless k(1920, 1080, options);
-    SetPin(k);
     const std::string id = SubmitCase(k, "V13");
     SignIn(k);
     k.Tap("staff:menu:export");
@@ -400,7 +309,7 @@ TEST_CASE("export writes CSV and FHIR files into the export folder, names them, 
     CHECK(k.app->Store()->Submissions(kiosk::store::SubmissionStatus::Exported).value->size() == 1);
     std::optional<kiosk::store::AuditEntry> audit = Audited(k, "export");
     REQUIRE(audit);
-    CHECK(audit->actor == "staff");
+    CHECK(audit->actor == "staff:Ada Admin");
     CHECK(audit->detail.find(name) != std::string::npos);
 
     k.Tap("staff:export:fhir");
@@ -421,7 +330,6 @@ TEST_CASE("export writes CSV and FHIR files into the export folder, names them, 
 TEST_CASE("export explains how to set the folder, and shows why a write failed") {
     SUBCASE("no export folder configured") {
         Headless k;
-        SetPin(k);
         SignIn(k);
         k.Tap("staff:menu:export");
         CHECK(k.Shows("No export folder is set"));
@@ -434,7 +342,6 @@ TEST_CASE("export explains how to set the folder, and shows why a write failed")
         kiosk::ui::AppOptions options;
         options.export_folder = (out.path / "usb").string();
         Headless k(1920, 1080, options);
-        SetPin(k);
         SignIn(k);
         k.Tap("staff:menu:export");
         k.Tap("staff:export:csv");
@@ -446,7 +353,6 @@ TEST_CASE("export explains how to set the folder, and shows why a write failed")
 
 TEST_CASE("settings are checked, saved in the store, audited, and applied by the kiosk") {
     Headless k;
-    SetPin(k);
     SignIn(k);
     k.Tap("staff:menu:settings");
     CHECK(k.Shows("90 s"));
@@ -464,7 +370,7 @@ TEST_CASE("settings are checked, saved in the store, audited, and applied by the
     CHECK(db.GetSetting(kiosk::kSettingDefaultLanguage).value->value_or("") == "es");
     bool warning_audited = false;
     for (const auto& row : Audit(k))
-        if (row.action == "setting" && row.detail == "idle_warning_seconds 90 -> 100") warning_audited = row.actor == "staff";
+        if (row.action == "setting" && row.detail == "idle_warning_seconds 90 -> 100") warning_audited = row.actor == "staff:Ada Admin";
     CHECK(warning_audited);
     CHECK(k.app->PatientSession()->Settings().idle_warning == std::chrono::seconds(100));
     CHECK(k.app->PatientSession()->Settings().idle_reset == std::chrono::seconds(180));
@@ -551,7 +457,6 @@ TEST_CASE("staff choose idle times within the staff limits, and the settings scr
     }
 
     Headless k;
-    SetPin(k);
     SignIn(k);
     k.Tap("staff:menu:settings");
     CHECK(k.Shows("From " + std::to_string(limits.warning.min) + " to " + std::to_string(limits.warning.max) +
@@ -576,7 +481,6 @@ TEST_CASE("staff choose idle times within the staff limits, and the settings scr
 
 TEST_CASE("while staff mode is open over an interrupted session, no answer is drawn until staff ask") {
     Headless k;
-    SetPin(k);
     const std::vector<std::string> labels = InterruptedPatient(k);
     SignIn(k);
     CheckNoneShown(k, labels);
@@ -614,7 +518,6 @@ TEST_CASE("while staff mode is open over an interrupted session, no answer is dr
 
 TEST_CASE("a staff reset mid-screening returns to welcome with none of the patient's answers on screen") {
     Headless k;
-    SetPin(k);
     const std::vector<std::string> labels = InterruptedPatient(k);
     SignIn(k);
     k.Tap("staff:menu:session");
@@ -631,23 +534,22 @@ TEST_CASE("a staff reset mid-screening returns to welcome with none of the patie
     for (const rules::Answer& a : k.app->PatientSession()->AnswersInMemory().values) CHECK(a.state == rules::AnswerState::Skipped);
     std::optional<kiosk::store::AuditEntry> audit = Audited(k, "staff reset");
     REQUIRE(audit);
-    CHECK(audit->actor == "staff");
+    CHECK(audit->actor == "staff:Ada Admin");
     CHECK(Audited(k, "lock").value().detail == "after a reset");
     for (const auto& row : Audit(k))
         for (const std::string& label : labels) CHECK(row.detail.find(label) == std::string::npos);
-    // Staff mode locked with the reset: the next touch on the corner asks for the PIN again.
+    // Staff mode locked with the reset: the next touch on the corner asks who signs in again.
     k.app->OpenStaff();
     k.Frame();
-    CHECK(k.Screen() == "staff:pin");
+    CHECK(k.Screen() == "staff:sign_in");
 }
 
 TEST_CASE("lock and quit are audited, quitting asks first") {
     Headless k;
-    SetPin(k);
     SignIn(k);
     k.Tap("staff:lock");
     CHECK(k.Screen() == "welcome");
-    CHECK(Audited(k, "lock").value().actor == "staff");
+    CHECK(Audited(k, "lock").value().actor == "staff:Ada Admin");
     SignIn(k);
     k.Tap("staff:menu:quit");
     CHECK(k.Screen() == "staff:confirm_quit");
@@ -657,7 +559,7 @@ TEST_CASE("lock and quit are audited, quitting asks first") {
     k.Tap("staff:menu:quit");
     k.Tap("staff:quit:confirm");
     CHECK(k.app->QuitRequested());
-    CHECK(Audited(k, "quit").has_value());
+    CHECK(Audited(k, "quit").value().actor == "staff:Ada Admin");
 }
 
 TEST_CASE("out of order: staff see the whole reason, without a database there is no PIN and nothing but the fault") {
@@ -713,53 +615,72 @@ TEST_CASE("staff screens fit and keep 64 px targets from 1024x768 to 3840x2160 a
             CheckTouchTargets(k, size.width, size.height);
         };
         const std::string id = SubmitCase(k, "V13");
+        AddAccount(k, "Bea Lopez", store::Role::Clinician, "135792");
         k.app->OpenStaff();
         k.Frame();
-        check();  // choosing the PIN
-        TypePin(k, kPin);
-        k.Tap("pin:enter");
-        TypePin(k, kPin);
+        check();  // the list of accounts
+        k.Tap("staff:sign_in:type");
+        check();  // the keyboard
+        TypeText(k, "ada admin");
+        k.Tap("staff:name:ok");  // below the keyboard on a small screen: scrolled into view
+        REQUIRE(k.Screen() == "staff:pin");
+        check();  // an administrator's PIN pad, with its recovery code button
+        k.Tap("pin:recovery");
+        check();
+        k.Tap("staff:back");
+        TypePin(k, kAdminPin);
         k.Tap("pin:enter");
         REQUIRE(k.Screen() == "staff:menu");
         check();
         for (const char* screen : {"staff:menu:session", "staff:menu:alerts", "staff:menu:export", "staff:menu:settings",
-                                   "staff:menu:quit"}) {
+                                   "staff:menu:quit", "staff:menu:staff"}) {
             k.Tap(screen);
             check();
             k.Tap("staff:back");
         }
+        k.Tap("staff:menu:staff");
+        k.Tap("staff:accounts:disable:Bea Lopez");
+        check();
+        k.Tap("staff:back");
+        k.Tap("staff:accounts:add");
+        TypeText(k, "cy");
+        k.Tap("staff:name:ok");
+        REQUIRE(k.Screen() == "staff:new_role");
+        check();
+        k.Tap("staff:back");
+        k.Tap("staff:back");
         k.Tap("staff:menu:queue");
         check();
         k.Tap("staff:queue:row:" + id);
         check();
         k.Tap("staff:result:review");
-        check();  // the keyboard
-        TypeName(k, "ana");
-        k.Tap("staff:name:ok");  // below the keyboard on a small screen: scrolled into view
         CHECK(k.Screen() == "staff:result");
     }
 }
 
-TEST_CASE("closing the window is refused to patients and to the PIN pad, and honoured for signed-in staff") {
+TEST_CASE("closing the window is refused to patients, to the PIN pad and to roles that may not close the kiosk") {
     Headless k;
-    SetPin(k);
+    AddAccount(k, "Bea Lopez", store::Role::Clinician, "135792");
     k.app->RequestClose();
     CHECK_FALSE(k.app->QuitRequested());
     k.app->OpenStaff();
     k.Frame();
+    k.Tap(std::string("staff:sign_in:") + kAdmin);
     REQUIRE(k.Screen() == "staff:pin");
     k.app->RequestClose();
     CHECK_FALSE(k.app->QuitRequested());
-    TypePin(k, kPin);
-    k.Tap("pin:enter");
-    REQUIRE(k.Screen() == "staff:menu");
+    k.Tap("staff:lock");
+    SignIn(k, "Bea Lopez", "135792");
+    k.app->RequestClose();
+    CHECK_FALSE(k.app->QuitRequested());
+    k.Tap("staff:lock");
+    SignIn(k);
     k.app->RequestClose();
     CHECK(k.app->QuitRequested());
 }
 
 TEST_CASE("while the audit log cannot be written no result opens, no answers show and no one signs in, and staff see why") {
     Headless k;
-    SetPin(k);
     const std::string id = SubmitCase(k, "V13");
     const std::vector<std::string> labels = InterruptedPatient(k);
     SignIn(k);
@@ -779,12 +700,14 @@ TEST_CASE("while the audit log cannot be written no result opens, no answers sho
     CHECK(k.Find("staff:session:show_answers"));  // still offered, not shown
     CheckNoneShown(k, labels);
     k.Tap("staff:lock");  // locking takes data off the screen: it goes ahead unaudited
-    OpenAndType(k, kPin);
+    OpenAndType(k, kAdmin, kAdminPin);
     CHECK(k.Screen() == "staff:pin");
     CHECK(k.Shows("The PIN was not checked: the attempt cannot be recorded"));
 
     lock.Exec("ROLLBACK", "releasing the write lock");
-    SignIn(k);
+    TypePin(k, kAdminPin);
+    k.Tap("pin:enter");
+    REQUIRE(k.Screen() == "staff:menu");
     k.Tap("staff:menu:queue");
     k.Tap("staff:queue:row:" + id);
     CHECK(k.Screen() == "staff:result");

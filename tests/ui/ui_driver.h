@@ -10,6 +10,7 @@
 #include <cfloat>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -27,17 +28,50 @@ using namespace std::chrono_literals;
 inline std::string DefaultScreening() { return std::string(KIOSK_SOURCE_DIR) + "/assets/screenings/default.toml"; }
 inline const rules::Date kDay{2026, 6, 15};
 
+// The administrator a kiosk of the tests is set up with (a kiosk serves no patient without one).
+inline constexpr const char* kAdmin = "Ada Admin";
+inline constexpr const char* kAdminPin = "246813";
+// The machine's actor the tests add accounts as (not limited by a role, like the terminal's).
+inline constexpr const char* kTestActor = "test";
+
+enum class Provision : uint8_t {
+    Admin,  // the database starts with kAdmin, as after "kiosk staff add ... --role admin"
+    None,   // a new database: the kiosk is not set up
+};
+
+// A database holding kAdmin, made once per test process (Argon2id hashing is slow on purpose) and
+// copied for each kiosk; `recovery` is kAdmin's one-time code, as AddStaff returned it.
+struct SetUpDatabase {
+    SetUpDatabase() {
+        auto store = test_support::OpenStore(kiosk::store::StoreOptions{path});
+        auto added = store->AddStaff({kAdmin, kiosk::store::Role::Admin, kAdminPin}, kTestActor);
+        REQUIRE_MESSAGE(added.ok(), added.error->Describe());
+        recovery = *added.value;
+    }  // the store closes here, so the file is complete without its -wal
+    test_support::TempDir dir{"kiosk-ui-template"};
+    std::string path = dir.File("clinic.db");
+    std::string recovery;
+};
+inline const SetUpDatabase& Template() {
+    static const SetUpDatabase made;
+    return made;
+}
+
 // One kiosk: a temporary clinic database, a hand-set clock at 09:00 UTC on the screening day, and
 // a window-less ImGui context of `width` x `height` pixels. Each Frame() is 1/30 s of ImGui time;
 // the kiosk's own clock moves only when a test moves it.
 class Headless {
 public:
-    explicit Headless(float width = 1920, float height = 1080, kiosk::ui::AppOptions options = {})
+    explicit Headless(float width = 1920, float height = 1080, kiosk::ui::AppOptions options = {},
+                      Provision provision = Provision::Admin)
         : clock(kiosk::UtcTime(kDay, 9h)), m_size(width, height) {
         m_context = ImGui::CreateContext();
         ImGui::SetCurrentContext(m_context);
         if (options.screening_path.empty()) options.screening_path = DefaultScreening();
         if (options.database_path.empty()) options.database_path = dir.File("clinic.db");
+        // A database file a test made itself (a shared, broken or earlier one) is used as it is.
+        if (provision == Provision::Admin && !std::filesystem::exists(options.database_path))
+            std::filesystem::copy_file(Template().path, options.database_path);
         if (options.kiosk_id == "kiosk") options.kiosk_id = "kiosk-ui";
         options.clock = &clock;
         if (!options.clock_not_before) {

@@ -1,8 +1,9 @@
 // Message screens: the urgent red-flag screen, a gate's message, sending, the closing message,
-// the idle warning with its countdown, and "out of order".
+// the idle warning with its countdown, "out of order", and "not set up".
 #include <cmath>
 
 #include "core/labels.h"
+#include "ui/not_set_up.h"
 #include "ui/screens/screens.h"
 
 namespace kiosk::ui {
@@ -75,6 +76,17 @@ void DrawOutOfOrder(Ui& ui) {
     Paragraph(ui, ui.fonts.heading, ui.theme.text, "Out of order. Please see reception.");
     ImGui::Dummy(ImVec2(0, ui.metrics.gap * 2));
     Paragraph(ui, ui.fonts.heading, ui.theme.text, "Fuera de servicio. Por favor, vaya a la recepci\xC3\xB3n.");
+    EndScreen();
+}
+
+void DrawNotSetUp(Ui& ui) {
+    // Before the screening's words are of any use to a patient: fixed here, as out of order is.
+    BeginScreen(ui, "not_set_up");
+    ImGui::Dummy(ImVec2(0, ui.metrics.height * 0.2f));
+    Paragraph(ui, ui.fonts.heading, ui.theme.text, kNotSetUpTitle);
+    Paragraph(ui, ui.fonts.heading, ui.theme.text, kNotSetUpTitleEs);
+    ImGui::Dummy(ImVec2(0, ui.metrics.gap * 2));
+    Paragraph(ui, ui.fonts.question, ui.theme.muted_text, kNotSetUpHow);
     EndScreen();
 }
 

@@ -24,6 +24,8 @@ PatientIntent DrawMessage(Ui& ui, const SessionView& view, const PatientChrome& 
 PatientIntent DrawIdleWarning(Ui& ui, const SessionView& view);
 // Shown when the screening file or the database cannot be used; the reason is for staff only.
 void DrawOutOfOrder(Ui& ui);
+// Shown while no administrator exists: the kiosk serves no patient until one is added on the terminal.
+void DrawNotSetUp(Ui& ui);
 
 // Shared by the screens: the toggles row (with "question k of n" when `progress`), the footer,
 // and the bottom row of navigation buttons.

@@ -1,4 +1,5 @@
-// Urgent alerts not yet acknowledged, in the urgent colour; tapping one asks who acknowledges it.
+// Urgent alerts not yet acknowledged, in the urgent colour; tapping one acknowledges it as the
+// signed-in account.
 #include "ui/staff/staff_screens.h"
 
 namespace kiosk::ui::staff {
@@ -12,14 +13,14 @@ Intent DrawAlerts(Ui& ui, const std::vector<AlertView>& alerts, std::string_view
     } else {
         Paragraph(ui, ui.fonts.body, ui.theme.text,
                   "A red flag fired during a screening: the patient was asked to come to the desk now. "
-                  "See the patient, then acknowledge the alert with your name.",
+                  "See the patient, then tap the alert to acknowledge it in your name.",
                   width);
     }
     for (const AlertView& a : alerts) {
         std::vector<RowLine> lines{{ui.fonts.small, "URGENT  \xC2\xB7  raised " + a.time, true},
                                    {ui.fonts.question, a.reason + (a.reason != a.rule ? " (rule " + a.rule + ")" : ""), false}};
         if (!a.staff_text.empty()) lines.push_back({ui.fonts.body, a.staff_text, false});
-        lines.push_back({ui.fonts.small, "Tap to acknowledge with your name", true});
+        lines.push_back({ui.fonts.small, "Tap to acknowledge: you saw the patient", true});
         if (RowButton(ui, "staff:alert:ack:" + std::to_string(a.id), lines, ButtonLook::Urgent, width)) {
             intent.kind = Intent::Kind::Acknowledge;
             intent.id = std::to_string(a.id);

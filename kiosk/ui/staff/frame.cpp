@@ -74,7 +74,7 @@ void UrgentPanel(Ui& ui, std::string_view text, float width) {
     draw->ChannelsMerge();
 }
 
-bool RowButton(Ui& ui, const std::string& key, const std::vector<RowLine>& lines, ButtonLook look, float width) {
+bool RowButton(Ui& ui, const std::string& key, const std::vector<RowLine>& lines, ButtonLook look, float width, bool interactive) {
     const ImGuiStyle& style = ImGui::GetStyle();
     const float wrap = width - 2 * style.FramePadding.x;
     const float spacing = std::round(ui.metrics.gap * 0.25f);
@@ -85,10 +85,15 @@ bool RowButton(Ui& ui, const std::string& key, const std::vector<RowLine>& lines
     }
     height = std::max(ui.metrics.button_height, height - spacing);
 
-    ImGui::PushID(key.c_str());
-    const bool pressed = ImGui::InvisibleButton("##row", ImVec2(width, height));
-    ImGui::PopID();
-    const bool held = ImGui::IsItemActive();
+    bool pressed = false;
+    if (interactive) {
+        ImGui::PushID(key.c_str());
+        pressed = ImGui::InvisibleButton("##row", ImVec2(width, height));
+        ImGui::PopID();
+    } else {
+        ImGui::Dummy(ImVec2(width, height));
+    }
+    const bool held = interactive && ImGui::IsItemActive();
     const Theme& t = ui.theme;
     ImU32 fill = t.surface, border = t.border, text = t.text, muted = t.muted_text;
     if (look == ButtonLook::Urgent) {
@@ -113,6 +118,7 @@ bool RowButton(Ui& ui, const std::string& key, const std::vector<RowLine>& lines
         draw->AddText(font, font->FontSize, at, line.muted ? muted : text, line.text.c_str(), nullptr, wrap);
         at.y += font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap, line.text.c_str()).y + spacing;
     }
+    if (!interactive) return false;
     RecordTappable(ui, key);
     // A finger that moved to scroll the list did not mean to open what it lifted over.
     const ImGuiIO& io = ImGui::GetIO();

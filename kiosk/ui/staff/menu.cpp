@@ -1,5 +1,6 @@
-// The staff menu: urgent alerts first (in the urgent colour), where the patient session is, then
-// the queue, export, settings and closing the kiosk. What a screen needs and lacks is disabled.
+// The staff menu: who is signed in, urgent alerts first (in the urgent colour), where the patient
+// session is, then the queue, and for administrators export, settings, staff accounts and closing
+// the kiosk. What the role may not do is not offered at all; what a screen needs and lacks is disabled.
 #include "ui/staff/staff_screens.h"
 
 namespace kiosk::ui::staff {
@@ -21,7 +22,8 @@ Intent DrawMenu(Ui& ui, const MenuView& view, bool to_top) {
     Intent intent = BeginStaffBody(ui, "Staff", false, "body:menu", to_top);
     const float width = ImGui::GetContentRegionAvail().x;
     const float gap = ui.metrics.gap;
-    Paragraph(ui, ui.fonts.small, ui.theme.muted_text, "Kiosk " + view.kiosk_id, width);
+    auto may = [&](store::Permission permission) { return store::Allows(view.role, permission); };
+    Paragraph(ui, ui.fonts.small, ui.theme.muted_text, "Kiosk " + view.kiosk_id + "  \xC2\xB7  signed in: " + view.who, width);
     if (!view.notice.empty()) Paragraph(ui, ui.fonts.body, ui.theme.text, view.notice, width);
     if (!view.fault.empty()) {
         Paragraph(ui, ui.fonts.body, ui.theme.error_text, "The kiosk is out of order: patients cannot use it.", width);
@@ -44,18 +46,27 @@ Intent DrawMenu(Ui& ui, const MenuView& view, bool to_top) {
         intent = Open(Screen::Session);
 
     const float half = ColumnWidth(2);
-    if (TouchButton(ui, "Results queue\n" + Plural(view.to_review, "result", "results") + " to review", "staff:menu:queue", half,
-                    ButtonLook::Normal, view.has_store))
+    const bool admin = may(store::Permission::Export);
+    if (TouchButton(ui, "Results queue\n" + Plural(view.to_review, "result", "results") + " to review", "staff:menu:queue",
+                    admin ? half : width, ButtonLook::Normal, view.has_store))
         intent = Open(Screen::Queue);
-    ImGui::SameLine(0, gap);
-    if (TouchButton(ui, "Export results\nCSV or FHIR", "staff:menu:export", half, ButtonLook::Normal,
-                    view.has_store && view.has_screening))
-        intent = Open(Screen::Export);
-    if (TouchButton(ui, "Settings\nIdle times, language", "staff:menu:settings", half, ButtonLook::Normal,
-                    view.has_store && view.has_screening))
-        intent = Open(Screen::Settings);
-    ImGui::SameLine(0, gap);
-    if (TouchButton(ui, "Close the kiosk\nStops the program", "staff:menu:quit", half)) intent = Open(Screen::ConfirmQuit);
+    if (admin) {
+        ImGui::SameLine(0, gap);
+        if (TouchButton(ui, "Export results\nCSV or FHIR", "staff:menu:export", half, ButtonLook::Normal,
+                        view.has_store && view.has_screening))
+            intent = Open(Screen::Export);
+    }
+    if (may(store::Permission::Settings)) {
+        if (TouchButton(ui, "Settings\nIdle times, language", "staff:menu:settings", half, ButtonLook::Normal,
+                        view.has_store && view.has_screening))
+            intent = Open(Screen::Settings);
+        ImGui::SameLine(0, gap);
+    }
+    if (may(store::Permission::ManageStaff) &&
+        TouchButton(ui, "Staff accounts\nAdd, new PIN, unlock, disable", "staff:menu:staff", half, ButtonLook::Normal, view.has_store))
+        intent = Open(Screen::Staff);
+    if (may(store::Permission::CloseKiosk) && TouchButton(ui, "Close the kiosk\nStops the program", "staff:menu:quit", half))
+        intent = Open(Screen::ConfirmQuit);
     EndStaffBody();
     return intent;
 }

@@ -1,5 +1,6 @@
 // The results queue: results still to review first, each a tappable row with its time, language,
-// outcome (the screening's staff label) and reasons; red flags in the urgent colour.
+// outcome (the screening's staff label) and reasons; red flags in the urgent colour. Rows open the
+// result only for a role that may open results; the front desk sees the outcomes as text.
 #include "ui/staff/staff_screens.h"
 
 namespace kiosk::ui::staff {
@@ -19,7 +20,8 @@ std::vector<RowLine> RowLines(Ui& ui, const ResultView& r) {
 
 }  // namespace
 
-Intent DrawQueue(Ui& ui, const std::vector<ResultView>& results, const QueueUi& state, std::string_view problem, bool to_top) {
+Intent DrawQueue(Ui& ui, const std::vector<ResultView>& results, const QueueUi& state, std::string_view problem, bool may_open,
+                 bool to_top) {
     Intent intent = BeginStaffBody(ui, "Results queue", true, "body:queue", to_top);
     const float width = ImGui::GetContentRegionAvail().x;
     const float half = ColumnWidth(2);
@@ -38,7 +40,7 @@ Intent DrawQueue(Ui& ui, const std::vector<ResultView>& results, const QueueUi& 
         if (!state.all && !r.NeedsReview()) continue;
         ++shown;
         ButtonLook look = r.urgent ? ButtonLook::Urgent : r.NeedsReview() ? ButtonLook::Normal : ButtonLook::Quiet;
-        if (RowButton(ui, "staff:queue:row:" + r.id, RowLines(ui, r), look, width)) {
+        if (RowButton(ui, "staff:queue:row:" + r.id, RowLines(ui, r), look, width, may_open)) {
             intent.kind = Intent::Kind::OpenResult;
             intent.id = r.id;
         }

@@ -5,7 +5,7 @@
 namespace kiosk::ui::staff {
 
 Intent DrawSession(Ui& ui, const SessionSummary& summary, const std::vector<std::pair<std::string, std::string>>& answers,
-                   const SessionUi& state, bool to_top) {
+                   const SessionUi& state, bool may_show_answers, bool to_top) {
     Intent intent = BeginStaffBody(ui, "Current session", true, "body:session", to_top);
     const float width = ImGui::GetContentRegionAvail().x;
     Paragraph(ui, ui.fonts.question, ui.theme.text, summary.where, width);
@@ -16,8 +16,8 @@ Intent DrawSession(Ui& ui, const SessionSummary& summary, const std::vector<std:
         intent.screen = Screen::ConfirmReset;
     }
     if (!state.show_answers) {
-        if (TouchButton(ui, "Show this patient's answers\nRecorded in the audit log.", "staff:session:show_answers", width,
-                        ButtonLook::Normal, summary.can_show_answers))
+        if (may_show_answers && TouchButton(ui, "Show this patient's answers\nRecorded in the audit log.",
+                                            "staff:session:show_answers", width, ButtonLook::Normal, summary.can_show_answers))
             intent.kind = Intent::Kind::ShowAnswers;
         if (!state.message.empty()) Paragraph(ui, ui.fonts.body, ui.theme.error_text, state.message, width);
     } else {

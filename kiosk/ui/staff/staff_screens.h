@@ -17,7 +17,8 @@
 namespace kiosk::ui::staff {
 
 enum class Screen : uint8_t {
-    Closed, Pin, ChoosePin, Fault, Menu, Session, ConfirmReset, Queue, Result, Alerts, Name, Export, Settings, ConfirmQuit,
+    Closed, NotSetUp, SignIn, Pin, NewCode, Fault, Menu, Session, ConfirmReset, Queue, Result, Alerts, Name, Export, Settings,
+    ConfirmQuit, Staff, ConfirmDisable, NewRole,
 };
 const char* ScreenName(Screen screen);  // "staff:pin", ...
 
@@ -28,18 +29,30 @@ struct Intent {
         Open,          // go to `screen`
         Back,          // the screen above this one (the menu, or the queue from a result)
         Lock,
+        ChooseAccount, // sign-in: id is the account's name, tapped on the list
+        TypeName,      // sign-in: the keyboard, for a name not tapped
+        NotYou,        // the PIN pad: back to the list of accounts
+        UseRecovery,   // an administrator's PIN pad: the recovery code instead
         EnterPin,      // the PIN pad's digits are complete (PinUi::digits)
+        CodeDone,      // the new recovery code is written down: forget it
+        CodeRetry,     // making the new recovery code failed: try again
         ShowAnswers,   // the interrupted patient's answers, on request (audited)
         HideAnswers,
         ResetSession,  // confirmed
         Quit,          // confirmed
         Filter,        // the queue: value 0 = to review, 1 = all
         OpenResult,    // id: a submission
-        Review,        // id: a submission; asks for the staff name first
-        Acknowledge,   // id: an alert; asks for the staff name first
-        NameEntered,   // NameUi::text is the name; do what asked for it
+        Review,        // id: a submission; by the signed-in account
+        Acknowledge,   // id: an alert; by the signed-in account
+        NameEntered,   // NameUi::text is complete; do what asked for it
         Export,        // value: store::ExportFormat
         SaveSettings,  // SettingsUi holds the values
+        AccountPin,    // the staff screen: id is the account to give a new PIN
+        Unlock,        // id: an account
+        Disable,       // id: an account; asks first
+        ConfirmDisable,
+        AddAccount,    // the staff screen: a new account's name first
+        ChooseRole,    // value: store::Role of the new account
     };
     Kind kind = Kind::None;
     Screen screen = Screen::Closed;
@@ -90,6 +103,8 @@ struct SessionSummary {
 
 struct MenuView {
     bool has_store = false, has_screening = false, signed_in = false;
+    store::Role role = store::Role::FrontDesk;  // the signed-in account's: the menu offers what it allows
+    std::string who;             // "Ana Ruiz, clinician"
     std::string kiosk_id;
     std::string fault, store_problem, load_problem;
     int open_alerts = 0, to_review = 0;
@@ -99,21 +114,63 @@ struct MenuView {
 
 // --- UI state, one struct per screen, owned by StaffMode; wiped when staff mode locks ----------
 
+// What the PIN pad is for: signing in, a break-glass code, or a new PIN (typed twice).
+enum class PinPurpose : uint8_t {
+    SignIn,      // the account's PIN
+    Recovery,    // an administrator's 20-digit recovery code (then a reason)
+    OwnPin,      // signed in with the recovery code: the account chooses a new PIN
+    AccountPin,  // an administrator sets another account's PIN
+    NewAccount,  // the PIN of an account being added
+};
+
 struct PinUi {
+    PinPurpose purpose = PinPurpose::SignIn;
+    std::string account;  // whose PIN or code
+    bool admin = false;   // SignIn: the account is an administrator, so it may use its recovery code
     std::string digits;   // typed; cleared after every check
-    std::string first;    // choosing a PIN: the first entry, to confirm
+    std::string first;    // a new PIN: the first entry, to confirm
     std::string message;
+};
+
+// The accounts to tap at sign-in (active ones only), or why they cannot be read.
+struct SignInView {
+    std::vector<store::StaffAccount> accounts;
+    std::string problem;
+};
+
+// A new recovery code, shown once; wiped when staff confirm they wrote it down (or lock).
+struct NewCodeUi {
+    std::string account;
+    std::string digits;           // empty: it could not be made (message says why)
+    std::string message;
+    Screen after = Screen::Menu;  // where "I have written it down" goes
+};
+
+// The administrator's staff screen, and an account being added.
+struct StaffUi {
+    std::vector<store::StaffAccount> accounts;  // disabled ones too
+    std::string message;
+    bool failed = false;
+    std::string target;           // the account to disable, awaiting confirmation
+    std::string new_name;         // the account being added
+    store::Role new_role = store::Role::FrontDesk;
 };
 
 struct QueueUi {
     bool all = false;     // false: only results still to review
 };
 
+// What the keyboard is typing.
+enum class NamePurpose : uint8_t {
+    SignIn,      // an account's name, not tapped on the list
+    Reason,      // why the recovery code is used (required, audited)
+    NewAccount,  // a new account's name
+};
+
 struct NameUi {
-    std::string text;             // prefilled with the last name typed this visit
-    Intent::Kind purpose = Intent::Kind::None;  // Review or Acknowledge
-    std::string target;           // the submission or alert id
-    Screen back_to = Screen::Menu;
+    std::string text;
+    NamePurpose purpose = NamePurpose::SignIn;
+    Screen back_to = Screen::SignIn;
     std::string message;
 };
 
@@ -132,7 +189,7 @@ struct SettingsUi {
 
 struct SessionUi {
     bool show_answers = false;    // staff asked; hidden again when they leave the screen
-    std::string message;          // why the answers were not shown (their audit row was not written)
+    std::string message;          // why the answers were not shown or the reset refused
 };
 
 // --- The shared frame: a title row with Back and Lock, then a scrolling body -----------------
@@ -152,7 +209,9 @@ struct RowLine {
 // A list row as a touch target: several lines in different fonts (a time, an outcome, reasons),
 // left-aligned and wrapped, at least Metrics::button_height tall. Pressed on release, not after a
 // drag that scrolled the list. Recorded as a Tappable under `key`.
-bool RowButton(Ui& ui, const std::string& key, const std::vector<RowLine>& lines, ButtonLook look, float width);
+// Not `interactive`: the same row as plain text, no touch target (what a role may see but not open).
+bool RowButton(Ui& ui, const std::string& key, const std::vector<RowLine>& lines, ButtonLook look, float width,
+               bool interactive = true);
 // Text on a panel in the urgent colour, across `width`.
 void UrgentPanel(Ui& ui, std::string_view text, float width);
 // A row of `count` equal buttons across the width: the width of one.
@@ -164,14 +223,24 @@ Intent::Kind ConfirmRow(Ui& ui, std::string_view explanation, const std::string&
 
 // --- Screens ------------------------------------------------------------------------------
 
-Intent DrawPin(Ui& ui, bool choosing, bool out_of_order, PinUi& state, bool to_top);
+// Not set up: no administrator yet. The same explanation as the patient's, and only Close.
+Intent DrawNotSetUp(Ui& ui, std::string_view fault, bool to_top);
+Intent DrawSignIn(Ui& ui, const SignInView& view, bool out_of_order, bool to_top);
+Intent DrawPin(Ui& ui, bool out_of_order, PinUi& state, bool to_top);
+Intent DrawNewCode(Ui& ui, const NewCodeUi& state, bool to_top);
+Intent DrawStaff(Ui& ui, const StaffUi& state, bool to_top);
+Intent DrawConfirmDisable(Ui& ui, const StaffUi& state, bool to_top);
+Intent DrawNewRole(Ui& ui, const StaffUi& state, bool to_top);
 Intent DrawFault(Ui& ui, std::string_view fault, std::string_view store_problem, bool signed_in, bool to_top);
 Intent DrawMenu(Ui& ui, const MenuView& view, bool to_top);
+// `may_show_answers`: the role may see them (else the button is not there at all).
 Intent DrawSession(Ui& ui, const SessionSummary& summary, const std::vector<std::pair<std::string, std::string>>& answers,
-                   const SessionUi& state, bool to_top);
+                   const SessionUi& state, bool may_show_answers, bool to_top);
 Intent DrawConfirmReset(Ui& ui, const SessionSummary& summary, bool to_top);
 Intent DrawConfirmQuit(Ui& ui, bool to_top);
-Intent DrawQueue(Ui& ui, const std::vector<ResultView>& results, const QueueUi& state, std::string_view problem, bool to_top);
+// `may_open`: rows open the result (else they are text: the front desk sees outcomes only).
+Intent DrawQueue(Ui& ui, const std::vector<ResultView>& results, const QueueUi& state, std::string_view problem, bool may_open,
+                 bool to_top);
 Intent DrawResult(Ui& ui, const ResultView& result, std::string_view disclaimer, std::string_view notice, bool to_top);
 Intent DrawAlerts(Ui& ui, const std::vector<AlertView>& alerts, std::string_view notice, bool to_top);
 Intent DrawName(Ui& ui, NameUi& state, bool to_top);
