@@ -54,7 +54,7 @@ TEST_CASE("ExportResults: written, audited as the staff member, marked exported,
     CHECK((*recent.value)[0].actor == "staff:Ana");
     CHECK((*recent.value)[0].action == "export");
     CHECK((*recent.value)[1].action == "export failed");
-    // A role that may not export: refused and audited, no file written, nothing marked.
+    // A role that may not export: refused and audited before any row is read: no file, nothing marked.
     REQUIRE(store->AddStaff({"Flo", kiosk::store::Role::FrontDesk, "604817"}, "cli").ok());
     request.actor = "staff:Flo";
     request.path = (dir / "refused.json").string();
@@ -68,7 +68,7 @@ TEST_CASE("ExportResults: written, audited as the staff member, marked exported,
     refused = kiosk::store::ExportResults(*store, *loaded.screening, request);
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.error->kind == kiosk::store::DbErrorKind::Refused);
-    CHECK(refused.error->Describe().find("the export was refused") != std::string::npos);
+    CHECK(refused.error->Describe().find("a front desk may not export results") != std::string::npos);
     CHECK_FALSE(fs::exists(request.path));
     CHECK(store->RecentAudit(1).value->front().action == "refused");
 }
