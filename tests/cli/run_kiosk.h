@@ -72,4 +72,10 @@ struct CleanEnvironment {
     std::vector<std::optional<std::string>> saved;
 };
 
+// A paper form's answers as the clinic types them in (`kiosk submit`), for the command-line tests.
+inline constexpr const char* kPaperAnswers = R"({"consent_data":"yes","dob":"1968-01-10","sex_at_birth":"male","pain_area":"knee",
+  "diagnosis":"arthritis","oa_severity":"moderate","pain_duration":"gt_1y","treatments_tried":["pt"],"lasting_relief":"short",
+  "hot_joint":"no","infection_now":"no","fever_7d":"no","skin_problem":["none"],"blood_conditions":["low_platelets"],
+  "bleeding_history":"no","cancer":"no","medications":["none"],"allergies":["none"],"pain_side":"left"})";
+
 }  // namespace test_support

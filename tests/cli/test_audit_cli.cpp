@@ -16,13 +16,9 @@
 namespace store = kiosk::store;
 using test_support::Kiosk;
 using test_support::Run;
+using test_support::kPaperAnswers;
 
 namespace {
-
-const char* const kPaperAnswers = R"({"consent_data":"yes","dob":"1968-01-10","sex_at_birth":"male","pain_area":"knee",
-  "diagnosis":"arthritis","oa_severity":"moderate","pain_duration":"gt_1y","treatments_tried":["pt"],"lasting_relief":"short",
-  "hot_joint":"no","infection_now":"no","fever_7d":"no","skin_problem":["none"],"blood_conditions":["low_platelets"],
-  "bleeding_history":"no","cancer":"no","medications":["none"],"allergies":["none"],"pain_side":"left"})";
 
 // A database with rows 1 and 2 (two paper forms), 3 (a clinician's account added), 4 (its
 // sign-in), 5 (its review of the first form) and 6 (the queue listed).

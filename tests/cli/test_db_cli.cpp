@@ -31,11 +31,7 @@ struct Scratch : test_support::TempDir {
 
 using test_support::Kiosk;
 using test_support::Run;
-
-const char* const kPaperAnswers = R"({"consent_data":"yes","dob":"1968-01-10","sex_at_birth":"male","pain_area":"knee",
-  "diagnosis":"arthritis","oa_severity":"moderate","pain_duration":"gt_1y","treatments_tried":["pt"],"lasting_relief":"short",
-  "hot_joint":"no","infection_now":"no","fever_7d":"no","skin_problem":["none"],"blood_conditions":["low_platelets"],
-  "bleeding_history":"no","cancer":"no","medications":["none"],"allergies":["none"],"pain_side":"left"})";
+using test_support::kPaperAnswers;
 
 }  // namespace
 

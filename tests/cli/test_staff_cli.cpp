@@ -20,13 +20,9 @@
 namespace store = kiosk::store;
 using test_support::Kiosk;
 using test_support::Run;
+using test_support::kPaperAnswers;
 
 namespace {
-
-const char* const kPaperAnswers = R"({"consent_data":"yes","dob":"1968-01-10","sex_at_birth":"male","pain_area":"knee",
-  "diagnosis":"arthritis","oa_severity":"moderate","pain_duration":"gt_1y","treatments_tried":["pt"],"lasting_relief":"short",
-  "hot_joint":"no","infection_now":"no","fever_7d":"no","skin_problem":["none"],"blood_conditions":["low_platelets"],
-  "bleeding_history":"no","cancer":"no","medications":["none"],"allergies":["none"],"pain_side":"left"})";
 
 int64_t Now() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();

@@ -702,6 +702,17 @@ std::vector<std::string> Listing(const fs::path& folder) {
     return names;
 }
 
+// The screening's Questionnaire and a Bundle of `subs`, both checked against the R4 rules above;
+// what breaks them goes to `errors`.
+json CheckedBundle(const rules::Screening& screening, const std::vector<StoredSubmission>& subs, std::vector<std::string>& errors) {
+    json questionnaire = kiosk::store::ExportQuestionnaire(screening, 0);
+    auto items = CheckQuestionnaire(questionnaire, errors);
+    json bundle = kiosk::store::ExportFhirBundle(screening, subs);
+    CheckJsonForm(bundle, "Bundle", errors);
+    for (const json& entry : bundle["entry"]) CheckQuestionnaireResponse(entry["resource"], questionnaire, items, errors);
+    return bundle;
+}
+
 }  // namespace
 
 // [SECTION] CSV
@@ -816,12 +827,8 @@ TEST_CASE("CSV, JSON Lines and FHIR: who reviewed a result and when, empty until
 
     // FHIR: the reviewer in R4's own questionnaireresponse-reviewer extension (a Reference with the
     // name as its display), the time in the kiosk-submission extension; the Bundle stays valid.
-    json questionnaire = kiosk::store::ExportQuestionnaire(*s, 0);
     std::vector<std::string> errors;
-    auto items = CheckQuestionnaire(questionnaire, errors);
-    json bundle = kiosk::store::ExportFhirBundle(*s, subs);
-    CheckJsonForm(bundle, "Bundle", errors);
-    for (const json& entry : bundle["entry"]) CheckQuestionnaireResponse(entry["resource"], questionnaire, items, errors);
+    json bundle = CheckedBundle(*s, subs, errors);
     CHECK_MESSAGE(errors.empty(), Lines(errors));
     const json& reviewed = bundle["entry"][0]["resource"];
     const json* reviewer = FindExtension(reviewed, "http://hl7.org/fhir/StructureDefinition/questionnaireresponse-reviewer");
@@ -1200,12 +1207,8 @@ TEST_CASE("FHIR Bundle: the test screening's not-sure, text, negative, decimal a
                     {"symptoms", "not_sure"}, {"fever", "not_sure"}, {"fever_note", "since Monday"}}, "es"),
         Submit(*s, {{"consent", "no"}, {"symptoms", {"cough", "ache"}}, {"onset", "2026-03"}, {"weight", 72.5},
                     {"feeling", "bad"}, {"bad_detail", "today"}}, "en")};
-    json questionnaire = kiosk::store::ExportQuestionnaire(*s, 0);
     std::vector<std::string> errors;
-    auto items = CheckQuestionnaire(questionnaire, errors);
-    json bundle = kiosk::store::ExportFhirBundle(*s, subs);
-    CheckJsonForm(bundle, "Bundle", errors);
-    for (const json& entry : bundle["entry"]) CheckQuestionnaireResponse(entry["resource"], questionnaire, items, errors);
+    json bundle = CheckedBundle(*s, subs, errors);
     CHECK_MESSAGE(errors.empty(), Lines(errors));
 
     const json& first = bundle["entry"][0]["resource"];
