@@ -240,6 +240,32 @@ TEST_CASE("a review raised only by an unknown answer shows that answer as its re
     CHECK_FALSE(ShowsAnywhere(all, "No rule fired."));
 }
 
+TEST_CASE("two rules with one reason code show that code once in the queue row, and both rules in the result") {
+    Headless k;
+    // The hot-joint and spinal red-flag questions both skipped: U3 and U4 share R-RF-UNSURE.
+    kiosk::store::SubmissionRecord record = test_support::SampleRecord("CLINICIAN_REVIEW");
+    auto rule = [](const char* id) {
+        return std::string(R"({"id":")") + id + R"(","effect":{"level":"CLINICIAN_REVIEW"},"reason":"R-RF-UNSURE",)" +
+               R"("reason_text":"","staff_text":"staff check the same day","sources":[]})";
+    };
+    record.decision_json = R"({"outcome":"CLINICIAN_REVIEW","reasons":[)" + rule("U3") + "," + rule("U4") +
+                           R"(],"notes":[],"undetermined":[],"tracks":{}})";
+    auto stored = k.app->Store()->Submit(record, "kiosk");
+    REQUIRE(stored.ok());
+    SignIn(k);
+    k.Tap("staff:menu:queue");
+    REQUIRE(k.Has("staff:queue:row:" + *stored.value));
+    const std::string drawn = k.DrawnText();
+    size_t count = 0;
+    for (size_t at = drawn.find("R-RF-UNSURE"); at != std::string::npos; at = drawn.find("R-RF-UNSURE", at + 1)) ++count;
+    CHECK(count == 1);
+    k.Tap("staff:queue:row:" + *stored.value);
+    REQUIRE(k.Screen() == "staff:result");
+    const std::string all = ReadAll(k);
+    CHECK(ShowsAnywhere(all, "R-RF-UNSURE (rule U3)"));
+    CHECK(ShowsAnywhere(all, "R-RF-UNSURE (rule U4)"));
+}
+
 TEST_CASE("an urgent alert raised mid-screening is highlighted and acknowledged by the signed-in front desk") {
     Headless k;
     AddAccount(k, "Luis", store::Role::FrontDesk, "975310");

@@ -3,6 +3,8 @@
 // result only for a role that may open results; the front desk sees the outcomes as text.
 #include "ui/staff/staff_screens.h"
 
+#include <algorithm>
+
 namespace kiosk::ui::staff {
 
 namespace {
@@ -12,7 +14,13 @@ std::vector<RowLine> RowLines(Ui& ui, const ResultView& r) {
     std::string meta = r.time + "  \xC2\xB7  " + r.language + "  \xC2\xB7  " + store::SubmissionStatusName(r.status);
     if (r.source != "kiosk") meta += " (" + r.source + ")";
     std::string reasons;
-    for (const ReasonView& reason : r.reasons) reasons += (reasons.empty() ? "" : ", ") + reason.code;
+    // Each code once: two rules with one reason (two red-flag questions answered "not sure") are one reason to staff.
+    std::vector<std::string_view> listed;
+    for (const ReasonView& reason : r.reasons) {
+        if (std::find(listed.begin(), listed.end(), reason.code) != listed.end()) continue;
+        listed.push_back(reason.code);
+        reasons += (reasons.empty() ? "" : ", ") + reason.code;
+    }
     reasons = reasons.empty() ? std::string("No reasons fired") : "Reasons: " + reasons;
     if (!r.undetermined.empty()) reasons += "  \xC2\xB7  " + std::to_string(r.undetermined.size()) + " undetermined";
     return {{ui.fonts.small, meta, true}, {ui.fonts.question, r.outcome_label, false}, {ui.fonts.body, reasons, false}};
