@@ -59,8 +59,10 @@ std::optional<std::string> ReadLine(std::istream& in) {
 
 std::optional<std::string> ReadSecretLine(std::istream& in, std::ostream& out, const std::string& prompt) {
     if (&in != &std::cin || !::isatty(STDIN_FILENO)) return ReadLine(in);
-    out << prompt << std::flush;
+    // Echo off (which flushes type-ahead) before the prompt shows: what is typed once the prompt
+    // is visible is kept, and never shown.
     EchoOff quiet;
+    out << prompt << std::flush;
     return ReadLine(in);
 }
 
