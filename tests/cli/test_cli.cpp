@@ -144,6 +144,24 @@ TEST_CASE("kiosk evaluate: unknown ids and ill-typed values are errors naming th
     CHECK(syntax.err.find("not valid JSON") != std::string::npos);
 }
 
+TEST_CASE("kiosk evaluate and submit: a number too large for a double (1e400) is an error naming the id, exit 1") {
+    TempDir dir;
+    std::string text = nlohmann::json::parse(kV3Answers).dump();
+    const std::string weight = R"("weight":{"unit":"lb","value":180})";
+    REQUIRE(text.find(weight) != std::string::npos);
+    text.replace(text.find(weight), weight.size(), R"("weight":1e400)");
+    const std::string answers = dir.Write("overflow.json", text);
+    Run evaluate = Kiosk({"evaluate", kDefault, "--answers", answers, "--today", "2026-06-15"});
+    CHECK(evaluate.code == kiosk::kExitInvalid);
+    CHECK(evaluate.out.empty());
+    CHECK(evaluate.err.find("'weight' has a number that cannot be read") != std::string::npos);
+    CHECK(evaluate.err.find("internal error") == std::string::npos);
+    Run submit = Kiosk({"submit", "--answers", answers, "--today", "2026-06-15", "--db", dir.File("clinic.db")});
+    CHECK(submit.code == kiosk::kExitInvalid);
+    CHECK(submit.out.empty());
+    CHECK(submit.err.find("'weight' has a number that cannot be read") != std::string::npos);
+}
+
 TEST_CASE("usage: help exits 0, wrong usage exits 2 with the usage text") {
     CHECK(Kiosk({"--help"}).code == kiosk::kExitOk);
     for (const char* command : {"check", "test", "evaluate"}) {
