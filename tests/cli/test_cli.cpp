@@ -55,6 +55,25 @@ TEST_CASE("kiosk check: a valid file exits 0, a broken one exits 1 with file:lin
     CHECK(missing.err.find("cannot open the file") != std::string::npos);
 }
 
+TEST_CASE("kiosk check: a limit of nan or inf, or a max_length of 1e300, is refused at its place, not a check switched off") {
+    const std::string broken = std::string(KIOSK_SOURCE_DIR) + "/tests/rules/broken/";
+    struct Row {
+        const char* file;
+        const char* message;
+    };
+    const Row rows[] = {
+        {"42-number-min-nan.toml", "42-number-min-nan.toml:46:7: error: 'min' in question 'weight' is nan"},
+        {"43-number-limits-infinite.toml", "43-number-limits-infinite.toml:48:7: error: 'max' in question 'weight' is inf"},
+        {"44-text-max-length-huge.toml", "44-text-max-length-huge.toml:56:14: error: 'max_length' in question 'other' is 1e+300"},
+    };
+    for (const Row& row : rows) {
+        CAPTURE(row.file);
+        Run r = Kiosk({"check", broken + row.file});
+        CHECK(r.code == kiosk::kExitInvalid);
+        CHECK(r.err.find(row.message) != std::string::npos);
+    }
+}
+
 TEST_CASE("kiosk test: counts, names each failure with expected against actual, fails on unfired rules") {
     Run ok = Kiosk({"test", kDefault});
     CHECK(ok.code == kiosk::kExitOk);
