@@ -6,7 +6,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <ostream>
+#include <sstream>
 
 #include <toml++/toml.h>
 
@@ -62,10 +64,22 @@ ConfigLoad LoadConfig(const std::string& explicit_path) {
         if (required) out.errors.push_back(path + ": no such configuration file");
         return out;
     }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        out.errors.push_back(path + ": cannot open the configuration file");
+        return out;
+    }
+    std::stringstream content;
+    content << in.rdbuf();
+    return ParseConfig(content.str(), path);
+}
+
+ConfigLoad ParseConfig(std::string_view text, const std::string& path) {
+    ConfigLoad out;
     out.config.path = path;
     toml::table table;
     try {
-        table = toml::parse_file(path);
+        table = toml::parse(text, path);
     } catch (const toml::parse_error& e) {
         out.errors.push_back(Place(path, e.source()) + ": " + std::string(e.description()));
         return out;

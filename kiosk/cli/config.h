@@ -5,6 +5,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/settings.h"
@@ -28,6 +29,8 @@ struct ConfigLoad {
 // `explicit_path` (from --config) must exist; otherwise $KIOSK_CONFIG (must exist too), else
 // $XDG_CONFIG_HOME/screening-kiosk/kiosk.toml (~/.config/...), which may be absent.
 ConfigLoad LoadConfig(const std::string& explicit_path);
+// Reads `text` as the configuration file at `path` (which only names it in the errors).
+ConfigLoad ParseConfig(std::string_view text, const std::string& path);
 
 // The one order for both paths: the command line's flag, else the environment variable, else the
 // configuration file, else the default.

@@ -57,13 +57,28 @@ AnswersParse AnswersFromJson(const rules::Screening& screening, const nlohmann::
 
 AnswersParse AnswersFromJsonText(const rules::Screening& screening, const std::string& text, const rules::Date& today) {
     nlohmann::json object;
-    try {
-        object = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    // The question id whose value is being read, so that a number too large for a double (1e400:
+    // nlohmann::json refuses it with out_of_range, not parse_error) is named by its question.
+    std::string id;
+    auto track_id = [&id](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+        if (depth == 1 && event == nlohmann::json::parse_event_t::key && parsed.is_string()) id = parsed.get<std::string>();
+        return true;
+    };
+    auto failed = [&](const std::string& error) {
         AnswersParse out;
         out.answers = rules::MakeAnswers(screening);
-        out.errors.push_back(std::string("not valid JSON: ") + e.what());
+        out.errors.push_back(error);
         return out;
+    };
+    try {
+        object = nlohmann::json::parse(text, track_id);
+    } catch (const nlohmann::json::parse_error& e) {
+        return failed(std::string("not valid JSON: ") + e.what());
+    } catch (const nlohmann::json::out_of_range& e) {
+        const std::string what = e.what();
+        const std::string reason = what.substr(what.find("] ") == std::string::npos ? 0 : what.find("] ") + 2);
+        return failed(id.empty() ? "a number cannot be read: " + reason
+                                 : "'" + id + "' has a number that cannot be read (not finite as a double): " + reason);
     }
     return AnswersFromJson(screening, object, today);
 }

@@ -37,8 +37,9 @@ namespace kiosk::store {
 // text the question), reason_texts one text a line in the same order, undetermined "RULE (question, ...)" joined with
 // "; ". A question cell holds the answers-file value (lists joined with '|', "not_sure"), its
 // label cell the option labels (joined with " | "), "Not sure", or a number with its unit.
-// Cells that a spreadsheet would run as a formula start with an apostrophe (see export/csv.cpp),
-// which changes the text of such a cell: JSON Lines is the lossless export.
+// Every cell is written by AppendCsvCell (export/csv_cell.h): control characters and
+// bidirectional overrides replaced, an apostrophe before each formula start (also after a ';' or
+// a tab inside the cell), which changes the text of such a cell: JSON Lines is the lossless export.
 std::string ExportCsv(const rules::Screening& screening, const std::vector<StoredSubmission>& submissions, int language);
 
 // The same CSV one row at a time (Store::ForEachSubmission feeds it), appended to `out`: the

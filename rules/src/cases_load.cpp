@@ -147,6 +147,10 @@ public:
                 v.level = m_s.FindLevel(v.text);
             } else if (!v.is_string && (value.is_integer() || value.is_floating_point())) {
                 v.number = value.is_integer() ? static_cast<double>(value.as_integer()->get()) : value.as_floating_point()->get();
+                if (std::optional<std::string> problem = NumberProblem(v.number)) {
+                    m_diags.Error(Pos(value), where + ": parameter '" + std::string(key.str()) + "' " + *problem);
+                    continue;
+                }
             } else {
                 m_diags.Error(Pos(value), where + ": parameter '" + std::string(key.str()) + "' must keep its type (" +
                                               (v.is_string ? "a string" : "a number") + ")");

@@ -12,7 +12,6 @@ namespace {
 
 const char* const kFunctions[] = {"answered", "unsure", "skipped", "unknown", "shown", "age",
                                   "months_since", "days_since", "count", "status", "level"};
-const char* const kStatusNames[] = {"ok", "note", "review", "contra"};
 
 std::string Describe(const TypeInfo& t, const Screening& s) {
     switch (t.kind) {
@@ -99,7 +98,6 @@ private:
     int32_t AsOption(const Syntax& s, int32_t q) {
         int idx = m_s.questions[q].FindOption(s.text);
         if (idx < 0) return -1;
-        TypeInfo t;
         return Const(s, ValueType::Option, [&](Value& v) { v.integer = idx; }, q);
     }
 

@@ -13,10 +13,12 @@
 // A NAME is [A-Za-z0-9_]+ that is not a number, so option codes like 6w_3m are names.
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <string>
 
 #include "expr_precedence.h"
 #include "rules/expr.h"
+#include "rules/screening.h"
 
 namespace rules {
 namespace {
@@ -52,11 +54,18 @@ public:
                                                                        std::isdigit(static_cast<unsigned char>(m_text[j + 1])) &&
                                                                        AllDigits(i, j)))) ++j;
                 t.text = std::string(m_text.substr(i, j - i));
+                // A number starts with a digit: from_chars also reads "inf" and "nan", which are
+                // names here (`x < nan` would be a rule that never fires).
                 double value = 0;
+                const bool digit = std::isdigit(static_cast<unsigned char>(c)) != 0;
                 auto [ptr, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), value);
-                if (ec == std::errc() && ptr == t.text.data() + t.text.size()) {
+                const bool whole_text = ptr == t.text.data() + t.text.size();
+                if (digit && whole_text && (ec == std::errc() || ec == std::errc::result_out_of_range)) {
                     t.kind = Tok::Number;
-                    t.number = value;
+                    t.number = ec == std::errc() ? value : 0;
+                    // Reported, and parsing goes on: the token is a number all the same.
+                    if (ec != std::errc() || std::fabs(value) >= kMaxScreeningNumber)
+                        m_diags.Error(m_mapper.Map(i), "number " + t.text + " is out of range: a number in a screening is below 1e15 in size");
                 } else {
                     t.kind = Tok::Name;
                 }

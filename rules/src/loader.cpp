@@ -11,6 +11,7 @@
 #include "rules/loader.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -46,6 +47,12 @@ bool IsUpperSnake(std::string_view s) {
         if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
     return true;
 }
+
+// Limits that keep a check meaningful: a date question's "not longer ago than" and a text's length.
+constexpr int kMaxAgeYears = 150;
+constexpr int kMaxTextLength = 10000;
+// A unit's factor to the stored unit: 1e-300 would turn any answer into about 0, inside any range.
+constexpr double kMinUnitFactor = 1e-6, kMaxUnitFactor = 1e6;
 
 const char* const kReservedNames[] = {"and", "or", "not", "in", "yes", "no", "ok", "note", "review", "contra"};
 
@@ -196,9 +203,13 @@ private:
                 m_diags.Error(p.pos, "parameter '" + p.id + "' must be written in UPPER_SNAKE_CASE");
                 continue;
             }
-            if (value.is_integer()) p.value.number = static_cast<double>(value.as_integer()->get());
-            else if (value.is_floating_point()) p.value.number = value.as_floating_point()->get();
-            else if (value.is_string()) {
+            if (value.is_integer() || value.is_floating_point()) {
+                p.value.number = value.is_integer() ? static_cast<double>(value.as_integer()->get()) : value.as_floating_point()->get();
+                if (std::optional<std::string> problem = NumberProblem(p.value.number)) {
+                    m_diags.Error(Pos(value), "parameter '" + p.id + "' " + *problem);
+                    p.value.number = 0;  // kept, so the rules that read it report nothing more
+                }
+            } else if (value.is_string()) {
                 p.value.is_string = true;
                 p.value.text = value.as_string()->get();
             } else {
@@ -291,10 +302,14 @@ private:
             if (int level = m_s->FindLevel(o.id); level == kLevelNote || level == kLevelIndication)
                 m_diags.Error(IdPos(t, at), "outcome id '" + o.id + "' is the name of a level that is not an outcome");
             if (auto rank = Number(t, "rank", where, at, true)) {
-                o.rank = static_cast<int>(*rank);
                 const toml::node* rn = t.get("rank");
-                if (*rank != o.rank || o.rank < 1 || o.rank > 63) m_diags.Error(Pos(*rn), where + ": rank must be a whole number from 1 to 63");
-                else if (!ranks.insert(o.rank).second) m_diags.Error(Pos(*rn), where + ": rank " + std::to_string(o.rank) + " is used by another outcome");
+                // Checked before the conversion: a double outside int's range has no int value.
+                if (*rank != std::floor(*rank) || *rank < 1 || *rank > 63) {
+                    m_diags.Error(Pos(*rn), where + ": rank must be a whole number from 1 to 63");
+                } else {
+                    o.rank = static_cast<int>(*rank);
+                    if (!ranks.insert(o.rank).second) m_diags.Error(Pos(*rn), where + ": rank " + std::to_string(o.rank) + " is used by another outcome");
+                }
             }
             o.staff_label = Texts(t, "staff_label", where, at, true, false);
             o.patient_message = Texts(t, "patient_message", where, at, true, true, true);
@@ -459,7 +474,19 @@ private:
                     for (const auto& [name, factor] : *ut) {
                         double f = factor.is_integer() ? static_cast<double>(factor.as_integer()->get())
                                  : factor.is_floating_point() ? factor.as_floating_point()->get() : 0;
-                        if (f <= 0) m_diags.Error(Pos(factor), where + ": the factor for unit '" + std::string(name.str()) + "' must be a positive number");
+                        const std::string unit_name(name.str());
+                        // nan passes `f <= 0`, and a factor such as 1e-300 turns every answer into
+                        // about 0, inside any range: either would switch the range check off.
+                        if (std::optional<std::string> problem = NumberProblem(f)) {
+                            m_diags.Error(Pos(factor), where + ": the factor for unit '" + unit_name + "' " + *problem);
+                            f = 0;
+                        } else if (f <= 0) {
+                            m_diags.Error(Pos(factor), where + ": the factor for unit '" + unit_name + "' must be a positive number");
+                        } else if (f < kMinUnitFactor || f > kMaxUnitFactor) {
+                            m_diags.Error(Pos(factor), where + ": the factor for unit '" + unit_name +
+                                                           "' must be from 0.000001 to 1000000 (a unit no more than a million times larger or smaller)");
+                            f = 0;
+                        }
                         if (q.unit.empty()) m_diags.Error(Pos(*u), where + ": 'units' needs 'unit', the unit answers are stored in");
                         q.units.emplace_back(std::string(name.str()), f);
                     }
@@ -467,15 +494,29 @@ private:
             forbid({"past_only", "max_age_years", "precision", "max_length"});
         } else if (q.type == QuestionType::Date) {
             q.past_only = Bool(t, "past_only", where, false);
-            q.max_age_years = static_cast<int>(Number(t, "max_age_years", where, at, false).value_or(0));
+            if (std::optional<double> years = Number(t, "max_age_years", where, at, false)) {
+                // Checked before the conversion; 0 or less would switch the "too long ago" check off.
+                if (*years != std::floor(*years) || *years < 1 || *years > kMaxAgeYears)
+                    m_diags.Error(Pos(*t.get("max_age_years")), where + ": max_age_years must be a whole number of years from 1 to " +
+                                                                    std::to_string(kMaxAgeYears));
+                else
+                    q.max_age_years = static_cast<int>(*years);
+            }
             std::string precision = String(t, "precision", where, at, false).value_or("day");
             if (precision == "month") q.month_precision = true;
             else if (precision != "day") m_diags.Error(Pos(*t.get("precision")), where + ": precision is \"day\" or \"month\"");
             forbid({"min", "max", "unit", "units", "max_length"});
         } else if (q.type == QuestionType::Text) {
-            double max_length = Number(t, "max_length", where, at, true).value_or(1);
-            q.max_length = static_cast<int>(max_length);
-            if (q.max_length < 1) m_diags.Error(at, where + ": max_length must be at least 1");
+            q.max_length = 1;
+            if (std::optional<double> max_length = Number(t, "max_length", where, at, true)) {
+                // Checked before the conversion: 1e300 has no int value, and a limit no one could
+                // reach is no limit.
+                if (*max_length != std::floor(*max_length) || *max_length < 1 || *max_length > kMaxTextLength)
+                    m_diags.Error(Pos(*t.get("max_length")), where + ": max_length must be a whole number of characters from 1 to " +
+                                                                 std::to_string(kMaxTextLength));
+                else
+                    q.max_length = static_cast<int>(*max_length);
+            }
             forbid({"min", "max", "unit", "units", "past_only", "max_age_years", "precision"});
         } else {
             forbid({"min", "max", "unit", "units", "past_only", "max_age_years", "precision", "max_length"});

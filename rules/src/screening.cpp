@@ -2,8 +2,21 @@
 #include "rules/screening.h"
 
 #include <cctype>
+#include <cmath>
+#include <cstdio>
 
 namespace rules {
+
+std::optional<std::string> NumberProblem(double value) {
+    if (std::isnan(value)) return "is nan, not a number: it would make every comparison with it false";
+    if (std::isinf(value)) return std::string("is ") + (value < 0 ? "-inf" : "inf") + ": a number in a screening must be finite";
+    if (std::fabs(value) >= kMaxScreeningNumber) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%g", value);
+        return "is " + std::string(text) + ": a number in a screening is below 1e15 in size";
+    }
+    return std::nullopt;
+}
 
 const char* QuestionTypeName(QuestionType type) {
     switch (type) {

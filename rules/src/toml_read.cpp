@@ -146,10 +146,16 @@ std::optional<double> TomlReader::Number(const toml::table& t, std::string_view 
                              bool required) {
     const toml::node* n = required ? Need(t, key, where, at) : t.get(key);
     if (!n) return std::nullopt;
-    if (n->is_integer()) return static_cast<double>(n->as_integer()->get());
-    if (n->is_floating_point()) return n->as_floating_point()->get();
-    m_diags.Error(Pos(*n), "'" + std::string(key) + "' in " + where + " must be a number");
-    return std::nullopt;
+    if (!n->is_integer() && !n->is_floating_point()) {
+        m_diags.Error(Pos(*n), "'" + std::string(key) + "' in " + where + " must be a number");
+        return std::nullopt;
+    }
+    double value = n->is_integer() ? static_cast<double>(n->as_integer()->get()) : n->as_floating_point()->get();
+    if (std::optional<std::string> problem = NumberProblem(value)) {
+        m_diags.Error(Pos(*n), "'" + std::string(key) + "' in " + where + " " + *problem);
+        return std::nullopt;
+    }
+    return value;
 }
 
 bool TomlReader::Bool(const toml::table& t, std::string_view key, const std::string& where, bool fallback) {

@@ -59,6 +59,7 @@ public:
     const toml::node* Need(const toml::table& t, std::string_view key, const std::string& where, SourcePos at);
     std::optional<std::string> String(const toml::table& t, std::string_view key, const std::string& where, SourcePos at,
                                       bool required);
+    // A number (integer or float), refused with NumberProblem's reason when it is not finite or too large.
     std::optional<double> Number(const toml::table& t, std::string_view key, const std::string& where, SourcePos at,
                                  bool required);
     bool Bool(const toml::table& t, std::string_view key, const std::string& where, bool fallback);

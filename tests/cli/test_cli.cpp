@@ -55,6 +55,25 @@ TEST_CASE("kiosk check: a valid file exits 0, a broken one exits 1 with file:lin
     CHECK(missing.err.find("cannot open the file") != std::string::npos);
 }
 
+TEST_CASE("kiosk check: a limit of nan or inf, or a max_length of 1e300, is refused at its place, not a check switched off") {
+    const std::string broken = std::string(KIOSK_SOURCE_DIR) + "/tests/rules/broken/";
+    struct Row {
+        const char* file;
+        const char* message;
+    };
+    const Row rows[] = {
+        {"42-number-min-nan.toml", "42-number-min-nan.toml:46:7: error: 'min' in question 'weight' is nan"},
+        {"43-number-limits-infinite.toml", "43-number-limits-infinite.toml:48:7: error: 'max' in question 'weight' is inf"},
+        {"44-text-max-length-huge.toml", "44-text-max-length-huge.toml:56:14: error: 'max_length' in question 'other' is 1e+300"},
+    };
+    for (const Row& row : rows) {
+        CAPTURE(row.file);
+        Run r = Kiosk({"check", broken + row.file});
+        CHECK(r.code == kiosk::kExitInvalid);
+        CHECK(r.err.find(row.message) != std::string::npos);
+    }
+}
+
 TEST_CASE("kiosk test: counts, names each failure with expected against actual, fails on unfired rules") {
     Run ok = Kiosk({"test", kDefault});
     CHECK(ok.code == kiosk::kExitOk);
@@ -142,6 +161,24 @@ TEST_CASE("kiosk evaluate: unknown ids and ill-typed values are errors naming th
     Run syntax = Kiosk({"evaluate", kDefault, "--answers", dir.Write("syntax.json", "{\"dob\": "), "--today", "2026-06-15"});
     CHECK(syntax.code == kiosk::kExitInvalid);
     CHECK(syntax.err.find("not valid JSON") != std::string::npos);
+}
+
+TEST_CASE("kiosk evaluate and submit: a number too large for a double (1e400) is an error naming the id, exit 1") {
+    TempDir dir;
+    std::string text = nlohmann::json::parse(kV3Answers).dump();
+    const std::string weight = R"("weight":{"unit":"lb","value":180})";
+    REQUIRE(text.find(weight) != std::string::npos);
+    text.replace(text.find(weight), weight.size(), R"("weight":1e400)");
+    const std::string answers = dir.Write("overflow.json", text);
+    Run evaluate = Kiosk({"evaluate", kDefault, "--answers", answers, "--today", "2026-06-15"});
+    CHECK(evaluate.code == kiosk::kExitInvalid);
+    CHECK(evaluate.out.empty());
+    CHECK(evaluate.err.find("'weight' has a number that cannot be read") != std::string::npos);
+    CHECK(evaluate.err.find("internal error") == std::string::npos);
+    Run submit = Kiosk({"submit", "--answers", answers, "--today", "2026-06-15", "--db", dir.File("clinic.db")});
+    CHECK(submit.code == kiosk::kExitInvalid);
+    CHECK(submit.out.empty());
+    CHECK(submit.err.find("'weight' has a number that cannot be read") != std::string::npos);
 }
 
 TEST_CASE("usage: help exits 0, wrong usage exits 2 with the usage text") {

@@ -263,3 +263,30 @@ TEST_CASE("every error of a file is reported, not the first only") {
                                                     "'dob' 2030-01-01 is in the future", "'height' 400 is outside 0 to 300 cm",
                                                     "'consent' is required and has no answer"});
 }
+
+TEST_CASE("a number too large for a double (1e400) is an error naming its question, not an exception") {
+    const rules::Screening& s = Small();
+    struct Row {
+        const char* text;
+        const char* message;
+    };
+    const Row rows[] = {
+        {R"({"consent": "yes", "height": 1e400})", "'height' has a number that cannot be read"},
+        {R"({"consent": "yes", "height": -1e400})", "'height' has a number that cannot be read"},
+        {R"({"consent": "yes", "minutes": {"value": 1e400, "unit": "h"}})", "'minutes' has a number that cannot be read"},
+        {R"({"consent": "yes", "meds": ["x", 1e999]})", "'meds' has a number that cannot be read"},
+        {R"([1e400])", "a number cannot be read"},
+    };
+    for (const Row& row : rows) {
+        CAPTURE(row.text);
+        kiosk::AnswersParse parsed;
+        REQUIRE_NOTHROW(parsed = kiosk::AnswersFromJsonText(s, row.text, kToday));
+        REQUIRE(parsed.errors.size() == 1);
+        CHECK(parsed.errors[0].find(row.message) != std::string::npos);
+        CHECK(parsed.errors[0].find("1e") != std::string::npos);  // the number as written
+    }
+    // The largest finite double is read, and refused by the question's limits as usual.
+    kiosk::AnswersParse huge = kiosk::AnswersFromJsonText(s, R"({"consent": "yes", "height": 1e308})", kToday);
+    REQUIRE(huge.errors.size() == 1);
+    CHECK(huge.errors[0].find("'height' 1e+308 is outside 0 to 300 cm") != std::string::npos);
+}

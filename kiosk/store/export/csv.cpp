@@ -12,6 +12,8 @@
 #include "core/json_scan.h"
 #include "rules/decision.h"
 #include "store/export.h"
+#include "store/export/csv_cell.h"
+#include "store/export/safe_text.h"
 #include "store/export/stored.h"
 
 namespace kiosk::store {
@@ -20,62 +22,56 @@ namespace {
 using nlohmann::json;
 using namespace exports;
 
-// Formula injection (CSV injection): Excel, LibreOffice and Google Sheets run a cell that starts
-// with = + - @ as a formula, and TAB or CR can hide such a start from a quick look. A patient types
-// free text on the kiosk and a kiosk id comes from configuration, so a cell like
-// =HYPERLINK("http://evil","click") could run on a clinic PC. OWASP's guidance: prefix such cells
-// with an apostrophe, which makes the spreadsheet take the cell as text. This applies to negative
-// numbers too (-3 reads as a formula start to the rule, and a smarter rule that let numbers through
-// would let "-2+3+cmd|..." through as well): a negative number exports as '-3. The kiosk's own
-// number questions are mostly non-negative; JSON Lines carries the exact values.
-bool StartsFormula(std::string_view cell) {
-    return !cell.empty() && std::string_view("=+-@\t\r").find(cell.front()) != std::string_view::npos;
+bool IsFormulaStart(char c) { return c == '=' || c == '+' || c == '-' || c == '@'; }
+// Where a spreadsheet may start a new cell: the CSV's own comma, the ';' and TAB other locales and
+// settings split on, and a line break.
+bool IsSeparator(char c) { return c == ',' || c == ';' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Walks `text` calling `at_formula(i)` for each formula start (csv_cell.h): = + - @ first in the
+// text or after a separator, with only spaces and quotes before it. Stops when it returns true.
+template <class AtFormula>
+bool ForEachFormulaStart(std::string_view text, AtFormula at_formula) {
+    bool piece_start = true;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (piece_start && IsFormulaStart(c) && at_formula(i)) return true;
+        if (IsSeparator(c)) piece_start = true;
+        else if (c != ' ' && c != '"') piece_start = false;
+    }
+    return false;
 }
 
-// Whether a cell holds a comma, quote, CR or LF (then it is quoted). Eight bytes at a time: most
-// cells are codes and texts without any.
+bool HasFormulaStart(std::string_view text) {
+    return ForEachFormulaStart(text, [](size_t) { return true; });
+}
+
+// Whether a cell holds a comma, semicolon, quote, CR or LF (then it is quoted). Eight bytes at a
+// time: most cells are codes and texts without any.
 bool NeedsQuotes(std::string_view cell) {
     constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
     auto has = [](uint64_t bytes, char c) {
         uint64_t v = bytes ^ (kOnes * static_cast<unsigned char>(c));
         return ((v - kOnes) & ~v & kHigh) != 0;
     };
+    auto special = [](char c) { return c == ',' || c == ';' || c == '"' || c == '\r' || c == '\n'; };
     size_t at = 0;
     for (; at + 8 <= cell.size(); at += 8) {
         uint64_t bytes;
         std::memcpy(&bytes, cell.data() + at, 8);
-        if (has(bytes, ',') || has(bytes, '"') || has(bytes, '\r') || has(bytes, '\n')) return true;
+        if (has(bytes, ',') || has(bytes, ';') || has(bytes, '"') || has(bytes, '\r') || has(bytes, '\n')) return true;
     }
     for (; at < cell.size(); ++at)
-        if (cell[at] == ',' || cell[at] == '"' || cell[at] == '\r' || cell[at] == '\n') return true;
+        if (special(cell[at])) return true;
     return false;
 }
 
-// One row of cells written straight into the export: formula starts neutralised (above), and
-// RFC 4180 quoting: a field with a comma, quote, CR or LF is quoted, with each quote doubled.
+// One row of cells written straight into the export (AppendCsvCell), comma-separated.
 class Row {
 public:
     explicit Row(std::string& out) : m_out(out) {}
     void Cell(std::string_view cell) {
         if (m_cells++ > 0) m_out += ',';
-        const bool quoted = NeedsQuotes(cell);
-        if (quoted) m_out += '"';
-        if (StartsFormula(cell)) m_out += '\'';
-        if (!quoted) {
-            m_out += cell;
-            return;
-        }
-        for (size_t at = 0;;) {
-            size_t quote = cell.find('"', at);
-            if (quote == std::string_view::npos) {
-                m_out.append(cell.substr(at));
-                break;
-            }
-            m_out.append(cell.substr(at, quote + 1 - at));
-            m_out += '"';
-            at = quote + 1;
-        }
-        m_out += '"';
+        AppendCsvCell(m_out, cell);
     }
     void End() { m_out += "\r\n"; }
 
@@ -263,6 +259,45 @@ void ReadAnswerTexts(const rules::Screening& s, const Lookup& lookup, std::strin
 }
 
 }  // namespace
+
+std::string CsvCellText(std::string_view text) {
+    const std::string safe = SafeText(text);
+    std::string out;
+    out.reserve(safe.size() + 1);
+    size_t copied = 0;
+    ForEachFormulaStart(safe, [&](size_t i) {
+        out.append(safe, copied, i - copied);
+        out += '\'';
+        copied = i;
+        return false;
+    });
+    out.append(safe, copied, std::string::npos);
+    return out;
+}
+
+void AppendCsvCell(std::string& out, std::string_view cell) {
+    std::string changed;
+    if (!IsSafeText(cell) || HasFormulaStart(cell)) {
+        changed = CsvCellText(cell);
+        cell = changed;
+    }
+    if (!NeedsQuotes(cell)) {
+        out += cell;
+        return;
+    }
+    out += '"';
+    for (size_t at = 0;;) {
+        size_t quote = cell.find('"', at);
+        if (quote == std::string_view::npos) {
+            out.append(cell.substr(at));
+            break;
+        }
+        out.append(cell.substr(at, quote + 1 - at));
+        out += '"';
+        at = quote + 1;
+    }
+    out += '"';
+}
 
 // What one export keeps between rows: the screening's lookups and the readers' storage, so a row
 // allocates nothing once the first rows have sized it.

@@ -2,6 +2,7 @@
 #include "store/export/fhir.h"
 
 #include "store/export.h"
+#include "store/export/safe_text.h"
 
 namespace kiosk::store {
 namespace exports {
@@ -16,8 +17,11 @@ bool IsChoice(rules::QuestionType type) {
     return type == rules::QuestionType::Single || type == rules::QuestionType::Multi;
 }
 
+// Every text these put into a resource goes through SafeText: FHIR's string type allows no
+// control character but TAB, CR and LF, and a bidirectional override would make a viewer show
+// staff a different text than the one stored.
 void SetIfNotEmpty(json& object, const char* key, const std::string& value) {
-    if (!value.empty()) object[key] = value;
+    if (!value.empty()) object[key] = SafeText(value);
 }
 
 json SubExtension(const char* url, const char* value_key, json value) {
@@ -25,11 +29,11 @@ json SubExtension(const char* url, const char* value_key, json value) {
 }
 
 void AddString(json& extensions, const char* url, const std::string& value) {
-    if (!value.empty()) extensions.push_back(SubExtension(url, "valueString", value));
+    if (!value.empty()) extensions.push_back(SubExtension(url, "valueString", SafeText(value)));
 }
 
 void AddCode(json& extensions, const char* url, const std::string& value) {
-    if (!value.empty()) extensions.push_back(SubExtension(url, "valueCode", value));
+    if (!value.empty()) extensions.push_back(SubExtension(url, "valueCode", SafeText(value)));
 }
 
 }  // namespace exports

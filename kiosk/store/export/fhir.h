@@ -19,6 +19,7 @@ inline constexpr const char* kReviewerExtension = "http://hl7.org/fhir/Structure
 std::string CanonicalBase(const rules::Screening& screening);
 bool IsChoice(rules::QuestionType type);
 // FHIR forbids empty strings in primitives: an empty text is left out, not written as "".
+// These three write SafeText(value) (store/export/safe_text.h).
 void SetIfNotEmpty(nlohmann::json& object, const char* key, const std::string& value);
 // {"url": url, value_key: value}
 nlohmann::json SubExtension(const char* url, const char* value_key, nlohmann::json value);

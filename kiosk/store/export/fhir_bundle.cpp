@@ -5,6 +5,7 @@
 #include "store/export.h"
 #include "store/export/base64.h"
 #include "store/export/fhir.h"
+#include "store/export/safe_text.h"
 #include "store/export/stored.h"
 
 namespace kiosk::store {
@@ -52,7 +53,7 @@ json FhirAnswers(const rules::Screening& s, const rules::Question& q, const json
         case rules::QuestionType::Single:
         case rules::QuestionType::Multi:
             for (const std::string& code : Codes(value)) {
-                json coding = {{"system", FhirCodeSystemUrl(s, q.id)}, {"code", code}};
+                json coding = {{"system", FhirCodeSystemUrl(s, q.id)}, {"code", SafeText(code)}};
                 int o = q.FindOption(code);
                 if (o >= 0) SetIfNotEmpty(coding, "display", Text(q.options[o].label, language));
                 answers.push_back({{"valueCoding", coding}});
@@ -76,7 +77,9 @@ json FhirAnswers(const rules::Screening& s, const rules::Question& q, const json
             }
             break;
         case rules::QuestionType::Text:
-            if (value.is_string() && !value.get_ref<const std::string&>().empty()) answers.push_back({{"valueString", value}});
+            // A patient's own words: no control characters or bidirectional overrides (safe_text.h).
+            if (value.is_string() && !value.get_ref<const std::string&>().empty())
+                answers.push_back({{"valueString", SafeText(value.get_ref<const std::string&>())}});
             break;
     }
     return answers;
@@ -157,7 +160,7 @@ json SubmissionExtension(const rules::Screening& s, const StoredSubmission& subm
 // the Reference carries the name as its display only, which a Reference allows. When it was
 // reviewed has no core element: it is the kiosk-submission extension's reviewedAt.
 json ReviewerExtension(const StoredSubmission& submission) {
-    return {{"url", kReviewerExtension}, {"valueReference", {{"display", submission.reviewed_by}}}};
+    return {{"url", kReviewerExtension}, {"valueReference", {{"display", SafeText(submission.reviewed_by)}}}};
 }
 
 json QuestionnaireResponse(const rules::Screening& s, const StoredSubmission& submission) {

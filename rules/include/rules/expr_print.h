@@ -19,7 +19,7 @@ std::string ExpressionText(const Screening& screening, int32_t node);
 // A number as the expression text and exports write it: whole numbers below 10^15 without a
 // decimal point ("18"), others in the shortest form that reads back exactly, written as JSON
 // writes numbers ("18.5", "0.0001", "1e-05", "1e+15"). Not-a-number and infinities as "nan",
-// "inf", "-inf" (the expression language reads the first two).
+// "inf", "-inf" (which a screening never holds: the loader refuses them, see NumberProblem).
 std::string NumberText(double number);
 
 }  // namespace rules

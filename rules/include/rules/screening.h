@@ -18,6 +18,17 @@ namespace rules {
 // One text per language, indexed like Screening::languages.
 using LangText = std::vector<std::string>;
 
+// Every number a screening file holds (limits, unit factors, parameters, numbers in expressions) is
+// below this in size. No clinical quantity comes near it; below it a whole number is exact in a
+// double (2^53 is about 9e15) and prints without an exponent (rules::NumberText), so it reads back.
+// A nan or inf would switch a check off without a word (`x < nan` and `x > inf` are never true),
+// and so could a limit no answer reaches: the loader refuses them.
+inline constexpr double kMaxScreeningNumber = 1e15;
+
+// Why `value` cannot be a number in a screening ("is nan, ..."), to follow "'KEY' in WHERE ", or
+// nullopt when it is finite and below kMaxScreeningNumber in size.
+std::optional<std::string> NumberProblem(double value);
+
 enum class QuestionType : uint8_t { YesNo, Single, Multi, Integer, Decimal, Date, Text };
 const char* QuestionTypeName(QuestionType type);
 
