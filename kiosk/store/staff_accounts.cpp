@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "store/audit_chain.h"
+#include "store/export/safe_text.h"
 #include "store/guard.h"
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -207,8 +208,11 @@ std::optional<std::string> PinProblem(std::string_view pin) {
 std::optional<std::string> NameProblem(std::string_view name) {
     if (name.empty() || name.front() == ' ' || name.back() == ' ') return std::string("a name has no spaces at either end and is not empty");
     if (name.size() > kMaxNameLength) return "a name has at most " + std::to_string(kMaxNameLength) + " characters";
-    if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
-        return std::string("a name has no control characters");
+    // Names are shown on the sign-in list and written into exports: no control characters, no
+    // bidirectional overrides (a name that reads as another's), well-formed UTF-8.
+    if (std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }) ||
+        !IsSafeText(name))
+        return std::string("a name has no control characters, direction marks or broken characters");
     return std::nullopt;
 }
 

@@ -62,7 +62,10 @@ TEST_CASE("a PIN must have at least 6 digits, digits only, and not one digit rep
     CHECK(store::NameProblem(" Ana").has_value());
     CHECK(store::NameProblem("Ana\nRuiz").has_value());
     CHECK(store::NameProblem(std::string(41, 'a')).has_value());
+    CHECK(store::NameProblem("Ana \xE2\x80\xAEziuR").has_value());  // a right-to-left override: reads as another name
+    CHECK(store::NameProblem("Ana \xFF").has_value());                  // not UTF-8
     CHECK_FALSE(store::NameProblem("Ana Ruiz").has_value());
+    CHECK_FALSE(store::NameProblem("Begoña Núñez").has_value());
 }
 
 TEST_CASE("a new database has no account and no default PIN: nobody signs in, the kiosk is not set up") {
