@@ -126,27 +126,34 @@ bool IsSelf(const std::string& actor, const std::string& name) {
 
 // --- Roles ------------------------------------------------------------------------------------
 
-const char* RoleKey(Role role) {
-    switch (role) {
-        case Role::FrontDesk: return "front_desk";
-        case Role::Clinician: return "clinician";
-        case Role::Admin: return "admin";
-    }
-    return "front_desk";
+namespace {
+
+// Each role's stored key (also typed: `--role front_desk`) and its name for people.
+struct RoleNames {
+    Role role;
+    const char* key;
+    const char* label;
+};
+constexpr RoleNames kRoleNames[] = {
+    {Role::FrontDesk, "front_desk", "front desk"},
+    {Role::Clinician, "clinician", "clinician"},
+    {Role::Admin, "admin", "administrator"},
+};
+
+const RoleNames& NamesOf(Role role) {
+    for (const RoleNames& names : kRoleNames)
+        if (names.role == role) return names;
+    return kRoleNames[0];
 }
 
-const char* RoleLabel(Role role) {
-    switch (role) {
-        case Role::FrontDesk: return "front desk";
-        case Role::Clinician: return "clinician";
-        case Role::Admin: return "administrator";
-    }
-    return "front desk";
-}
+}  // namespace
+
+const char* RoleKey(Role role) { return NamesOf(role).key; }
+const char* RoleLabel(Role role) { return NamesOf(role).label; }
 
 std::optional<Role> ParseRole(std::string_view text) {
-    for (Role role : {Role::FrontDesk, Role::Clinician, Role::Admin})
-        if (text == RoleKey(role) || text == RoleLabel(role)) return role;
+    for (const RoleNames& names : kRoleNames)
+        if (text == names.key || text == names.label) return names.role;
     if (text == "front-desk") return Role::FrontDesk;
     return std::nullopt;
 }

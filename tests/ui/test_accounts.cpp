@@ -206,6 +206,20 @@ TEST_CASE("a patient cannot lock out every account: account B signs in at once w
     for (const store::StaffAccount& a : *skewed.value) CHECK(a.seconds_locked <= store::kMaxLockoutSeconds);
 }
 
+namespace {
+
+// Staff sign-in as the administrator, "Use the recovery code", and the code on the pad: the reason comes next.
+void EnterRecoveryCode(Headless& k, const std::string& code) {
+    k.app->OpenStaff();
+    k.Frame();
+    k.Tap(std::string("staff:sign_in:") + kAdmin);
+    k.Tap("pin:recovery");
+    TypePin(k, code);
+    k.Tap("pin:enter");
+}
+
+}  // namespace
+
 TEST_CASE("break-glass: the recovery code with a reason signs the administrator in, then a new code must be made") {
     Headless k;
     const std::string first_code = Template().recovery;
@@ -213,12 +227,7 @@ TEST_CASE("break-glass: the recovery code with a reason signs the administrator 
     SUBCASE("an empty reason is refused, in the store and on the screen") {
         store::Store::SignIn refused = k.app->Store()->SignInWithRecoveryCode(kAdmin, first_code, "  ", Now(k));
         CHECK(refused.status != store::Store::SignIn::Status::Ok);
-        k.app->OpenStaff();
-        k.Frame();
-        k.Tap(std::string("staff:sign_in:") + kAdmin);
-        k.Tap("pin:recovery");
-        TypePin(k, first_code);
-        k.Tap("pin:enter");
+        EnterRecoveryCode(k, first_code);
         REQUIRE(k.Screen() == "staff:name");
         k.Tap("key:space");
         CHECK_FALSE(k.Find("staff:name:ok")->enabled);
@@ -266,12 +275,7 @@ TEST_CASE("break-glass: the recovery code with a reason signs the administrator 
         CHECK(k.Screen() == "staff:menu");
     }
     SUBCASE("locked before the new PIN: the next sign-in with the PIN makes the new code first") {
-        k.app->OpenStaff();
-        k.Frame();
-        k.Tap(std::string("staff:sign_in:") + kAdmin);
-        k.Tap("pin:recovery");
-        TypePin(k, first_code);
-        k.Tap("pin:enter");
+        EnterRecoveryCode(k, first_code);
         TypeText(k, "locked out");
         k.Tap("staff:name:ok");
         REQUIRE(k.Screen() == "staff:pin");
