@@ -98,6 +98,11 @@ Statement& Statement::Bind(int index, std::string_view value) {
     return *this;
 }
 
+Statement& Statement::BindBlob(int index, std::string_view bytes) {
+    m_db.Check(sqlite3_bind_blob(m_stmt, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT), m_context);
+    return *this;
+}
+
 Statement& Statement::BindNull(int index) {
     m_db.Check(sqlite3_bind_null(m_stmt, index), m_context);
     return *this;
@@ -137,6 +142,12 @@ void Statement::TextInto(int column, std::string& out) const {
     const unsigned char* text = sqlite3_column_text(m_stmt, column);
     if (text) out.assign(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(m_stmt, column)));
     else out.clear();
+}
+
+std::string Statement::Blob(int column) const {
+    const void* bytes = sqlite3_column_blob(m_stmt, column);
+    return bytes ? std::string(static_cast<const char*>(bytes), static_cast<size_t>(sqlite3_column_bytes(m_stmt, column)))
+                 : std::string();
 }
 
 bool Statement::IsNull(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }

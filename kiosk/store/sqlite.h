@@ -45,6 +45,7 @@ public:
 
     Statement& Bind(int index, int64_t value);
     Statement& Bind(int index, std::string_view value);
+    Statement& BindBlob(int index, std::string_view bytes);  // sealed bytes: a BLOB, never text
     Statement& BindNull(int index);
     Statement& BindOptional(int index, const std::optional<std::string>& value);  // NULL when empty
 
@@ -55,6 +56,7 @@ public:
     int64_t Int(int column) const;
     std::string Text(int column) const;
     void TextInto(int column, std::string& out) const;  // reuses out's storage (rows read in a loop)
+    std::string Blob(int column) const;                 // a BLOB's bytes (empty for NULL)
     bool IsNull(int column) const;
 
 private:
