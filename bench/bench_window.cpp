@@ -103,7 +103,7 @@ int Run(int runs, double idle_seconds) {
     std::string db = work + "/clinic.db", log = work + "/frames.log";
     Xvfb x(1920, 1080, work + "/xvfb.log");
     std::printf("bench_window: kiosk %s, fullscreen 1920x1080 on Xvfb %s (llvmpipe)\n", kKiosk, x.Display().c_str());
-    EnrolAdministrator(kKiosk, db, work, "Ana", "482916");  // a kiosk without one serves no patient
+    EnrolAdministrator(kKiosk, db, work, "Ana", "48291664");  // a kiosk without one serves no patient
 
     // (a) Start-up, the kiosk and the bare ImGui window in turn (A B A B ...), so that a drift in
     // the machine's speed moves both. One run of each first creates the database and warms caches.

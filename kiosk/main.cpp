@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "platform/run_window.h"
+#include "store/sealing.h"
 
 namespace {
 
@@ -38,6 +39,9 @@ int OpenWindow(const kiosk::RunOptions& run, std::ostream& err) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Patients' answers and staff PINs pass through this process's memory: none of it may reach
+    // the disk in a core file.
+    kiosk::store::ForbidCoreDumps();
     std::vector<std::string> args(argv + 1, argv + argc);
     try {
         return kiosk::RunCommandLine(args, std::cout, std::cerr, OpenWindow);

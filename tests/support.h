@@ -54,11 +54,66 @@ inline std::string ReadFile(const std::filesystem::path& path) {
     return buffer.str();
 }
 
-// Opens a database that must open; fails the test with the store's own message otherwise.
-inline std::unique_ptr<kiosk::store::Store> OpenStore(const kiosk::store::StoreOptions& options) {
+// The clinic key of every database the tests open with OpenStore: made once per test process.
+inline std::shared_ptr<const kiosk::store::ClinicKey> TestKey() {
+    static const std::shared_ptr<const kiosk::store::ClinicKey> key = kiosk::store::ClinicKey::Generate();
+    REQUIRE(key);
+    return key;
+}
+
+// Argon2id at libsodium's least cost: tests make hundreds of accounts (the kiosk uses kPinCost;
+// test_sealing checks that it does).
+inline constexpr kiosk::store::SecretCost kTestPinCost{1, 1 << 20};
+
+// Opens a database that must open, as a set-up clinic's: sealed to TestKey() (installed when the
+// database has no key yet) and reading unlocked with it, as if a clinician were signed in; new
+// PINs hashed at kTestPinCost. Fails the test with the store's own message otherwise.
+inline std::unique_ptr<kiosk::store::Store> OpenStore(kiosk::store::StoreOptions options) {
+    options.pin_cost = kTestPinCost;
+    auto opened = kiosk::store::Store::Open(options);
+    if (auto* error = std::get_if<kiosk::store::DbError>(&opened)) FAIL(error->Describe());
+    auto store = std::move(std::get<std::unique_ptr<kiosk::store::Store>>(opened));
+    auto key = store->ClinicPublicKey();
+    if (!key.ok()) FAIL(key.error->Describe());
+    if (!*key.value) {
+        auto adopted = store->AdoptClinicPublicKey(TestKey()->Public(), "test");
+        if (!adopted.ok()) FAIL(adopted.error->Describe());
+        key.value->emplace(TestKey()->Public());
+    }
+    // A database whose key a kiosk made (the first administrator added on its terminal) opens
+    // with that administrator's PIN only, as for anyone else.
+    if (**key.value == TestKey()->Public()) store->UnlockReading(TestKey());
+    return store;
+}
+
+// The administrator of the clinics SetUpClinic makes.
+inline constexpr const char* kClinicAdmin = "Ada Admin";
+inline constexpr const char* kClinicAdminPin = "24681364";
+
+// Adds a staff account as the machine's terminal would ("test" is a machine actor); fails the test
+// with the store's message otherwise. Returns an administrator's recovery code (else empty).
+inline std::string AddAccount(kiosk::store::Store& store, const std::string& name, kiosk::store::Role role,
+                              const std::string& pin) {
+    auto added = store.AddStaff({name, role, pin}, "test");
+    if (!added.ok()) FAIL(added.error->Describe());
+    return *added.value;
+}
+
+// Opens a database as the kiosk does, with nothing installed or unlocked: a database from an older
+// kiosk stays without a clinic key, and sealed rows read back without answers.
+inline std::unique_ptr<kiosk::store::Store> OpenWithoutKey(kiosk::store::StoreOptions options) {
+    options.pin_cost = kTestPinCost;
     auto opened = kiosk::store::Store::Open(options);
     if (auto* error = std::get_if<kiosk::store::DbError>(&opened)) FAIL(error->Describe());
     return std::move(std::get<std::unique_ptr<kiosk::store::Store>>(opened));
+}
+
+// A clinic database at `path` as its first administrator leaves it: kClinicAdmin (who reads
+// results), sealed to TestKey(); audit rows 1 (the key) and 2 (the account). The folder is made.
+inline void SetUpClinic(const std::string& path) {
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+    auto store = OpenStore({path});
+    AddAccount(*store, kClinicAdmin, kiosk::store::Role::Admin, kClinicAdminPin);
 }
 
 // A stored submission as a kiosk writes one, with `outcome` in its decision; tests change what they need.
@@ -75,15 +130,6 @@ inline kiosk::store::SubmissionRecord SampleRecord(const std::string& outcome = 
     r.decision_json = R"({"outcome":")" + outcome + R"(","reasons":[],"notes":[],"undetermined":[],"tracks":{}})";
     r.outcome = outcome;
     return r;
-}
-
-// Adds a staff account as the machine's terminal would ("test" is a machine actor); fails the test
-// with the store's message otherwise. Returns an administrator's recovery code (else empty).
-inline std::string AddAccount(kiosk::store::Store& store, const std::string& name, kiosk::store::Role role,
-                              const std::string& pin) {
-    auto added = store.AddStaff({name, role, pin}, "test");
-    if (!added.ok()) FAIL(added.error->Describe());
-    return *added.value;
 }
 
 }  // namespace test_support

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "cli/db_commands.h"
+#include "cli/key_commands.h"
 #include "cli/mutate_command.h"
 #include "cli/options.h"
 #include "cli/properties_command.h"
@@ -39,10 +40,12 @@ const char* const kUsage =
     "                                      print the decision for one patient's answers as JSON\n"
     "  submit --answers ANSWERS.json [--language CODE] [--db PATH]\n"
     "                                      store a screening typed in from a paper form\n"
-    "  queue [--all] [--db PATH]           list pending results with outcome and reasons\n"
+    "  queue [--all] [--as NAME] [--db PATH]\n"
+    "                                      list pending results with outcome (and reasons, signed in\n"
+    "                                      as NAME, whose account reads results)\n"
     "  review ID --as NAME [--db PATH]     mark a result reviewed, signed in with NAME's PIN\n"
-    "  export --format csv|jsonl|fhir --out PATH [--since DATE] [--status pending] [--mark-exported]\n"
-    "                                      write stored results to a file\n"
+    "  export --format csv|jsonl|fhir --out PATH --as NAME [--since DATE] [--status pending]\n"
+    "         [--mark-exported]            write stored results to a file, signed in as NAME\n"
     "  export-questionnaire --out PATH     the screening as a FHIR R4 Questionnaire\n"
     "  staff add NAME --role front_desk|clinician|admin [--db PATH]\n"
     "                                      add a staff account (PIN typed twice; an admin gets a\n"
@@ -50,6 +53,8 @@ const char* const kUsage =
     "  staff list [--admins] [--db PATH]   staff accounts: role, active, lockout, recovery code\n"
     "  staff disable|set-pin|unlock NAME [--db PATH]\n"
     "                                      disable an account, give it a new PIN, clear its lockout\n"
+    "  keys status|init --as ADMIN|grant NAME --by ADMIN [--db PATH]\n"
+    "                                      the clinic key results are sealed to, and who reads them\n"
     "  db check [--db PATH]                integrity check and schema version of the clinic database\n"
     "\n"
     "The clinic database is --db PATH, else $KIOSK_DB, else the configuration file's database, else\n"
@@ -294,10 +299,11 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     if (command == "evaluate") return RunEvaluate(rest, out, err);
     if (command == "staff") return RunStaff(rest, in ? *in : std::cin, out, err);
     if (command == "db") return RunDb(rest, out, err);
-    if (command == "queue") return RunQueue(rest, out, err);
     if (command == "submit") return RunSubmit(rest, out, err);
-    if (command == "export") return RunExport(rest, out, err);
     if (command == "review") return RunReview(rest, in ? *in : std::cin, out, err);
+    if (command == "keys") return RunKeys(rest, in ? *in : std::cin, out, err);
+    if (command == "queue") return RunQueue(rest, in ? *in : std::cin, out, err);
+    if (command == "export") return RunExport(rest, in ? *in : std::cin, out, err);
     if (command == "export-questionnaire") return RunExportQuestionnaire(rest, out, err);
     err << "kiosk: unknown command '" << command << "'\n\n" << kUsage;
     return kExitUsage;

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/staff_commands.h"
 #include "core/answers_json.h"
 #include "core/clock.h"
 #include "core/decision_json.h"
@@ -36,10 +37,13 @@ const char* const kDbHelp =
     "Exit 0 when everything holds, 1 otherwise, 2 on wrong usage.\n";
 
 const char* const kQueueHelp =
-    "Usage: kiosk queue [--db PATH] [--all]\n"
+    "Usage: kiosk queue [--all] [--as NAME] [--db PATH]\n"
     "\n"
     "Lists pending results (with --all: every result), oldest first: time, language, outcome and\n"
-    "reasons. Exit 0, or 1 when the database cannot be read.\n";
+    "reasons. Reasons are sealed with the answers: they are listed only with --as NAME, an account\n"
+    "that reads results, whose PIN is read from a prompt that does not show it (or a line of\n"
+    "standard input); else each row says \"sealed\". Exit 0, or 1 when the database cannot be read\n"
+    "or the sign-in failed.\n";
 
 const char* const kSubmitHelp =
     "Usage: kiosk submit --answers ANSWERS.json [--language CODE] [--today YYYY-MM-DD]\n"
@@ -51,13 +55,16 @@ const char* const kSubmitHelp =
     "commit. Exit 0 stored, 1 invalid answers or the database refused the write, 2 wrong usage.\n";
 
 const char* const kExportHelp =
-    "Usage: kiosk export --format csv|jsonl|fhir --out PATH [--since YYYY-MM-DD] [--status STATUS]\n"
-    "                    [--mark-exported] [--language CODE] [--screening FILE] [--db PATH]\n"
+    "Usage: kiosk export --format csv|jsonl|fhir --out PATH --as NAME [--since YYYY-MM-DD]\n"
+    "                    [--status STATUS] [--mark-exported] [--language CODE] [--screening FILE]\n"
+    "                    [--db PATH]\n"
     "\n"
     "Writes stored results to PATH (atomically, owner-only): CSV (one row per submission, a column\n"
     "pair per question), JSON Lines, or a FHIR R4 Bundle of QuestionnaireResponses. --since keeps\n"
     "results submitted on or after that day (UTC); --status keeps pending, reviewed or exported\n"
-    "ones; --mark-exported marks what was written as exported. Every export is audited.\n"
+    "ones; --mark-exported marks what was written as exported. Every export is audited, in the name\n"
+    "of NAME, an administrator whose PIN (read from a prompt that does not show it, or a line of\n"
+    "standard input) unlocks the sealed results.\n"
     "Exit 0 written, 1 the database or the file could not be used, 2 wrong usage.\n";
 
 const char* const kQuestionnaireHelp =
@@ -84,6 +91,7 @@ int LanguageIndex(const CommandStart& c, const rules::Screening& s, std::string_
 }
 
 constexpr Option kAllOption{"--all", ""};
+constexpr Option kAsOption{"--as", "a staff account's name"};
 constexpr Option kFormatOption{"--format", "csv, jsonl or fhir"};
 constexpr Option kSinceOption{"--since", "a date"};
 constexpr Option kStatusOption{"--status", "pending, reviewed or exported"};
@@ -138,14 +146,20 @@ int RunDb(const std::vector<std::string>& args, std::ostream& out, std::ostream&
     return kExitOk;
 }
 
-int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    CommandStart c = StartCommand({"queue", {kAllOption}, 0, kQueueHelp, {}}, args, out, err);
+int RunQueue(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
+    CommandStart c = StartCommand({"queue", {kAllOption, kAsOption}, 0, kQueueHelp, {}}, args, out, err);
     if (c.exit) return *c.exit;
     const bool all = c.args.Has("--all");
     auto db = OpenClinicStore(c.files.database, err);
     if (!db) return kExitInvalid;
+    std::string actor = "cli";
+    if (std::optional<std::string> name = c.args.Value("--as")) {
+        auto signed_in = SignInOnTerminal(*db, *name, {in, out, err, "kiosk queue", "nothing listed"});
+        if (!signed_in) return kExitInvalid;
+        actor = store::StaffActor(signed_in->account.name);
+    }
     // Listing results reads patient data: recorded first, or not listed.
-    auto audited = db->Audit("cli", "view queue", all ? "all results" : "results to review");
+    auto audited = db->Authorize(actor, store::Permission::SeeQueue, "view queue", all ? "all results" : "results to review");
     if (!audited.ok()) { err << "kiosk queue: not listed: the audit log cannot be written: " << audited.error->Describe() << "\n"; return kExitInvalid; }
     auto rows = db->Submissions(all ? std::nullopt : std::optional(store::SubmissionStatus::Pending));
     if (!rows.ok()) { err << "kiosk queue: " << rows.error->Describe() << "\n"; return kExitInvalid; }
@@ -156,6 +170,7 @@ int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostre
             if (!rule.reason.empty()) reasons += (reasons.empty() ? "" : " ") + rule.reason;
         for (const std::string& code : decision.UnknownReasonCodes()) reasons += (reasons.empty() ? "" : " ") + code;
         if (!decision.undetermined.empty()) reasons += " (+" + std::to_string(decision.undetermined.size()) + " undetermined)";
+        if (s.sealed) reasons = "sealed";
         out << s.record.submitted_at << "  " << s.record.language << "  " << s.record.outcome.value_or("none") << "  "
             << store::SubmissionStatusName(s.status) << "  " << s.id << "  " << reasons << "\n";
     }
@@ -225,15 +240,16 @@ int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostr
 
 namespace kiosk {
 
-int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int RunExport(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
     CommandStart c = StartCommand(
         {"export",
-         {kFormatOption, kOutOption, kSinceOption, kStatusOption, kLanguageOption, kScreeningOption, kMarkExportedOption},
+         {kFormatOption, kOutOption, kAsOption, kSinceOption, kStatusOption, kLanguageOption, kScreeningOption, kMarkExportedOption},
          0,
          kExportHelp,
          [](const ParsedArgs& a) -> std::optional<std::string> {
              const std::string format = a.ValueOr("--format");
              if (!a.Value("--out") || (format != "csv" && format != "jsonl" && format != "fhir")) return "";
+             if (!a.Value("--as")) return "export needs --as NAME: an administrator's PIN unlocks the sealed results";
              if (auto status = a.Value("--status"); status && !store::ParseSubmissionStatus(*status))
                  return "--status is pending, reviewed or exported";
              return DateProblem(a, "--since");
@@ -250,7 +266,10 @@ int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostr
     if (language < 0) return kExitUsage;
     auto db = OpenClinicStore(c.files.database, err);
     if (!db) return kExitInvalid;
+    auto signed_in = SignInOnTerminal(*db, c.args.ValueOr("--as"), {in, out, err, "kiosk export", "nothing written"});
+    if (!signed_in) return kExitInvalid;
     store::ExportRequest request;
+    request.actor = store::StaffActor(signed_in->account.name);
     request.format = *store::ParseExportFormat(format);
     request.path = c.args.ValueOr("--out");
     request.status = status;

@@ -19,9 +19,9 @@ std::unique_ptr<store::Store> OpenClinicStore(const std::string& path, std::ostr
 // Each finds the clinic database and the screening with ResolveCommandFiles (cli/config.h); the
 // database's folder is created owner-only on first use (EnsureDataFolder).
 int RunDb(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int RunQueue(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int RunQueue(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err);
 int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-int RunExport(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int RunExport(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err);
 int RunExportQuestionnaire(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace kiosk

@@ -24,7 +24,7 @@ const char* const kStaffHelp =
     "       kiosk staff unlock NAME [--db PATH]\n"
     "\n"
     "Staff accounts, one per person, from the machine's terminal (audited as \"cli\").\n"
-    "  add       a new account; its PIN (at least 6 digits) is typed twice, at a prompt that does\n"
+    "  add       a new account; its PIN (at least 8 digits) is typed twice, at a prompt that does\n"
     "            not show it, or as two lines on standard input. A name already taken, in any case,\n"
     "            is refused and that account left as it was. An administrator also gets a one-time\n"
     "            recovery code, printed once and never stored (only its hash).\n"
@@ -110,6 +110,16 @@ void PrintRecoveryCode(const std::string& name, const std::string& digits, std::
         << " once, when the PIN is lost, and it is not stored (only a hash of it), so it cannot be shown again.\n";
 }
 
+// Whether the account can open sealed results, when its role reads them.
+void PrintReading(store::Store& db, const std::string& name, std::ostream& out) {
+    auto accounts = db.ListStaff(false, NowUnix());
+    if (!accounts.ok()) return;
+    for (const store::StaffAccount& a : *accounts.value)
+        if (SameName(a.name, name) && store::Allows(a.role, store::Permission::ShowAnswers) && !a.reads_results)
+            out << a.name << " cannot open results yet: an administrator who can runs kiosk keys grant " << a.name
+                << " --by ADMIN (or sets its PIN on the kiosk's staff screen).\n";
+}
+
 int AddAccount(store::Store& db, const ParsedArgs& a, std::istream& in, std::ostream& out, std::ostream& err) {
     const std::string& name = a.positional[1];
     const store::Role role = *store::ParseRole(a.ValueOr("--role"));
@@ -127,6 +137,7 @@ int AddAccount(store::Store& db, const ParsedArgs& a, std::istream& in, std::ost
     if (!added.ok()) { err << "kiosk staff: " << Why(*added.error) << "\n"; return kExitInvalid; }
     out << "Account \"" << name << "\" added (" << store::RoleLabel(role) << ").\n";
     if (!added.value->empty()) PrintRecoveryCode(name, *added.value, out);
+    PrintReading(db, name, out);
     return kExitOk;
 }
 
@@ -143,6 +154,7 @@ int ListAccounts(store::Store& db, bool admins_only, std::ostream& out, std::ost
         if (a.seconds_locked > 0) state += ", locked for " + std::to_string(a.seconds_locked) + " s";
         if (a.role == store::Role::Admin)
             state += a.recovery_used ? ", recovery code: used: replace it" : a.has_recovery_code ? ", recovery code: in place" : ", recovery code: none: replace it";
+        if (a.active && store::Allows(a.role, store::Permission::ShowAnswers)) state += a.reads_results ? ", reads results" : ", cannot read results yet";
         out << a.name << std::string(width + 2 - a.name.size(), ' ') << store::RoleLabel(a.role)
             << std::string(15 - std::string(store::RoleLabel(a.role)).size(), ' ') << state << "\n";
     }
@@ -164,10 +176,43 @@ int SetPin(store::Store& db, const std::string& name, std::istream& in, std::ost
     if (!set.ok()) { err << "kiosk staff: " << Why(*set.error) << "\n"; return kExitInvalid; }
     out << "New PIN set for \"" << account->name << "\"; its lockout is cleared.\n";
     if (!set.value->empty()) PrintRecoveryCode(account->name, *set.value, out);
+    PrintReading(db, account->name, out);
     return kExitOk;
 }
 
 }  // namespace
+
+std::optional<store::Store::SignIn> SignInOnTerminal(store::Store& db, const std::string& name, const Terminal& t) {
+    std::optional<std::string> pin = ReadSecretLine(t.in, t.out, "PIN for " + name + ": ");
+    if (!pin) {
+        t.err << t.command << ": no PIN was given for " << name << "; " << t.nothing << "\n";
+        return std::nullopt;
+    }
+    using Status = store::Store::SignIn::Status;
+    store::Store::SignIn signed_in = db.SignInWithPin(name, *pin, NowUnix());
+    store::ZeroString(*pin);
+    switch (signed_in.status) {
+        case Status::Ok:
+            db.UnlockReading(signed_in.key);  // null for an account that reads no results
+            return signed_in;
+        case Status::Wrong:
+            t.err << t.command << ": wrong PIN for " << name << " (" << signed_in.failures << " in a row"
+                  << (signed_in.seconds_locked > 0 ? ", now locked for " + std::to_string(signed_in.seconds_locked) + " s" : std::string())
+                  << "); " << t.nothing << "\n";
+            break;
+        case Status::LockedOut:
+            t.err << t.command << ": " << name << " is locked out for " << signed_in.seconds_locked << " s more; " << t.nothing << "\n";
+            break;
+        case Status::NoAccount:
+            t.err << t.command << ": no active account is named \"" << name << "\"; " << t.nothing << "\n";
+            break;
+        case Status::StoreError:
+            t.err << t.command << ": the sign-in could not be recorded, so it is refused: "
+                  << (signed_in.error ? signed_in.error->Describe() : std::string("unknown error")) << "\n";
+            break;
+    }
+    return std::nullopt;
+}
 
 int RunStaff(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
     CommandStart c = StartCommand({"staff", {kRoleOption, kAdminsOption}, 2, kStaffHelp, StaffUsageProblem}, args, out, err);
@@ -201,29 +246,9 @@ int RunReview(const std::vector<std::string>& args, std::istream& in, std::ostre
     const std::string name = c.args.ValueOr("--as");
     auto db = OpenClinicStore(c.files.database, err);
     if (!db) return kExitInvalid;
-    std::optional<std::string> pin = ReadSecretLine(in, out, "PIN for " + name + ": ");
-    if (!pin) { err << "kiosk review: no PIN was given for " << name << "; nothing reviewed\n"; return kExitInvalid; }
-    using Status = store::Store::SignIn::Status;
-    store::Store::SignIn signed_in = db->SignInWithPin(name, *pin, NowUnix());
-    switch (signed_in.status) {
-        case Status::Ok: break;
-        case Status::Wrong:
-            err << "kiosk review: wrong PIN for " << name << " (" << signed_in.failures << " in a row"
-                << (signed_in.seconds_locked > 0 ? ", now locked for " + std::to_string(signed_in.seconds_locked) + " s" : std::string())
-                << "); nothing reviewed\n";
-            return kExitInvalid;
-        case Status::LockedOut:
-            err << "kiosk review: " << name << " is locked out for " << signed_in.seconds_locked << " s more; nothing reviewed\n";
-            return kExitInvalid;
-        case Status::NoAccount:
-            err << "kiosk review: no active account is named \"" << name << "\"; nothing reviewed\n";
-            return kExitInvalid;
-        case Status::StoreError:
-            err << "kiosk review: the sign-in could not be recorded, so it is refused: "
-                << (signed_in.error ? signed_in.error->Describe() : std::string("unknown error")) << "\n";
-            return kExitInvalid;
-    }
-    const std::string& reviewer = signed_in.account.name;
+    std::optional<store::Store::SignIn> signed_in = SignInOnTerminal(*db, name, {in, out, err, "kiosk review", "nothing reviewed"});
+    if (!signed_in) return kExitInvalid;
+    const std::string& reviewer = signed_in->account.name;
     auto r = db->MarkReviewed(id, store::StaffActor(reviewer));
     if (!r.ok()) {
         const bool refused = r.error->kind == store::DbErrorKind::Refused;

@@ -15,6 +15,7 @@ namespace {
 
 constexpr size_t kHashBytes = crypto_hash_sha256_BYTES;
 constexpr std::string_view kSubmissionTag = "kiosk.submission.v1";
+constexpr std::string_view kSealedSubmissionTag = "kiosk.submission.v2";
 constexpr std::string_view kAuditTag = "kiosk.audit.v1";
 
 // The triggers that keep the audit log append-only and a stored submission's content fixed. Each
@@ -33,7 +34,7 @@ const Guard kGuards[] = {
      "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"},
     {"submission_content_is_fixed",
      "CREATE TRIGGER submission_content_is_fixed BEFORE UPDATE OF id, kiosk_id, screening_id, screening_version, "
-     "screening_hash, language, started_at, submitted_at, answers, decision, outcome, source ON submissions\n"
+     "screening_hash, language, started_at, submitted_at, answers, decision, outcome, source, sealed ON submissions\n"
      "BEGIN SELECT RAISE(ABORT, 'a stored submission is never changed'); END"},
     {"submission_is_kept",
      "CREATE TRIGGER submission_is_kept BEFORE DELETE ON submissions\n"
@@ -100,18 +101,20 @@ AuditRow ReadRow(const Statement& s) {
     return row;
 }
 
-// Every stored submission's id and its hash as it reads now.
-std::map<std::string, std::string> SubmissionHashes(Connection& db, const char* context) {
+// Every stored submission's id and its hash as it reads now. `sealed`: the schema has the sealed
+// column (5 and later; migration 3 reads an older table).
+std::map<std::string, std::string> SubmissionHashes(Connection& db, const char* context, bool sealed = true) {
     std::map<std::string, std::string> out;
     Statement s(db,
-                "SELECT id, kiosk_id, screening_id, screening_version, screening_hash, language, started_at, submitted_at, "
-                "answers, decision, outcome, source FROM submissions ORDER BY submitted_at, id",
+                std::string("SELECT id, kiosk_id, screening_id, screening_version, screening_hash, language, started_at, submitted_at, "
+                            "answers, decision, outcome, source, ") +
+                    (sealed ? "sealed" : "NULL") + " FROM submissions ORDER BY submitted_at, id",
                 context);
     while (s.Step()) {
         SubmissionRecord r{s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7), s.Text(8), s.Text(9),
                            std::nullopt, s.Text(11)};
         if (!s.IsNull(10)) r.outcome = s.Text(10);
-        out.emplace(s.Text(0), SubmissionHash(s.Text(0), r));
+        out.emplace(s.Text(0), s.IsNull(12) ? SubmissionHash(s.Text(0), r) : SealedSubmissionHash(s.Text(0), r, s.Blob(12)));
     }
     return out;
 }
@@ -143,6 +146,19 @@ std::string SubmissionHash(const std::string& id, const SubmissionRecord& r) {
     c.Field(r.language).Field(r.started_at).Field(r.submitted_at).Field(r.answers_json).Field(r.decision_json);
     c.Field(r.outcome).Field(r.source);
     return c.Hex();
+}
+
+std::string SealedSubmissionHash(const std::string& id, const SubmissionRecord& r, std::string_view sealed) {
+    Canonical c;
+    c.Field(kSealedSubmissionTag).Field(id).Field(r.kiosk_id).Field(r.screening_id).Field(r.screening_version);
+    c.Field(r.screening_hash).Field(r.language).Field(r.started_at).Field(r.submitted_at).Field(sealed);
+    c.Field(r.outcome).Field(r.source);
+    return c.Hex();
+}
+
+void CreateGuard(Connection& db, std::string_view name, const char* context) {
+    for (const Guard& guard : kGuards)
+        if (name == guard.name) db.Exec(guard.sql, context);
 }
 
 std::string AuditRowHash(const std::string& previous_hex, int64_t id, const AuditRow& row) {
@@ -180,7 +196,7 @@ void ChainExistingRows(Connection& db) {
     const char* context = "migrating the database";
     // Each submission to the first unlinked "submission" row that names it (kiosks before the chain
     // wrote "<id> <outcome> (<source>)"); those with none get a row of their own below.
-    std::map<std::string, std::string> hashes = SubmissionHashes(db, context);
+    std::map<std::string, std::string> hashes = SubmissionHashes(db, context, false);
     std::vector<std::string> unrecorded;
     {
         Statement s(db, "SELECT id, submitted_at FROM submissions ORDER BY submitted_at, id", context);
@@ -254,6 +270,11 @@ ChainReport VerifyAuditChain(Connection& db, const std::optional<ChainHead>& exp
         while (s.Step()) rows.push_back({s.Int(0), ReadRow(s), s.IsNull(7) ? std::string() : s.Text(7)});
     }
     report.rows = static_cast<int64_t>(rows.size());
+    // A submission is compared with the last row that recorded it: sealing a row stored in clear
+    // records its new hash in a row of its own ("sealed").
+    std::map<std::string, int64_t> last_record;
+    for (const Read& r : rows)
+        if (r.row.submission_id) last_record[*r.row.submission_id] = r.id;
     std::string previous;
     int64_t previous_id = 0;
     for (size_t i = 0; i < rows.size(); ++i) {
@@ -280,9 +301,12 @@ ChainReport VerifyAuditChain(Connection& db, const std::optional<ChainHead>& exp
             const std::string& sid = *r.row.submission_id;
             recorded.insert(sid);
             auto found = submissions.find(sid);
-            if (found == submissions.end())
-                problem(ChainProblemKind::SubmissionMissing, r.id, "submission " + sid + ", recorded in " + at + ", was deleted");
-            else if (!r.row.submission_hash || found->second != *r.row.submission_hash)
+            if (found == submissions.end()) {
+                if (last_record[sid] == r.id)
+                    problem(ChainProblemKind::SubmissionMissing, r.id, "submission " + sid + ", recorded in " + at + ", was deleted");
+            } else if (last_record[sid] != r.id) {
+                // superseded by a later row (sealed since)
+            } else if (!r.row.submission_hash || found->second != *r.row.submission_hash)
                 problem(ChainProblemKind::SubmissionChanged, r.id,
                         "submission " + sid + " was changed after " + at + " recorded it (answers, decision or outcome)");
         }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "store/store.h"
 
@@ -29,6 +30,9 @@ struct AuditRow {
 // screening_hash, language, started_at, submitted_at, answers, decision, outcome (may be NULL),
 // source. The status columns (reviewed, exported) change by design and are not covered.
 std::string SubmissionHash(const std::string& id, const SubmissionRecord& record);
+// A sealed submission (schema 5): tag "kiosk.submission.v2", the same fields with the sealed box
+// (one field) in place of answers and decision (whatever `record` holds there is not read).
+std::string SealedSubmissionHash(const std::string& id, const SubmissionRecord& record, std::string_view sealed);
 // Audit row: SHA-256 over the previous row's hash (32 bytes; 32 zero bytes before the first row)
 // followed by: tag "kiosk.audit.v1", id (decimal), at, actor, action, detail, submission_id,
 // submission_hash (both may be NULL).
@@ -42,6 +46,10 @@ int64_t AppendAudit(Connection& db, const AuditRow& row);
 // hashes every existing row in id order and creates the guarding triggers. Runs in the
 // migration's transaction, after its SQL dropped the old triggers and added the columns.
 void ChainExistingRows(Connection& db);
+
+// Creates the guarding trigger `name` from the kiosk's own text (after a migration or sealing
+// dropped it, in the same transaction).
+void CreateGuard(Connection& db, std::string_view name, const char* context);
 
 // Verifies triggers, then every row in id order, then submissions no row covers. `expected`: a head
 // written down earlier, which must still be in the chain.

@@ -24,6 +24,13 @@ Result<ExportSummary> ExportResults(Store& store, const rules::Screening& screen
         out.error = permitted.error;
         return out;
     }
+    // Results are stored sealed: an export needs the clinic key a reader's sign-in unlocked, or
+    // it would write files without answers.
+    if (!store.CanRead()) {
+        out.error = DbError{DbErrorKind::Refused, 0,
+                            "the results are sealed and no account that reads them is signed in", "exporting results"};
+        return out;
+    }
     // The CSV is written as the rows stream from the store; JSON Lines and FHIR take them all.
     std::string content;
     std::optional<CsvWriter> csv;

@@ -46,12 +46,14 @@ struct StaffAccount {
     bool active = true;
     bool has_recovery_code = false;  // administrators: a break-glass code is in place
     bool recovery_used = false;      // the break-glass code was used: a new one must replace it
+    bool reads_results = false;      // holds a wrapped copy of the clinic key (opens sealed results)
     int64_t failures = 0;            // consecutive wrong PINs, after decay (as of the read)
     int64_t seconds_locked = 0;      // lockout left (as of the read)
     std::string created_at, created_by;
 };
 
-constexpr int kMinPinDigits = 6;
+// 8 digits: with kPinCost, trying every PIN of a stolen disk costs core-years (README "Sealed at rest").
+constexpr int kMinPinDigits = 8;
 constexpr int kFreeAttempts = 5;              // wrong PINs on one account before its first lockout
 constexpr int64_t kFirstLockoutSeconds = 30;  // doubles with each further wrong PIN
 constexpr int64_t kMaxLockoutSeconds = 3600;  // the cap: no lockout is longer, whatever the clock does
@@ -61,7 +63,7 @@ constexpr int64_t kFailureDecaySeconds = 600; // each 10 minutes without a wrong
 constexpr int kRecoveryDigits = 20;           // a break-glass code: 20 random digits (66 bits)
 constexpr size_t kMaxNameLength = 40;
 
-// Why a PIN cannot be used ("a staff PIN has at least 6 digits"), or nullopt.
+// Why a PIN cannot be used ("a staff PIN has at least 8 digits"), or nullopt.
 std::optional<std::string> PinProblem(std::string_view pin);
 // Why a name cannot be an account's (empty, too long, control characters), or nullopt.
 std::optional<std::string> NameProblem(std::string_view name);

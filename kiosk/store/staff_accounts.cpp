@@ -9,6 +9,7 @@
 #include "store/audit_chain.h"
 #include "store/export/safe_text.h"
 #include "store/guard.h"
+#include "store/key_store.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -25,18 +26,11 @@ bool SodiumReady() {
 
 DbError Problem(DbErrorKind kind, std::string message, const char* context) { return DbError{kind, 0, std::move(message), context}; }
 
-// Argon2id (libsodium's crypto_pwhash_str: a random salt and the parameters inside the string).
-std::string HashSecret(std::string_view secret, const char* context) {
-    if (!SodiumReady()) throw DbException(Problem(DbErrorKind::Other, "libsodium did not initialise", context));
-    char hash[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(hash, secret.data(), secret.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-        throw DbException(Problem(DbErrorKind::Other, "out of memory while hashing", context));
-    return hash;
-}
-
-// Recomputes Argon2id and compares in constant time.
-bool SecretMatches(const std::string& hash, std::string_view secret) {
-    return SodiumReady() && crypto_pwhash_str_verify(hash.c_str(), secret.data(), secret.size()) == 0;
+// Argon2id (sealing.h): what is stored, and the key that wraps the clinic key under this secret.
+HashedSecret Hashed(std::string_view secret, SecretCost cost, const char* context) {
+    std::optional<HashedSecret> hashed = HashSecret(secret, cost);
+    if (!hashed) throw DbException(Problem(DbErrorKind::Other, "out of memory while hashing (Argon2id)", context));
+    return std::move(*hashed);
 }
 
 std::string NewRecoveryDigits() {
@@ -55,7 +49,8 @@ std::string DigitsOnly(std::string_view typed) {
 
 constexpr const char* kAccountColumns =
     "id, name, role, active, recovery_hash IS NOT NULL, recovery_used IS NOT NULL, failures, locked_until, last_failure, "
-    "created_at, created_by, pin_hash, recovery_hash";
+    "created_at, created_by, pin_hash, recovery_hash, "
+    "EXISTS (SELECT 1 FROM key_wraps w WHERE w.staff_id = staff.id AND w.secret = 'pin')";
 
 // A staff row as read with kAccountColumns, its lockout as of `now_unix`.
 struct Row {
@@ -81,6 +76,7 @@ Row ReadRow(const Statement& s, int64_t now_unix) {
     a.created_by = s.Text(10);
     row.pin_hash = s.Text(11);
     row.recovery_hash = s.Text(12);
+    a.reads_results = s.Int(13) != 0;
     row.state = PinStateAt(row.stored_failures, row.locked_until, row.last_failure, now_unix);
     a.failures = row.state.failures;
     a.seconds_locked = row.state.seconds_locked;
@@ -120,6 +116,36 @@ bool IsSelf(const std::string& actor, const std::string& name) {
            std::equal(own->begin(), own->end(), name.begin(), [](unsigned char a, unsigned char b) {
                return std::tolower(a) == std::tolower(b);
            });
+}
+
+// The clinic key held by this store, when it is the clinic's (a key from elsewhere wraps nothing).
+const ClinicKey* UsableKey(Connection& db, const std::shared_ptr<const ClinicKey>& key, const char* context) {
+    if (!key) return nullptr;
+    std::optional<PublicKey> clinic = ReadClinicPublicKey(db, context);
+    return clinic && *clinic == key->Public() ? key.get() : nullptr;
+}
+
+// After a secret of `account` changed: its wrap of the clinic key under the new secret when the
+// key is held and the role reads results; else none (a wrap under a replaced secret must not
+// outlive it). Returns whether the account now has that wrap.
+bool Rewrap(Connection& db, const StaffAccount& account, std::string_view secret, const ClinicKey* key, const WrapKey& wrap_key,
+            const char* context) {
+    if (key && wrap_key && Allows(account.role, Permission::ShowAnswers)) {
+        PutWrap(db, account.id, secret, WrapClinicKey(*key, *wrap_key), context);
+        return true;
+    }
+    DropWraps(db, account.id, secret, context);
+    return false;
+}
+
+// The clinic key that `secret`'s wrap opens for an account that reads results; null otherwise.
+std::shared_ptr<const ClinicKey> Unwrapped(Connection& db, const StaffAccount& account, std::string_view secret,
+                                           const WrapKey& wrap_key, const char* context) {
+    if (!wrap_key || !Allows(account.role, Permission::ShowAnswers)) return nullptr;
+    std::optional<std::string> wrapped = ReadWrap(db, account.id, secret, context);
+    std::optional<PublicKey> clinic = ReadClinicPublicKey(db, context);
+    if (!wrapped || !clinic) return nullptr;
+    return UnwrapClinicKey(*wrapped, *wrap_key, *clinic);
 }
 
 }  // namespace
@@ -301,13 +327,13 @@ Result<std::string> Store::AddStaff(const NewStaff& account, const std::string& 
         const char* context = "adding a staff account";
         if (auto problem = NameProblem(account.name)) throw DbException(Problem(DbErrorKind::Other, *problem, context));
         if (auto problem = PinProblem(account.pin)) throw DbException(Problem(DbErrorKind::Other, *problem, context));
-        // Hashing takes a tenth of a second or more: before the write lock, not under it.
-        const std::string pin_hash = HashSecret(account.pin, context);
+        // Hashing takes a second: before the write lock, not under it.
+        const HashedSecret pin = Hashed(account.pin, m_pin_cost, context);
         std::string recovery;
-        std::optional<std::string> recovery_hash;
+        std::optional<HashedSecret> recovery_hash;
         if (account.role == Role::Admin) {
             recovery = NewRecoveryDigits();
-            recovery_hash = HashSecret(recovery, context);
+            recovery_hash = Hashed(recovery, kRecoveryCost, context);
         }
         Transaction t(*m_db, context);
         if (auto refused = Refusal(*m_db, t, actor, Permission::ManageStaff, context)) throw DbException(*refused);
@@ -318,12 +344,31 @@ Result<std::string> Store::AddStaff(const NewStaff& account, const std::string& 
                          "INSERT INTO staff (name, role, pin_hash, recovery_hash, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                          context);
         const std::string now = UtcNowIso();
-        insert.Bind(1, account.name).Bind(2, RoleKey(account.role)).Bind(3, pin_hash).BindOptional(4, recovery_hash);
+        insert.Bind(1, account.name).Bind(2, RoleKey(account.role)).Bind(3, pin.stored);
+        insert.BindOptional(4, recovery_hash ? std::optional(recovery_hash->stored) : std::nullopt);
         insert.Bind(5, now).Bind(6, actor);
         insert.Run();  // the UNIQUE name also refuses a race the read above lost (it cannot: IMMEDIATE)
+        StaffAccount added;
+        added.id = m_db->LastInsertRowId();
+        added.role = account.role;
+        // The first administrator of a database without a clinic key makes the key pair: its
+        // private half exists only wrapped, under this administrator's PIN and recovery code.
+        std::shared_ptr<const ClinicKey> made;
+        int64_t sealed = 0;
+        const ClinicKey* key = UsableKey(*m_db, m_key, context);
+        if (account.role == Role::Admin && !ReadClinicPublicKey(*m_db, context)) {
+            made = ClinicKey::Generate();
+            if (!made) throw DbException(Problem(DbErrorKind::Other, "libsodium could not make a key pair (guarded memory)", context));
+            sealed = InstallClinicPublicKey(*m_db, made->Public(), actor, context);
+            key = made.get();
+        }
+        const bool reads = Rewrap(*m_db, added, kPinWrap, key, pin.wrap_key, context);
+        if (recovery_hash) Rewrap(*m_db, added, kRecoveryWrap, key, recovery_hash->wrap_key, context);
         Append(*m_db, actor, "staff added",
-               account.name + " (" + RoleLabel(account.role) + ")" + (recovery.empty() ? "" : ", with a recovery code"));
+               account.name + " (" + RoleLabel(account.role) + ")" + (recovery.empty() ? "" : ", with a recovery code") +
+                   (Allows(account.role, Permission::ShowAnswers) && !reads ? ", cannot read results yet" : ""));
         t.Commit();
+        if (sealed > 0) CompactAfterSealing(*m_db);
         return recovery;
     });
 }
@@ -364,6 +409,7 @@ Result<bool> Store::DisableStaff(const std::string& name, const std::string& act
         Statement s(*m_db, "UPDATE staff SET active = 0 WHERE id = ?1", context);
         s.Bind(1, row->account.id);
         s.Run();
+        DropWraps(*m_db, row->account.id, std::nullopt, context);  // its copies of the clinic key go with it
         Append(*m_db, actor, "staff disabled", row->account.name);
         t.Commit();
         return true;
@@ -374,10 +420,10 @@ Result<std::string> Store::SetStaffPin(const std::string& name, const std::strin
     return Guard<std::string>([&] {
         const char* context = "changing a staff PIN";
         if (auto problem = PinProblem(pin)) throw DbException(Problem(DbErrorKind::Other, *problem, context));
-        const std::string pin_hash = HashSecret(pin, context);
+        const HashedSecret pin_hash = Hashed(pin, m_pin_cost, context);
         // A spent recovery code is replaced with the PIN. Made before the lock, used only if needed.
         const std::string recovery = NewRecoveryDigits();
-        const std::string recovery_hash = HashSecret(recovery, context);
+        const HashedSecret recovery_hash = Hashed(recovery, kRecoveryCost, context);
         Transaction t(*m_db, context);
         if (!IsSelf(actor, name))
             if (auto refused = Refusal(*m_db, t, actor, Permission::ManageStaff, context)) throw DbException(*refused);
@@ -388,9 +434,14 @@ Result<std::string> Store::SetStaffPin(const std::string& name, const std::strin
                     "recovery_hash = CASE WHEN ?3 THEN ?4 ELSE recovery_hash END, "
                     "recovery_used = CASE WHEN ?3 THEN NULL ELSE recovery_used END WHERE id = ?1",
                     context);
-        s.Bind(1, row.account.id).Bind(2, pin_hash).Bind(3, int64_t{replace ? 1 : 0}).Bind(4, recovery_hash);
+        s.Bind(1, row.account.id).Bind(2, pin_hash.stored).Bind(3, int64_t{replace ? 1 : 0}).Bind(4, recovery_hash.stored);
         s.Run();
-        Append(*m_db, actor, "staff PIN changed", row.account.name + (replace ? ", new recovery code issued" : ""));
+        const ClinicKey* key = UsableKey(*m_db, m_key, context);
+        const bool reads = Rewrap(*m_db, row.account, kPinWrap, key, pin_hash.wrap_key, context);
+        if (replace) Rewrap(*m_db, row.account, kRecoveryWrap, key, recovery_hash.wrap_key, context);
+        Append(*m_db, actor, "staff PIN changed",
+               row.account.name + (replace ? ", new recovery code issued" : "") +
+                   (Allows(row.account.role, Permission::ShowAnswers) && !reads ? ", cannot read results until granted" : ""));
         t.Commit();
         return replace ? recovery : std::string();
     });
@@ -400,7 +451,7 @@ Result<std::string> Store::ReplaceRecoveryCode(const std::string& name, const st
     return Guard<std::string>([&] {
         const char* context = "making a new recovery code";
         const std::string recovery = NewRecoveryDigits();
-        const std::string recovery_hash = HashSecret(recovery, context);
+        const HashedSecret recovery_hash = Hashed(recovery, kRecoveryCost, context);
         Transaction t(*m_db, context);
         if (!IsSelf(actor, name))
             if (auto refused = Refusal(*m_db, t, actor, Permission::ManageStaff, context)) throw DbException(*refused);
@@ -408,8 +459,9 @@ Result<std::string> Store::ReplaceRecoveryCode(const std::string& name, const st
         if (row.account.role != Role::Admin)
             throw DbException(Problem(DbErrorKind::Other, "only administrators have a recovery code", context));
         Statement s(*m_db, "UPDATE staff SET recovery_hash = ?2, recovery_used = NULL WHERE id = ?1", context);
-        s.Bind(1, row.account.id).Bind(2, recovery_hash);
+        s.Bind(1, row.account.id).Bind(2, recovery_hash.stored);
         s.Run();
+        Rewrap(*m_db, row.account, kRecoveryWrap, UsableKey(*m_db, m_key, context), recovery_hash.wrap_key, context);
         Append(*m_db, actor, "recovery code replaced", row.account.name);
         t.Commit();
         return recovery;
@@ -496,13 +548,23 @@ SignIn Store::SignInWithPin(const std::string& name, std::string_view pin, int64
             Append(db, actor, "sign-in refused", "locked out for " + std::to_string(row.state.seconds_locked) + " s more");
             return;
         }
-        if (!SecretMatches(row.pin_hash, pin)) {
+        SecretCheck check = CheckSecret(row.pin_hash, pin);
+        if (!check.matches) {
             CountFailure(db, row, result, now_unix, actor, "wrong PIN", context);
             return;
         }
         result.status = SignIn::Status::Ok;
         result.failures = 0;
         WriteCounters(db, row.account.id, 0, 0, 0, context);
+        if (check.legacy) {  // hashed before sealing (schema 4): hashed again while the PIN is known
+            HashedSecret again = Hashed(pin, m_pin_cost, context);
+            Statement s(db, "UPDATE staff SET pin_hash = ?2 WHERE id = ?1", context);
+            s.Bind(1, row.account.id).Bind(2, again.stored);
+            s.Run();
+            check.wrap_key = again.wrap_key;
+        }
+        result.wrap_key = check.wrap_key;
+        result.key = Unwrapped(db, row.account, kPinWrap, check.wrap_key, context);
         Append(db, actor, "sign-in", RoleLabel(row.account.role));
     });
 }
@@ -524,7 +586,9 @@ SignIn Store::SignInWithRecoveryCode(const std::string& name, std::string_view c
         const char* context = "checking a recovery code";
         const std::string actor = StaffActor(row.account.name);
         // Not held back by a PIN lockout: the way in when a stranger has locked the accounts.
-        if (row.account.role != Role::Admin || row.recovery_hash.empty() || !SecretMatches(row.recovery_hash, digits)) {
+        SecretCheck check;
+        if (row.account.role == Role::Admin && !row.recovery_hash.empty()) check = CheckSecret(row.recovery_hash, digits);
+        if (!check.matches) {
             CountFailure(db, row, result, now_unix, actor, "wrong recovery code", context);
             result.seconds_locked = 0;  // a lockout holds PINs back, not the next code
             return;
@@ -539,6 +603,8 @@ SignIn Store::SignInWithRecoveryCode(const std::string& name, std::string_view c
                     context);
         s.Bind(1, row.account.id).Bind(2, UtcNowIso());
         s.Run();
+        result.key = Unwrapped(db, row.account, kRecoveryWrap, check.wrap_key, context);
+        DropWraps(db, row.account.id, kRecoveryWrap, context);  // spent with the code
         Append(db, actor, "break-glass sign-in", "reason: " + why.substr(0, kMaxReasonLength));
     });
 }

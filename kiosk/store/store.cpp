@@ -14,6 +14,7 @@
 
 #include "store/audit_chain.h"
 #include "store/guard.h"
+#include "store/key_store.h"
 #include "store/sqlite.h"
 
 namespace kiosk::store {
@@ -38,6 +39,11 @@ void RetireSharedPin(Connection& db) {
     if (shared)
         AppendAudit(db, {UtcNowIso(), "kiosk", "staff accounts",
                          "the shared staff PIN was retired; each person needs an account (kiosk staff add)", std::nullopt, std::nullopt});
+}
+
+// Migration 5 rebuilt the submissions table, which dropped its guards with it.
+void GuardSubmissions(Connection& db) {
+    for (const char* guard : {"submission_content_is_fixed", "submission_is_kept"}) CreateGuard(db, guard, "migrating the database");
 }
 
 const Migration kMigrations[] = {
@@ -128,6 +134,54 @@ CREATE TABLE staff (
     created_by    TEXT NOT NULL
 ) STRICT;
 )sql", RetireSharedPin},
+    // Sealed at rest: the clinic's public key, and its private key wrapped once per account that
+    // may read results. A submission keeps answers and decision either in clear (stored before
+    // the clinic had a key: sealed when the key is made) or sealed, never both; an alert's rule
+    // and reason likewise. Only what the queue sorts and routes by stays in clear.
+    {5, R"sql(
+CREATE TABLE clinic_key (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    public_key BLOB NOT NULL CHECK (length(public_key) = 32),
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+) STRICT;
+CREATE TABLE key_wraps (
+    staff_id INTEGER NOT NULL REFERENCES staff (id),
+    secret   TEXT NOT NULL CHECK (secret IN ('pin', 'recovery')),
+    wrapped  BLOB NOT NULL,
+    PRIMARY KEY (staff_id, secret)
+) STRICT;
+CREATE TABLE submissions_v5 (
+    id                TEXT PRIMARY KEY NOT NULL,
+    kiosk_id          TEXT NOT NULL,
+    screening_id      TEXT NOT NULL,
+    screening_version TEXT NOT NULL,
+    screening_hash    TEXT NOT NULL,
+    language          TEXT NOT NULL,
+    started_at        TEXT NOT NULL,
+    submitted_at      TEXT NOT NULL,
+    answers           TEXT CHECK (answers IS NULL OR json_valid(answers)),
+    decision          TEXT CHECK (decision IS NULL OR json_valid(decision)),
+    outcome           TEXT,
+    source            TEXT NOT NULL CHECK (source IN ('kiosk', 'paper')),
+    status            TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'reviewed', 'exported')),
+    reviewed_by       TEXT,
+    reviewed_at       TEXT,
+    exported_at       TEXT,
+    sealed            BLOB,
+    CHECK ((sealed IS NULL AND answers IS NOT NULL AND decision IS NOT NULL) OR
+           (sealed IS NOT NULL AND answers IS NULL AND decision IS NULL))
+) STRICT;
+INSERT INTO submissions_v5 (id, kiosk_id, screening_id, screening_version, screening_hash, language, started_at, submitted_at,
+                            answers, decision, outcome, source, status, reviewed_by, reviewed_at, exported_at)
+    SELECT id, kiosk_id, screening_id, screening_version, screening_hash, language, started_at, submitted_at,
+           answers, decision, outcome, source, status, reviewed_by, reviewed_at, exported_at FROM submissions;
+DROP TABLE submissions;
+ALTER TABLE submissions_v5 RENAME TO submissions;
+CREATE INDEX submissions_by_status ON submissions (status, submitted_at);
+CREATE INDEX submissions_by_time ON submissions (submitted_at, id);
+ALTER TABLE alerts ADD COLUMN sealed BLOB;
+)sql", GuardSubmissions},
 };
 
 constexpr int kLatest = sizeof kMigrations / sizeof kMigrations[0];
@@ -135,11 +189,11 @@ static_assert(kLatest == Store::kSchemaVersion, "a migration for every schema ve
 
 constexpr const char* kInsertSubmission =
     "INSERT INTO submissions (id, kiosk_id, screening_id, screening_version, screening_hash, language, started_at, "
-    "submitted_at, answers, decision, outcome, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+    "submitted_at, sealed, outcome, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 // Oldest first: the order of submissions_by_time (migration 2), so rows stream without a sort.
 constexpr const char* kSelectSubmissions =
     "SELECT id, kiosk_id, screening_id, screening_version, screening_hash, language, started_at, submitted_at, answers, "
-    "decision, outcome, source, status, reviewed_by, reviewed_at FROM submissions WHERE ?1 IS NULL OR status = ?1 ORDER BY submitted_at, id";
+    "decision, outcome, source, status, reviewed_by, reviewed_at, sealed FROM submissions WHERE ?1 IS NULL OR status = ?1 ORDER BY submitted_at, id";
 
 int UserVersion(Connection& db) {
     Statement s(db, "PRAGMA user_version", "reading the schema version");
@@ -231,17 +285,21 @@ std::variant<std::unique_ptr<Store>, DbError> Store::Open(const StoreOptions& op
             }
         }
         db->Exec("PRAGMA synchronous = FULL", "opening the database");
+        // Patient data reaches the disk only sealed: sorts and temporary tables stay in memory,
+        // and what is deleted is overwritten, not left in free pages.
+        db->Exec("PRAGMA temp_store = MEMORY", "opening the database");
+        db->Exec("PRAGMA secure_delete = ON", "opening the database");
         db->Exec("PRAGMA foreign_keys = ON", "opening the database");
         if (options.max_page_count > 0)
             db->Exec("PRAGMA max_page_count = " + std::to_string(options.max_page_count), "opening the database");
         Migrate(*db);
-        return std::unique_ptr<Store>(new Store(std::move(db)));
+        return std::unique_ptr<Store>(new Store(std::move(db), options.pin_cost));
     } catch (const DbException& e) {
         return e.error();
     }
 }
 
-Store::Store(std::unique_ptr<Connection> db) : m_db(std::move(db)) {}
+Store::Store(std::unique_ptr<Connection> db, SecretCost pin_cost) : m_db(std::move(db)), m_pin_cost(pin_cost) {}
 Store::~Store() = default;
 
 int Store::SchemaVersion() const { return UserVersion(*m_db); }
@@ -251,13 +309,20 @@ Result<std::string> Store::Submit(const SubmissionRecord& r, const std::string& 
         const char* context = "saving a submission";
         std::string id = NewUuid();
         Transaction t(*m_db, context);
+        std::optional<PublicKey> key = ReadClinicPublicKey(*m_db, context);
+        if (!key)
+            throw DbException(DbError{DbErrorKind::Refused, 0,
+                                      "the clinic has no key yet, so the answers cannot be sealed (an administrator runs kiosk keys init)",
+                                      context});
+        const std::string sealed = SealSubmission(*key, r.answers_json, r.decision_json);
+        if (sealed.empty()) throw DbException(DbError{DbErrorKind::Other, 0, "the answers could not be sealed", context});
         Statement insert(*m_db, kInsertSubmission, context);
         insert.Bind(1, id).Bind(2, r.kiosk_id).Bind(3, r.screening_id).Bind(4, r.screening_version).Bind(5, r.screening_hash);
-        insert.Bind(6, r.language).Bind(7, r.started_at).Bind(8, r.submitted_at).Bind(9, r.answers_json).Bind(10, r.decision_json);
-        insert.BindOptional(11, r.outcome).Bind(12, r.source);
+        insert.Bind(6, r.language).Bind(7, r.started_at).Bind(8, r.submitted_at).BindBlob(9, sealed);
+        insert.BindOptional(10, r.outcome).Bind(11, r.source);
         insert.Run();
         AppendAudit(*m_db, {UtcNowIso(), actor, "submission", id + " " + r.outcome.value_or("none") + " (" + r.source + ")", id,
-                            SubmissionHash(id, r)});
+                            SealedSubmissionHash(id, r, sealed)});
         t.Commit();  // durable here: WAL with synchronous=FULL
         return id;
     });
@@ -288,6 +353,17 @@ Result<size_t> Store::ForEachSubmission(std::optional<SubmissionStatus> status,
                 s.TextInto(column, *text);
             if (s.IsNull(10)) r.outcome.reset();
             else s.TextInto(10, r.outcome.emplace());
+            sub.sealed = !s.IsNull(15);
+            if (sub.sealed && m_key) {
+                if (!OpenSealedPair(*m_key, s.Blob(15), r.answers_json, r.decision_json))
+                    throw DbException(DbError{DbErrorKind::Other, 0,
+                                              "result " + sub.id + " does not open with the clinic key: it was altered or sealed to another key",
+                                              "reading submissions"});
+                sub.sealed = false;
+            } else if (sub.sealed) {
+                r.answers_json.clear();
+                r.decision_json.clear();
+            }
             // The column's CHECK admits the three names only.
             sub.status = ParseSubmissionStatus(s.Text(12)).value_or(SubmissionStatus::Pending);
             s.TextInto(13, sub.reviewed_by);  // NULL reads as empty
@@ -354,11 +430,15 @@ Result<int64_t> Store::RaiseAlert(const std::string& session_id, const std::stri
     return Guard<int64_t>([&] {
         const char* context = "saving an urgent alert";
         Transaction t(*m_db, context);
-        Statement s(*m_db, "INSERT INTO alerts (session_id, rule_id, reason, raised_at) VALUES (?1, ?2, ?3, ?4)", context);
-        s.Bind(1, session_id).Bind(2, rule_id).Bind(3, reason).Bind(4, raised_at);
+        std::optional<PublicKey> key = ReadClinicPublicKey(*m_db, context);
+        if (!key)
+            throw DbException(DbError{DbErrorKind::Refused, 0, "the clinic has no key yet, so the alert cannot be sealed", context});
+        // Which red flag fired says something about the patient: sealed like the answers.
+        Statement s(*m_db, "INSERT INTO alerts (session_id, rule_id, reason, raised_at, sealed) VALUES (?1, '', '', ?2, ?3)", context);
+        s.Bind(1, session_id).Bind(2, raised_at).BindBlob(3, SealAlert(*key, rule_id, reason));
         s.Run();
         int64_t id = m_db->LastInsertRowId();
-        AppendAudit(*m_db, {UtcNowIso(), "kiosk", "urgent alert", rule_id + " " + reason + " (alert " + std::to_string(id) + ")", std::nullopt, std::nullopt});
+        AppendAudit(*m_db, {UtcNowIso(), "kiosk", "urgent alert", "alert " + std::to_string(id), std::nullopt, std::nullopt});
         t.Commit();
         return id;
     });
@@ -367,9 +447,15 @@ Result<int64_t> Store::RaiseAlert(const std::string& session_id, const std::stri
 Result<std::vector<Alert>> Store::OpenAlerts() {
     return Guard<std::vector<Alert>>([&] {
         std::vector<Alert> out;
-        Statement s(*m_db, "SELECT id, session_id, rule_id, reason, raised_at FROM alerts WHERE acknowledged_at IS NULL ORDER BY id",
+        Statement s(*m_db,
+                    "SELECT id, session_id, rule_id, reason, raised_at, sealed FROM alerts WHERE acknowledged_at IS NULL ORDER BY id",
                     "reading urgent alerts");
-        while (s.Step()) out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4)});
+        while (s.Step()) {
+            Alert alert{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), !s.IsNull(5)};
+            // One that does not open stays `sealed`: the alert itself must still show.
+            if (alert.sealed && m_key && OpenSealedPair(*m_key, s.Blob(5), alert.rule_id, alert.reason)) alert.sealed = false;
+            out.push_back(std::move(alert));
+        }
         return out;
     });
 }

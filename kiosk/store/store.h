@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "store/db_error.h"
+#include "store/sealing.h"
 #include "store/staff.h"
 
 namespace kiosk::store {
@@ -47,7 +48,10 @@ inline bool NeedsReview(SubmissionStatus status) { return status != SubmissionSt
 
 struct StoredSubmission {
     std::string id;  // random UUID (version 4)
+    // Answers and decision are stored sealed to the clinic's key; read while reading is locked
+    // (no one signed in who may read results), `sealed` is true and both are empty.
     SubmissionRecord record;
+    bool sealed = false;
     SubmissionStatus status = SubmissionStatus::Pending;
     std::string reviewed_by, reviewed_at;  // the reviewing account's name and when (empty until reviewed)
 };
@@ -59,6 +63,7 @@ struct Alert {
     std::string rule_id;
     std::string reason;      // the rule's reason code (may be empty)
     std::string raised_at;   // ISO 8601 UTC
+    bool sealed = false;     // rule and reason are sealed and reading is locked: both empty
 };
 
 // One row of the append-only audit log.
@@ -110,23 +115,28 @@ struct StoreOptions {
     std::string path;
     int busy_timeout_ms = 2000;
     int64_t max_page_count = 0;  // > 0: a size limit (tests of a full disk)
+    // The Argon2id cost of a new PIN. The kiosk always uses kPinCost; tests that make hundreds of
+    // accounts choose a cheap one (a PIN hashed so is checked at the cost stored with it).
+    SecretCost pin_cost = kPinCost;
 };
 
 class Store {
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     // Opens or creates the database, applies migrations, refuses a newer schema.
     static std::variant<std::unique_ptr<Store>, DbError> Open(const StoreOptions& options);
     ~Store();
 
     // Commits the submission (and its audit entry, which carries the submission's hash) with
-    // synchronous=FULL; the id only after COMMIT.
+    // synchronous=FULL; the id only after COMMIT. Answers and decision are sealed to the clinic's
+    // public key; with no clinic key yet the submission is refused (nothing is stored in clear).
     Result<std::string> Submit(const SubmissionRecord& record, const std::string& actor);
     // Appends one row to the audit chain. A caller about to show or hand out patient data does so
     // only when this succeeded (fail closed).
     Result<bool> Audit(const std::string& actor, const std::string& action, const std::string& detail);
-    // Every submission (nullopt) or those with `status`, oldest first.
+    // Every submission (nullopt) or those with `status`, oldest first; answers and decision only
+    // while reading is unlocked (UnlockReading), else `sealed` rows without them.
     Result<std::vector<StoredSubmission>> Submissions(std::optional<SubmissionStatus> status);
     // The same rows one at a time, without holding them all (exports of a year of results): `visit`
     // sees each row in turn, valid only during the call. Returns how many rows it saw.
@@ -137,7 +147,7 @@ public:
     // An urgent alert, stored the moment a red flag fires (before the patient goes on).
     Result<int64_t> RaiseAlert(const std::string& session_id, const std::string& rule_id, const std::string& reason,
                                const std::string& raised_at);
-    // Alerts not yet acknowledged, oldest first.
+    // Alerts not yet acknowledged, oldest first (rule and reason only while reading is unlocked).
     Result<std::vector<Alert>> OpenAlerts();
     // Refused unless the actor's role may acknowledge alerts; who is the actor's account.
     Result<bool> AcknowledgeAlert(int64_t id, const std::string& actor);
@@ -198,6 +208,9 @@ public:
         enum class Status { Ok, Wrong, LockedOut, NoAccount, StoreError };
         Status status = Status::Wrong;
         StaffAccount account;        // Ok: who signed in (recovery_used: a new code must be made)
+        // Ok, for an account that may read results and holds a wrapped copy: the clinic key.
+        std::shared_ptr<const ClinicKey> key;
+        WrapKey wrap_key;            // Ok: the key the typed secret derived (InitClinicKey, GrantReading)
         int64_t seconds_locked = 0;  // LockedOut, or Wrong when this failure started a lockout
         int failures = 0;            // consecutive wrong PINs of this account so far
         std::optional<DbError> error;
@@ -220,6 +233,29 @@ public:
     // allowed, with no audit row; a refusal is audited and returned as DbErrorKind::Refused.
     Result<bool> Permit(const std::string& actor, Permission permission);
 
+    // --- Sealed at rest (store/clinic_key.cpp) ----------------------------------------------
+    // The clinic's public key is in the database (made with the first administrator, or by
+    // InitClinicKey for a database from before sealing). Without it the kiosk is not set up.
+    Result<bool> HasClinicKey();
+    Result<std::optional<PublicKey>> ClinicPublicKey();
+    // Reading sealed rows for as long as a signed-in account's key is held: the staff screen
+    // unlocks at sign-in and locks at sign-out; nothing else keeps the private key.
+    void UnlockReading(std::shared_ptr<const ClinicKey> key);
+    void LockReading();
+    bool CanRead() const { return m_key != nullptr; }
+    // A database without a clinic key (stored before sealing): the administrator signed in as
+    // `admin` (its PIN's wrap key) creates the key pair, keeps the first wrapped copy, and every
+    // row stored in clear is sealed and the clear copies removed (VACUUM). Reading stays unlocked.
+    // Returns how many rows were sealed.
+    Result<int64_t> InitClinicKey(const SignIn& admin);
+    // A kiosk of a clinic whose key pair was made elsewhere seals to its public key (which is no
+    // secret). Refused when the database has a key already; rows stored in clear are sealed.
+    // Returns how many rows were sealed.
+    Result<int64_t> AdoptClinicPublicKey(const PublicKey& key, const std::string& actor);
+    // Gives the signed-in account `reader` (a role that may read results) its wrapped copy of the
+    // clinic key; reading must be unlocked (an administrator or clinician signed in here).
+    Result<bool> GrantReading(const SignIn& reader, const std::string& actor);
+
     int SchemaVersion() const;
     Result<std::string> IntegrityCheck();  // "ok" or SQLite's report
     // Verifies the audit chain, every submission against it and the guarding triggers (read only).
@@ -227,8 +263,10 @@ public:
     Result<ChainReport> CheckAuditChain(const std::optional<ChainHead>& expected = std::nullopt);
 
 private:
-    explicit Store(std::unique_ptr<Connection> db);
+    Store(std::unique_ptr<Connection> db, SecretCost pin_cost);
     std::unique_ptr<Connection> m_db;
+    SecretCost m_pin_cost;
+    std::shared_ptr<const ClinicKey> m_key;  // reading unlocked
 };
 
 // A random version-4 UUID from libsodium's generator.

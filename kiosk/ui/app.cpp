@@ -66,9 +66,11 @@ void App::Load() {
 void App::CheckSetUp() {
     if (!m_store) return;
     m_set_up_checked = m_clock->Monotonic();
+    // Set up: an administrator to sign in, and the clinic key that every result is sealed to.
     store::Result<bool> has = m_store->HasAdministrator();
-    if (has.ok()) m_not_set_up = !*has.value;
-    else m_store_problem = has.error->Describe();  // shown to staff; the last answer holds
+    store::Result<bool> key = has.ok() ? m_store->HasClinicKey() : has;
+    if (key.ok()) m_not_set_up = !*has.value || !*key.value;
+    else m_store_problem = key.error->Describe();  // shown to staff; the last answer holds
 }
 
 StaffContext App::MakeStaffContext() const {

@@ -88,7 +88,10 @@ void StaffMode::State::NameEntered(Ui& ui, const StaffContext& c) {
             using Status = store::Store::SignIn::Status;
             pin.digits.clear();
             switch (check.status) {
-                case Status::Ok: SignedIn(ui, c, check.account, true); return;
+                case Status::Ok:
+                    reading = ReadingUnlock(check.key ? c.store : nullptr, check.key);
+                    SignedIn(ui, c, check.account, true);
+                    return;
                 case Status::Wrong:
                 case Status::LockedOut: pin.message = "Wrong recovery code. Check it against the paper and type it again."; break;
                 case Status::NoAccount: pin.message = kNoAccount; break;
@@ -124,7 +127,10 @@ void StaffMode::State::EnterPin(Ui& ui, const StaffContext& c) {
         case PinPurpose::SignIn: {
             store::Store::SignIn check = c.store->SignInWithPin(pin.account, digits, UnixSeconds(*c.clock));
             switch (check.status) {
-                case Status::Ok: SignedIn(ui, c, check.account, false); return;
+                case Status::Ok:
+                    reading = ReadingUnlock(check.key ? c.store : nullptr, check.key);
+                    SignedIn(ui, c, check.account, false);
+                    return;
                 case Status::Wrong: {
                     int left = store::kFreeAttempts - check.failures;
                     if (check.seconds_locked > 0)

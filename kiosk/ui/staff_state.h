@@ -4,7 +4,9 @@
 // is replaced, so no patient data, PIN digit or recovery code outlives the visit.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/export_job.h"
@@ -13,10 +15,37 @@
 
 namespace kiosk::ui {
 
+// Reading sealed results unlocked in the store for one visit: locked again when the visit's
+// state goes (sign-out, the auto-lock, closing), however it goes.
+class ReadingUnlock {
+public:
+    ReadingUnlock() = default;
+    ReadingUnlock(store::Store* store, std::shared_ptr<const store::ClinicKey> key) : m_store(store) {
+        if (m_store) m_store->UnlockReading(std::move(key));
+    }
+    ~ReadingUnlock() { Release(); }
+    ReadingUnlock(ReadingUnlock&& other) noexcept : m_store(std::exchange(other.m_store, nullptr)) {}
+    ReadingUnlock& operator=(ReadingUnlock&& other) noexcept {
+        if (this != &other) {
+            Release();
+            m_store = std::exchange(other.m_store, nullptr);
+        }
+        return *this;
+    }
+
+private:
+    void Release() {
+        if (m_store) m_store->LockReading();
+        m_store = nullptr;
+    }
+    store::Store* m_store = nullptr;
+};
+
 struct StaffMode::State {
     staff::Screen screen = staff::Screen::Closed;
     bool signed_in = false;
     store::StaffAccount account;    // who signed in: the actor of everything done in this visit
+    ReadingUnlock reading;          // the account's clinic key, when it reads results
     bool code_pending = false;      // signed in, but a spent recovery code must be replaced before anything else
     bool to_top = true;             // the screen was just opened: start it scrolled to the top
     SteadyTime last_touch{};        // Clock::Monotonic(): the auto-lock ignores steps of the wall clock
@@ -85,7 +114,7 @@ struct StaffMode::State {
 namespace staff_detail {
 
 int64_t UnixSeconds(const Clock& clock);
-// "a staff PIN has at least 6 digits" -> "A staff PIN has at least 6 digits."
+// "a staff PIN has at least 8 digits" -> "A staff PIN has at least 8 digits."
 std::string Sentence(std::string text);
 std::string Trimmed(const std::string& text);
 std::string Plural(size_t n, const char* one, const char* many);

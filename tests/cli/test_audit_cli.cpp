@@ -20,20 +20,22 @@ using test_support::kPaperAnswers;
 
 namespace {
 
-// A database with rows 1 and 2 (two paper forms), 3 (a clinician's account added), 4 (its
-// sign-in), 5 (its review of the first form) and 6 (the queue listed).
+// A database with rows 1 (the clinic key) and 2 (its administrator), 3 and 4 (two paper forms),
+// 5 (a clinician's account added), 6 (its sign-in), 7 (its review of the first form) and 8 (the
+// queue listed).
 struct Clinic : test_support::TempDir {
     std::string db = File("clinic.db");
     std::vector<std::string> ids;
     Clinic() {
+        test_support::SetUpClinic(db);
         std::string answers = Write("paper.json", kPaperAnswers);
         for (int i = 0; i < 2; ++i) {
             Run r = Kiosk({"submit", "--answers", answers, "--today", "2026-06-15", "--db", db});
             REQUIRE_MESSAGE(r.code == kiosk::kExitOk, r.err);
             ids.push_back(r.out.substr(0, r.out.find('\n')));
         }
-        REQUIRE(Kiosk({"staff", "add", "Dr Ana Ruiz", "--role", "clinician", "--db", db}, "735102\n735102\n").code == kiosk::kExitOk);
-        REQUIRE(Kiosk({"review", ids[0], "--as", "Dr Ana Ruiz", "--db", db}, "735102\n").code == kiosk::kExitOk);
+        REQUIRE(Kiosk({"staff", "add", "Dr Ana Ruiz", "--role", "clinician", "--db", db}, "73510264\n73510264\n").code == kiosk::kExitOk);
+        REQUIRE(Kiosk({"review", ids[0], "--as", "Dr Ana Ruiz", "--db", db}, "73510264\n").code == kiosk::kExitOk);
         REQUIRE(Kiosk({"queue", "--db", db}).code == kiosk::kExitOk);
     }
     Run Check(std::vector<std::string> extra = {}) {
@@ -70,36 +72,36 @@ TEST_CASE("db check: the untouched chain holds, and each tampering is caught and
     Clinic c;
     Run clean = c.Check();
     REQUIRE_MESSAGE(clean.code == kiosk::kExitOk, clean.err);
-    CHECK(clean.out.find("audit chain ok: 6 rows, 2 submissions recorded") != std::string::npos);
+    CHECK(clean.out.find("audit chain ok: 8 rows, 2 submissions recorded") != std::string::npos);
 
     SUBCASE("an audit row edited") {
-        c.Tamper([](store::Connection& db) { db.Exec("UPDATE audit SET actor = 'staff:Someone Else' WHERE id = 5", "t"); });
-        Caught(c.Check(), "edited", "audit row 5 was edited");
+        c.Tamper([](store::Connection& db) { db.Exec("UPDATE audit SET actor = 'staff:Someone Else' WHERE id = 7", "t"); });
+        Caught(c.Check(), "edited", "audit row 7 was edited");
     }
     SUBCASE("an audit row deleted") {
-        c.Tamper([](store::Connection& db) { db.Exec("DELETE FROM audit WHERE id = 2", "t"); });
-        Caught(c.Check(), "deleted", "audit row 2 was deleted (a gap before row 3)");
+        c.Tamper([](store::Connection& db) { db.Exec("DELETE FROM audit WHERE id = 4", "t"); });
+        Caught(c.Check(), "deleted", "audit row 4 was deleted (a gap before row 5)");
     }
     SUBCASE("an audit row inserted") {
         c.Tamper([](store::Connection& db) {
             db.Exec("INSERT INTO audit (at, actor, action, detail) VALUES ('2026-06-15T10:00:00.000Z', 'staff', 'lock', '')", "t");
         });
-        Caught(c.Check(), "inserted", "audit row 7 has no chain hash");
+        Caught(c.Check(), "inserted", "audit row 9 has no chain hash");
     }
     SUBCASE("an outcome changed after the fact") {
         c.Tamper([&](store::Connection& db) {
             db.Exec("UPDATE submissions SET outcome = 'PRP_CANDIDATE' WHERE id = '" + c.ids[1] + "'", "t");
         });
-        Caught(c.Check(), "submission changed", "submission " + c.ids[1] + " was changed after audit row 2 recorded it");
+        Caught(c.Check(), "submission changed", "submission " + c.ids[1] + " was changed after audit row 4 recorded it");
     }
     SUBCASE("a submission deleted") {
         c.Tamper([&](store::Connection& db) { db.Exec("DELETE FROM submissions WHERE id = '" + c.ids[0] + "'", "t"); });
-        Caught(c.Check(), "submission missing", "submission " + c.ids[0] + ", recorded in audit row 1, was deleted");
+        Caught(c.Check(), "submission missing", "submission " + c.ids[0] + ", recorded in audit row 3, was deleted");
     }
     SUBCASE("a submission inserted") {
         c.Tamper([&](store::Connection& db) {
             db.Exec("INSERT INTO submissions SELECT 'forged', kiosk_id, screening_id, screening_version, screening_hash, language, "
-                    "started_at, submitted_at, answers, decision, outcome, source, 'pending', NULL, NULL, NULL FROM submissions LIMIT 1",
+                    "started_at, submitted_at, answers, decision, outcome, source, 'pending', NULL, NULL, NULL, sealed FROM submissions LIMIT 1",
                     "t");
         });
         Caught(c.Check(), "submission extra", "submission forged is in no audit row");
@@ -127,7 +129,7 @@ TEST_CASE("db check --head prints the head, and a chain recomputed after an edit
     Clinic c;
     Run head = c.Check({"--head"});
     REQUIRE(head.code == kiosk::kExitOk);
-    size_t at = head.out.find("head 6:");
+    size_t at = head.out.find("head 8:");
     REQUIRE(at != std::string::npos);
     const std::string written_down = head.out.substr(at + 5, head.out.find('\n', at) - at - 5);
     CHECK(written_down.size() == 2 + 64);
@@ -136,9 +138,9 @@ TEST_CASE("db check --head prints the head, and a chain recomputed after an edit
     CHECK(c.Check({"--expect-head", written_down}).code == kiosk::kExitOk);
     CHECK(c.Check({"--expect-head", "4:nothex"}).code == kiosk::kExitUsage);
 
-    // The attacker edits row 5 (the review) and recomputes every hash after it with the published encoding.
+    // The attacker edits row 7 (the review) and recomputes every hash after it with the published encoding.
     c.Tamper([](store::Connection& db) {
-        db.Exec("UPDATE audit SET actor = 'staff:Someone Else' WHERE id = 5", "t");
+        db.Exec("UPDATE audit SET actor = 'staff:Someone Else' WHERE id = 7", "t");
         std::string previous;
         store::Statement rows(db, "SELECT id, at, actor, action, detail, submission_id, submission_hash FROM audit ORDER BY id", "t");
         while (rows.Step()) {
@@ -162,11 +164,12 @@ TEST_CASE("queue and export are refused, and no file left, while the audit log c
     CHECK(queue.err.find("not listed: the audit log cannot be written") != std::string::npos);
     CHECK(queue.out.find(c.ids[0]) == std::string::npos);
     const std::string out = c.File("export.csv");
-    Run exported = Kiosk({"export", "--format", "csv", "--out", out, "--db", c.db});
+    const std::string pin = std::string(test_support::kClinicAdminPin) + "\n";
+    Run exported = Kiosk({"export", "--format", "csv", "--out", out, "--as", test_support::kClinicAdmin, "--db", c.db}, pin);
     CHECK(exported.code == kiosk::kExitInvalid);
-    CHECK(exported.err.find("could not be recorded in the audit log") != std::string::npos);
+    CHECK(exported.err.find("could not be recorded") != std::string::npos);  // the sign-in, before any row is read
     CHECK_FALSE(std::filesystem::exists(out));
     lock.Exec("ROLLBACK", "releasing the write lock");
-    CHECK(Kiosk({"export", "--format", "csv", "--out", out, "--db", c.db}).code == kiosk::kExitOk);
+    CHECK(Kiosk({"export", "--format", "csv", "--out", out, "--as", test_support::kClinicAdmin, "--db", c.db}, pin).code == kiosk::kExitOk);
     CHECK(std::filesystem::exists(out));
 }

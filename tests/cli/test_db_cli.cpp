@@ -38,13 +38,19 @@ using test_support::kPaperAnswers;
 TEST_CASE("submit stores a paper form like a kiosk submission and prints the id only after the commit") {
     Scratch s;
     std::string answers = s.Write("paper.json", kPaperAnswers);
+    // A new database has no clinic key to seal to: refused, nothing stored in clear.
+    Run unsealed = Kiosk({"submit", "--answers", answers, "--language", "es", "--today", "2026-06-15", "--db", s.db});
+    CHECK(unsealed.code == kiosk::kExitInvalid);
+    CHECK(unsealed.err.find("the clinic has no key yet") != std::string::npos);
+    CHECK(Kiosk({"queue", "--all", "--db", s.db}).out.find("0 results") != std::string::npos);
+
+    test_support::SetUpClinic(s.db);
     Run r = Kiosk({"submit", "--answers", answers, "--language", "es", "--today", "2026-06-15", "--db", s.db});
     REQUIRE_MESSAGE(r.code == kiosk::kExitOk, r.err);
     std::string id = r.out.substr(0, r.out.find('\n'));
     CHECK(id.size() == 36);
 
-    auto opened = kiosk::store::Store::Open({s.db});
-    auto& store = std::get<std::unique_ptr<kiosk::store::Store>>(opened);
+    auto store = test_support::OpenStore({s.db});
     auto rows = store->Submissions(std::nullopt);
     REQUIRE(rows.value->size() == 1);
     const auto& row = rows.value->front();
@@ -55,11 +61,20 @@ TEST_CASE("submit stores a paper form like a kiosk submission and prints the id 
     CHECK(row.record.decision_json.find("R-HEME-PLT") != std::string::npos);
     CHECK(row.record.answers_json.find("\"pain_side\"") != std::string::npos);
 
+    // The outcome is in clear, the reasons sealed: listed only for an account that reads results.
     Run queue = Kiosk({"queue", "--db", s.db});
     CHECK(queue.code == kiosk::kExitOk);
     CHECK(queue.out.find("NOT_ELIGIBLE_TODAY") != std::string::npos);
-    CHECK(queue.out.find("R-HEME-PLT") != std::string::npos);
+    CHECK(queue.out.find("R-HEME-PLT") == std::string::npos);
+    CHECK(queue.out.find("sealed") != std::string::npos);
     CHECK(queue.out.find("1 pending") != std::string::npos);
+    Run read = Kiosk({"queue", "--as", test_support::kClinicAdmin, "--db", s.db}, std::string(test_support::kClinicAdminPin) + "\n");
+    CHECK(read.code == kiosk::kExitOk);
+    CHECK(read.out.find("R-HEME-PLT") != std::string::npos);
+    Run wrong = Kiosk({"queue", "--as", test_support::kClinicAdmin, "--db", s.db}, "99999999\n");
+    CHECK(wrong.code == kiosk::kExitInvalid);
+    CHECK(wrong.out.find("R-HEME-PLT") == std::string::npos);
+    CHECK(wrong.err.find("wrong PIN") != std::string::npos);
 
     Run check = Kiosk({"db", "check", "--db", s.db});
     CHECK(check.code == kiosk::kExitOk);
@@ -91,12 +106,20 @@ TEST_CASE("a database the kiosk cannot use is reported with its kind, and nothin
 
 TEST_CASE("export writes a file with the results, audits it, and marks them exported when asked") {
     Scratch s;
+    test_support::SetUpClinic(s.db);
+    const std::string pin = std::string(test_support::kClinicAdminPin) + "\n";
+    const std::string as = test_support::kClinicAdmin;
     std::string answers = s.Write("paper.json", kPaperAnswers);
     REQUIRE(Kiosk({"submit", "--answers", answers, "--today", "2026-06-15", "--db", s.db}).code == kiosk::kExitOk);
     REQUIRE(Kiosk({"submit", "--answers", answers, "--today", "2026-06-15", "--db", s.db}).code == kiosk::kExitOk);
 
     std::string csv = (s.path / "out.csv").string();
-    Run r = Kiosk({"export", "--format", "csv", "--out", csv, "--status", "pending", "--mark-exported", "--db", s.db});
+    // Without --as no result is unsealed, so none is written.
+    Run unsigned_export = Kiosk({"export", "--format", "csv", "--out", csv, "--db", s.db});
+    CHECK(unsigned_export.code == kiosk::kExitUsage);
+    CHECK(unsigned_export.err.find("export needs --as NAME") != std::string::npos);
+    CHECK_FALSE(fs::exists(csv));
+    Run r = Kiosk({"export", "--format", "csv", "--out", csv, "--status", "pending", "--mark-exported", "--as", as, "--db", s.db}, pin);
     REQUIRE_MESSAGE(r.code == kiosk::kExitOk, r.err);
     CHECK(r.out.find("2 results written") != std::string::npos);
     std::ifstream in(csv, std::ios::binary);
@@ -111,9 +134,9 @@ TEST_CASE("export writes a file with the results, audits it, and marks them expo
     CHECK((st.st_mode & 0777) == 0600);
 
     CHECK(Kiosk({"queue", "--db", s.db}).out.find("0 pending") != std::string::npos);
-    Run again = Kiosk({"export", "--format", "jsonl", "--out", (s.path / "again.jsonl").string(), "--status", "pending", "--db", s.db});
+    Run again = Kiosk({"export", "--format", "jsonl", "--out", (s.path / "again.jsonl").string(), "--status", "pending", "--as", as, "--db", s.db}, pin);
     CHECK(again.out.find("0 results written") != std::string::npos);
-    Run since = Kiosk({"export", "--format", "fhir", "--out", (s.path / "b.json").string(), "--since", "2999-01-01", "--db", s.db});
+    Run since = Kiosk({"export", "--format", "fhir", "--out", (s.path / "b.json").string(), "--since", "2999-01-01", "--as", as, "--db", s.db}, pin);
     CHECK(since.out.find("0 results written") != std::string::npos);
 
     auto opened = kiosk::store::Store::Open({s.db});
@@ -124,9 +147,9 @@ TEST_CASE("export writes a file with the results, audits it, and marks them expo
         if (row.action == "export") ++exports;
     CHECK(exports == 3);
 
-    Run bad = Kiosk({"export", "--format", "xls", "--out", csv, "--db", s.db});
+    Run bad = Kiosk({"export", "--format", "xls", "--out", csv, "--as", as, "--db", s.db}, pin);
     CHECK(bad.code == kiosk::kExitUsage);
-    Run unwritable = Kiosk({"export", "--format", "csv", "--out", (s.path / "missing-folder" / "x.csv").string(), "--db", s.db});
+    Run unwritable = Kiosk({"export", "--format", "csv", "--out", (s.path / "missing-folder" / "x.csv").string(), "--as", as, "--db", s.db}, pin);
     CHECK(unwritable.code == kiosk::kExitInvalid);
     CHECK(unwritable.err.find("not written") != std::string::npos);
 }
@@ -145,15 +168,16 @@ TEST_CASE("export-questionnaire writes the screening as a FHIR Questionnaire") {
 
 TEST_CASE("review marks a result reviewed by the signed-in account, once, audited, the queue no longer lists it as pending") {
     Scratch s;
-    REQUIRE(Kiosk({"staff", "add", "Dr Ana Ruiz", "--role", "clinician", "--db", s.db}, "735102\n735102\n").code == kiosk::kExitOk);
+    test_support::SetUpClinic(s.db);
+    REQUIRE(Kiosk({"staff", "add", "Dr Ana Ruiz", "--role", "clinician", "--db", s.db}, "73510264\n73510264\n").code == kiosk::kExitOk);
     Run submitted = Kiosk({"submit", "--answers", s.Write("paper.json", kPaperAnswers), "--today", "2026-06-15", "--db", s.db});
     REQUIRE(submitted.code == kiosk::kExitOk);
     std::string id = submitted.out.substr(0, submitted.out.find('\n'));
-    Run r = Kiosk({"review", id, "--as", "Dr Ana Ruiz", "--db", s.db}, "735102\n");
+    Run r = Kiosk({"review", id, "--as", "Dr Ana Ruiz", "--db", s.db}, "73510264\n");
     REQUIRE_MESSAGE(r.code == kiosk::kExitOk, r.err);
     CHECK(Kiosk({"queue", "--db", s.db}).out.find("0 pending") != std::string::npos);
     CHECK(Kiosk({"queue", "--all", "--db", s.db}).out.find("reviewed") != std::string::npos);
-    Run again = Kiosk({"review", id, "--as", "Dr Ana Ruiz", "--db", s.db}, "735102\n");
+    Run again = Kiosk({"review", id, "--as", "Dr Ana Ruiz", "--db", s.db}, "73510264\n");
     CHECK(again.code == kiosk::kExitInvalid);
     CHECK(again.err.find("no unreviewed result") != std::string::npos);
     CHECK(Kiosk({"review", id, "--db", s.db}).code == kiosk::kExitUsage);
@@ -176,6 +200,7 @@ TEST_CASE("a configuration file sets the database, the kiosk id and the screenin
     Scratch s;
     std::string db = (s.path / "from-config.db").string();
     std::string config = s.Write("kiosk.toml", "database = \"" + db + "\"\nkiosk_id = \"front-desk-2\"\nidle_warning_seconds = 60\n");
+    test_support::SetUpClinic(db);
     Run r = Kiosk({"submit", "--answers", s.Write("paper.json", kPaperAnswers), "--today", "2026-06-15", "--config", config});
     REQUIRE_MESSAGE(r.code == kiosk::kExitOk, r.err);
     auto opened = kiosk::store::Store::Open({db});

@@ -13,7 +13,7 @@ using namespace x_session;
 namespace {
 
 const char* const kKiosk = KIOSK_BINARY;
-const char* const kPin = "482916";
+const char* const kPin = "48291664";
 const char* const kStaffName = "Ana Ruiz";
 
 // Asks the kiosk for a screenshot and copies it to `out` once it has been replaced.

@@ -93,7 +93,7 @@ TEST_CASE("a patient completes a screening by tapping the real window, and it is
     std::string db = dir.File("clinic.db"), png = dir.File("first.png");
     // Staff close the kiosk at the end: an administrator enrolled on the terminal (no account, no
     // kiosk: a new database is "not set up"), the PIN typed twice on standard input.
-    std::string pin = "482916";
+    std::string pin = "48291664";
     EnrolAdministrator(kKiosk, db, dir.path.string(), "Ana", pin);
     std::string frame_log = dir.File("frames.log");
     Kiosk k(x, {kKiosk, {"run", "--windowed", "1280x800", "--db", db, "--screenshot", png}, dir.path.string(),
@@ -173,7 +173,7 @@ TEST_CASE("SIGTERM closes the kiosk cleanly, and --exit-after-first-frame exits 
     test_support::TempDir dir("kiosk-e2e");
     Xvfb x(1024, 768, dir.File("xvfb.log"));
     std::string db = dir.File("clinic.db");
-    EnrolAdministrator(kKiosk, db, dir.path.string(), "Ana", "482916");
+    EnrolAdministrator(kKiosk, db, dir.path.string(), "Ana", "48291664");
     {
         Kiosk k(x, {kKiosk, {"run", "--db", db}, dir.path.string(), {kLeaksReportedOnly}});  // fullscreen: the X screen's size
         Screen welcome = k.WaitForScreen("welcome");
@@ -203,7 +203,7 @@ TEST_CASE("the sleeping event loop wakes for the idle timer: an untouched sessio
     test_support::TempDir dir("kiosk-e2e");
     Xvfb x(1024, 768, dir.File("xvfb.log"));
     std::string config = dir.Write("kiosk.toml", "idle_warning_seconds = 10\nidle_reset_seconds = 20\n");
-    EnrolAdministrator(kKiosk, dir.File("clinic.db"), dir.path.string(), "Ana", "482916");
+    EnrolAdministrator(kKiosk, dir.File("clinic.db"), dir.path.string(), "Ana", "48291664");
     Kiosk k(x, {kKiosk, {"run", "--windowed", "1024x768", "--db", dir.File("clinic.db"), "--config", config}, dir.path.string(),
                 {kLeaksReportedOnly}});
     k.WaitForScreen("welcome");

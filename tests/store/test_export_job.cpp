@@ -16,8 +16,7 @@ TEST_CASE("ExportResults: written, audited as the staff member, marked exported,
     const fs::path& dir = temp.path;
     rules::LoadResult loaded = rules::LoadScreeningFile(std::string(KIOSK_SOURCE_DIR) + "/assets/screenings/default.toml");
     REQUIRE(loaded.screening);
-    auto opened = kiosk::store::Store::Open({(dir / "clinic.db").string()});
-    auto& store = std::get<std::unique_ptr<kiosk::store::Store>>(opened);
+    auto store = test_support::OpenStore({(dir / "clinic.db").string()});
     kiosk::store::SubmissionRecord r;
     r.kiosk_id = "k";
     r.screening_id = loaded.screening->id;
@@ -30,7 +29,7 @@ TEST_CASE("ExportResults: written, audited as the staff member, marked exported,
     r.outcome = "CLINICIAN_REVIEW";
     REQUIRE(store->Submit(r, "kiosk").ok());
     // Exporting is an administrator's: the actor below is a signed-in account of that role.
-    REQUIRE(store->AddStaff({"Ana", kiosk::store::Role::Admin, "482915"}, "cli").ok());
+    REQUIRE(store->AddStaff({"Ana", kiosk::store::Role::Admin, "48291564"}, "cli").ok());
 
     kiosk::store::ExportRequest failing;
     failing.path = (dir / "no-such-folder" / "out.csv").string();
@@ -55,7 +54,7 @@ TEST_CASE("ExportResults: written, audited as the staff member, marked exported,
     CHECK((*recent.value)[0].action == "export");
     CHECK((*recent.value)[1].action == "export failed");
     // A role that may not export: refused and audited before any row is read: no file, nothing marked.
-    REQUIRE(store->AddStaff({"Flo", kiosk::store::Role::FrontDesk, "604817"}, "cli").ok());
+    REQUIRE(store->AddStaff({"Flo", kiosk::store::Role::FrontDesk, "60481764"}, "cli").ok());
     request.actor = "staff:Flo";
     request.path = (dir / "refused.json").string();
     request.status = std::nullopt;

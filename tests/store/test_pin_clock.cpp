@@ -18,7 +18,7 @@ using PinCheck = store::Store::SignIn;
 
 namespace {
 
-constexpr const char* kPin = "482915";
+constexpr const char* kPin = "48291564";
 
 int64_t Unix(const rules::Date& date) {
     return std::chrono::duration_cast<std::chrono::seconds>(kiosk::UtcTime(date).time_since_epoch()).count();
@@ -43,7 +43,7 @@ TEST_CASE("a lockout begun under a clock in 2030 lasts at most the cap once the 
     // Enough wrong PINs under the fast clock to reach the longest lockout (each after the last ended).
     int64_t t = k2030;
     for (int i = 0; i < 12; ++i) {
-        PinCheck c = s->SignInWithPin("Ana", "111111", t);
+        PinCheck c = s->SignInWithPin("Ana", "11111111", t);
         REQUIRE(c.status == PinCheck::Status::Wrong);
         t += c.seconds_locked + 1;
     }
@@ -66,7 +66,7 @@ TEST_CASE("a clock stepped back an hour does not lengthen a 30 s lockout") {
     test_support::TempDir dir;
     auto s = test_support::OpenStore({dir.File("clinic.db")});
     test_support::AddAccount(*s, "Ana", store::Role::Admin, kPin);
-    for (int i = 0; i < store::kFreeAttempts; ++i) s->SignInWithPin("Ana", "111111", kRight);
+    for (int i = 0; i < store::kFreeAttempts; ++i) s->SignInWithPin("Ana", "11111111", kRight);
     PinCheck back = s->SignInWithPin("Ana", kPin, kRight - 3600);
     CHECK(back.status == PinCheck::Status::LockedOut);
     CHECK(back.seconds_locked <= store::kFirstLockoutSeconds);
@@ -79,7 +79,7 @@ TEST_CASE("wrong PINs decay: one wrong PIN an hour never locks staff out") {
     auto s = test_support::OpenStore({dir.File("clinic.db")});
     test_support::AddAccount(*s, "Ana", store::Role::Admin, kPin);
     for (int hour = 0; hour < 24; ++hour) {
-        PinCheck c = s->SignInWithPin("Ana", "111111", kRight + hour * 3600);
+        PinCheck c = s->SignInWithPin("Ana", "11111111", kRight + hour * 3600);
         CAPTURE(hour);
         CHECK(c.status == PinCheck::Status::Wrong);
         CHECK(c.failures == 1);
@@ -88,8 +88,8 @@ TEST_CASE("wrong PINs decay: one wrong PIN an hour never locks staff out") {
     CHECK(CountAction(*s, "lockout") == 0);
     CHECK(s->SignInWithPin("Ana", kPin, kRight + 24 * 3600).status == PinCheck::Status::Ok);
     // Quick wrong PINs still lock: decay is one per kFailureDecaySeconds.
-    for (int i = 0; i < store::kFreeAttempts - 1; ++i) s->SignInWithPin("Ana", "111111", kRight + 90000 + i);
-    CHECK(s->SignInWithPin("Ana", "111111", kRight + 90010).seconds_locked == store::kFirstLockoutSeconds);
+    for (int i = 0; i < store::kFreeAttempts - 1; ++i) s->SignInWithPin("Ana", "11111111", kRight + 90000 + i);
+    CHECK(s->SignInWithPin("Ana", "11111111", kRight + 90010).seconds_locked == store::kFirstLockoutSeconds);
 }
 
 TEST_CASE("with the database locked, 40 wrong PINs and the right one are all refused with a reason, until it is free") {

@@ -53,11 +53,12 @@ std::optional<store::StaffAccount> Find(store::Store& s, const std::string& name
 
 }  // namespace
 
-TEST_CASE("a PIN must have at least 6 digits, digits only, and not one digit repeated") {
+TEST_CASE("a PIN must have at least 8 digits, digits only, and not one digit repeated") {
     CHECK(store::PinProblem("12345").has_value());
+    CHECK(store::PinProblem("4829156").has_value());  // 7 digits: too few since results are sealed under PINs
     CHECK(store::PinProblem("12a456").has_value());
-    CHECK(store::PinProblem("000000").has_value());
-    CHECK_FALSE(store::PinProblem("482915").has_value());
+    CHECK(store::PinProblem("00000000").has_value());
+    CHECK_FALSE(store::PinProblem("48291564").has_value());
     CHECK(store::NameProblem("").has_value());
     CHECK(store::NameProblem(" Ana").has_value());
     CHECK(store::NameProblem("Ana\nRuiz").has_value());
@@ -73,12 +74,12 @@ TEST_CASE("a new database has no account and no default PIN: nobody signs in, th
     auto s = db.Open();
     CHECK_FALSE(*s->HasAdministrator().value);
     CHECK(s->ListStaff(true, kNow).value->empty());
-    for (const char* pin : {"123456", "000000", "246813"}) CHECK(s->SignInWithPin("admin", pin, kNow).status == SignIn::Status::NoAccount);
+    for (const char* pin : {"12345664", "00000000", "24681364"}) CHECK(s->SignInWithPin("admin", pin, kNow).status == SignIn::Status::NoAccount);
     CHECK(CountAction(*s, "sign-in failed") == 3);
     // A front desk account alone does not set the kiosk up: someone must be able to manage it.
-    AddAccount(*s, "Ben", Role::FrontDesk, "482915");
+    AddAccount(*s, "Ben", Role::FrontDesk, "48291564");
     CHECK_FALSE(*s->HasAdministrator().value);
-    AddAccount(*s, "Ana Ruiz", Role::Admin, "246813");
+    AddAccount(*s, "Ana Ruiz", Role::Admin, "24681364");
     CHECK(*s->HasAdministrator().value);
 }
 
@@ -87,37 +88,38 @@ TEST_CASE("PINs and recovery codes are stored only as Argon2id hashes, and the f
     std::string code;
     {
         auto s = db.Open();
-        code = AddAccount(*s, "Ana Ruiz", Role::Admin, "246813");
+        code = AddAccount(*s, "Ana Ruiz", Role::Admin, "24681364");
         CHECK(code.size() == static_cast<size_t>(store::kRecoveryDigits));
         CHECK(std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; }));
-        CHECK(AddAccount(*s, "Ben", Role::FrontDesk, "482915").empty());  // only administrators get a code
-        CHECK(s->SignInWithPin("ana ruiz", "246813", kNow).status == SignIn::Status::Ok);  // names in any case
+        CHECK(AddAccount(*s, "Ben", Role::FrontDesk, "48291564").empty());  // only administrators get a code
+        CHECK(s->SignInWithPin("ana ruiz", "24681364", kNow).status == SignIn::Status::Ok);  // names in any case
     }
     store::Connection raw(db.path, false);
     store::Statement rows(raw, "SELECT pin_hash, coalesce(recovery_hash, '') FROM staff ORDER BY id", "test");
     int seen = 0;
     while (rows.Step()) {
-        CHECK(rows.Text(0).rfind("$argon2id$", 0) == 0);
-        if (seen == 0) CHECK(rows.Text(1).rfind("$argon2id$", 0) == 0);
+        // The kiosk's Argon2id format: cost, salt and check (sealing.h), never the PIN.
+        CHECK(rows.Text(0).rfind("kiosk-secret-v1$", 0) == 0);
+        if (seen == 0) CHECK(rows.Text(1).rfind("kiosk-secret-v1$", 0) == 0);
         ++seen;
     }
     CHECK(seen == 2);
     const std::string bytes = test_support::ReadFile(db.path) + test_support::ReadFile(db.path + "-wal");
-    CHECK(bytes.find("246813") == std::string::npos);
-    CHECK(bytes.find("482915") == std::string::npos);
+    CHECK(bytes.find("24681364") == std::string::npos);
+    CHECK(bytes.find("48291564") == std::string::npos);
     CHECK(bytes.find(code) == std::string::npos);
 }
 
 TEST_CASE("adding an account never replaces one: a taken name, in any case, is refused and the first PIN still works") {
     TempDb db;
     auto s = db.Open();
-    AddAccount(*s, "Ana Ruiz", Role::Admin, "246813");
-    auto again = s->AddStaff({"ANA RUIZ", Role::Admin, "135790"}, "cli");
+    AddAccount(*s, "Ana Ruiz", Role::Admin, "24681364");
+    auto again = s->AddStaff({"ANA RUIZ", Role::Admin, "13579064"}, "cli");
     REQUIRE_FALSE(again.ok());
     CHECK(again.error->kind == store::DbErrorKind::Constraint);
     CHECK(again.error->Describe().find("already exists") != std::string::npos);
-    CHECK(s->SignInWithPin("Ana Ruiz", "246813", kNow).status == SignIn::Status::Ok);
-    CHECK(s->SignInWithPin("Ana Ruiz", "135790", kNow).status == SignIn::Status::Wrong);
+    CHECK(s->SignInWithPin("Ana Ruiz", "24681364", kNow).status == SignIn::Status::Ok);
+    CHECK(s->SignInWithPin("Ana Ruiz", "13579064", kNow).status == SignIn::Status::Wrong);
     CHECK(s->AddStaff({"Bad PIN", Role::Clinician, "1234"}, "cli").error.has_value());
     CHECK_FALSE(Find(*s, "Bad PIN"));
 }
@@ -127,7 +129,7 @@ TEST_CASE("the enrolment race: two processes enrolling the first administrator a
         CAPTURE(round);
         TempDb db;
         db.Open();  // the schema exists before the race, as after the kiosk's first start
-        const char* pins[2] = {"246813", "135790"};
+        const char* pins[2] = {"24681364", "13579064"};
         store::Result<std::string> results[2];
         std::thread racers[2];
         for (int r = 0; r < 2; ++r)
@@ -147,27 +149,27 @@ TEST_CASE("wrong PINs lock out that account only, with a growing delay that surv
     TempDb db;
     {
         auto s = db.Open();
-        AddAccount(*s, "Ana", Role::Admin, "246813");
-        AddAccount(*s, "Ben", Role::FrontDesk, "482915");
+        AddAccount(*s, "Ana", Role::Admin, "24681364");
+        AddAccount(*s, "Ben", Role::FrontDesk, "48291564");
         for (int i = 1; i < store::kFreeAttempts; ++i) {
-            SignIn c = s->SignInWithPin("Ana", "111111", 1000);
+            SignIn c = s->SignInWithPin("Ana", "11111111", 1000);
             CHECK(c.status == SignIn::Status::Wrong);
             CHECK(c.seconds_locked == 0);
         }
-        SignIn fifth = s->SignInWithPin("Ana", "111111", 1000);
+        SignIn fifth = s->SignInWithPin("Ana", "11111111", 1000);
         CHECK(fifth.seconds_locked == store::kFirstLockoutSeconds);
         // A patient who locked Ana out has not locked Ben out.
-        SignIn ben = s->SignInWithPin("Ben", "482915", 1001);
+        SignIn ben = s->SignInWithPin("Ben", "48291564", 1001);
         CHECK(ben.status == SignIn::Status::Ok);
         CHECK(ben.account.role == Role::FrontDesk);
     }
     auto s = db.Open();
-    SignIn locked = s->SignInWithPin("Ana", "246813", 1010);  // restarted: still locked, right PIN not checked
+    SignIn locked = s->SignInWithPin("Ana", "24681364", 1010);  // restarted: still locked, right PIN not checked
     CHECK(locked.status == SignIn::Status::LockedOut);
     CHECK(locked.seconds_locked == 20);
     CHECK(Find(*s, "Ana", 1010)->seconds_locked == 20);
-    CHECK(s->SignInWithPin("Ana", "222222", 1031).seconds_locked == 2 * store::kFirstLockoutSeconds);
-    CHECK(s->SignInWithPin("Ana", "246813", 1031 + 60).status == SignIn::Status::Ok);
+    CHECK(s->SignInWithPin("Ana", "22222222", 1031).seconds_locked == 2 * store::kFirstLockoutSeconds);
+    CHECK(s->SignInWithPin("Ana", "24681364", 1031 + 60).status == SignIn::Status::Ok);
     CHECK(CountAction(*s, "lockout") == 2);
     CHECK(CountAction(*s, "sign-in refused") == 1);
     // Every failure names the account tried; the successful sign-in names the account and its role.
@@ -181,14 +183,14 @@ TEST_CASE("wrong PINs lock out that account only, with a growing delay that surv
 TEST_CASE("a patient who tries every name locks each out for at most the cap, and an administrator unlocks them") {
     TempDb db;
     auto s = db.Open();
-    const std::string code = AddAccount(*s, "Ana", Role::Admin, "246813");
-    AddAccount(*s, "Ben", Role::FrontDesk, "482915");
-    AddAccount(*s, "Carla", Role::Clinician, "975310");
+    const std::string code = AddAccount(*s, "Ana", Role::Admin, "24681364");
+    AddAccount(*s, "Ben", Role::FrontDesk, "48291564");
+    AddAccount(*s, "Carla", Role::Clinician, "97531064");
     // Each wrong PIN as soon as the last lockout ends, until the lockouts reach the cap (12 failures).
     int64_t t = kNow, longest = 0;
     for (const char* name : {"Ana", "Ben", "Carla"})
         for (int i = 0; i < 13; ++i) {
-            SignIn c = s->SignInWithPin(name, "111111", t);
+            SignIn c = s->SignInWithPin(name, "11111111", t);
             CHECK(c.status == SignIn::Status::Wrong);
             longest = std::max(longest, c.seconds_locked);
             t += std::max<int64_t>(1, c.seconds_locked);
@@ -201,7 +203,7 @@ TEST_CASE("a patient who tries every name locks each out for at most the cap, an
     SignIn glass = s->SignInWithRecoveryCode("Ana", store::FormatRecoveryCode(code), "all accounts locked by a stranger", t);
     REQUIRE(glass.status == SignIn::Status::Ok);
     REQUIRE(s->UnlockStaff("Ben", "staff:Ana").ok());
-    CHECK(s->SignInWithPin("Ben", "482915", t).status == SignIn::Status::Ok);
+    CHECK(s->SignInWithPin("Ben", "48291564", t).status == SignIn::Status::Ok);
     CHECK(CountAction(*s, "staff unlocked") == 1);
 }
 
@@ -220,9 +222,9 @@ TEST_CASE("the roles: what each may do is what the issue lists, and each role ma
 TEST_CASE("the store refuses what a role may not do, whatever the screen offered, and audits the refusal") {
     TempDb db;
     auto s = db.Open();
-    AddAccount(*s, "Ana", Role::Admin, "246813");
-    AddAccount(*s, "Ben", Role::FrontDesk, "482915");
-    AddAccount(*s, "Carla", Role::Clinician, "975310");
+    AddAccount(*s, "Ana", Role::Admin, "24681364");
+    AddAccount(*s, "Ben", Role::FrontDesk, "48291564");
+    AddAccount(*s, "Carla", Role::Clinician, "97531064");
     const std::string id = *s->Submit(test_support::SampleRecord(), "kiosk").value;
     const int64_t alert = *s->RaiseAlert("kiosk-1@now", "U1", "R-INFECT", "2026-06-15T09:00:00Z").value;
 
@@ -240,8 +242,8 @@ TEST_CASE("the store refuses what a role may not do, whatever the screen offered
     CHECK(reviewed.value->front().reviewed_by == "Carla");
     CHECK_FALSE(reviewed.value->front().reviewed_at.empty());
     CHECK(refused(s->SetSetting("kiosk.idle_seconds", "30", "staff:Carla", "idle time 30 s")));
-    CHECK(refused(s->AddStaff({"Eve", Role::Admin, "135790"}, "staff:Carla")));
-    CHECK(refused(s->SetStaffPin("Ana", "135790", "staff:Carla")));
+    CHECK(refused(s->AddStaff({"Eve", Role::Admin, "13579064"}, "staff:Carla")));
+    CHECK(refused(s->SetStaffPin("Ana", "13579064", "staff:Carla")));
     rules::LoadResult loaded = rules::LoadScreeningFile(std::string(KIOSK_SOURCE_DIR) + "/assets/screenings/default.toml");
     REQUIRE(loaded.screening);
     store::ExportRequest request;
@@ -253,7 +255,7 @@ TEST_CASE("the store refuses what a role may not do, whatever the screen offered
     for (const char* actor : {"staff", "staff:", "staff:Nobody"}) CHECK(refused(s->Authorize(actor, Permission::SeeQueue, "view queue", "")));
     REQUIRE(*s->DisableStaff("Carla", "staff:Ana").value);
     CHECK(refused(s->Authorize("staff:Carla", Permission::OpenResult, "open result", id)));
-    CHECK(s->SignInWithPin("Carla", "975310", kNow).status == SignIn::Status::NoAccount);
+    CHECK(s->SignInWithPin("Carla", "97531064", kNow).status == SignIn::Status::NoAccount);
     // The administrator may; so may the machine's terminal.
     CHECK(s->SetSetting("kiosk.idle_seconds", "30", "staff:Ana", "idle time 30 s").ok());
     CHECK(s->Authorize("cli", Permission::ManageStaff, "staff list", "").ok());
@@ -268,8 +270,8 @@ TEST_CASE("the store refuses what a role may not do, whatever the screen offered
 TEST_CASE("the last active administrator cannot be disabled, and a disabled account leaves the sign-in list") {
     TempDb db;
     auto s = db.Open();
-    AddAccount(*s, "Ana", Role::Admin, "246813");
-    AddAccount(*s, "Ben", Role::FrontDesk, "482915");
+    AddAccount(*s, "Ana", Role::Admin, "24681364");
+    AddAccount(*s, "Ben", Role::FrontDesk, "48291564");
     auto last = s->DisableStaff("Ana", "cli");
     REQUIRE_FALSE(last.ok());
     CHECK(last.error->Describe().find("last active administrator") != std::string::npos);
@@ -284,8 +286,8 @@ TEST_CASE("the last active administrator cannot be disabled, and a disabled acco
 TEST_CASE("break-glass: the recovery code signs in once, with a reason, audited, and must be replaced") {
     TempDb db;
     auto s = db.Open();
-    const std::string code = AddAccount(*s, "Ana", Role::Admin, "246813");
-    AddAccount(*s, "Ben", Role::Clinician, "482915");
+    const std::string code = AddAccount(*s, "Ana", Role::Admin, "24681364");
+    AddAccount(*s, "Ben", Role::Clinician, "48291564");
     // No reason, no sign-in (and nothing counted against the account).
     SignIn no_reason = s->SignInWithRecoveryCode("Ana", code, "   ", kNow);
     CHECK(no_reason.status == SignIn::Status::StoreError);
@@ -306,16 +308,16 @@ TEST_CASE("break-glass: the recovery code signs in once, with a reason, audited,
     // Spent: the same code fails; the account shows it must be replaced, also at a PIN sign-in.
     CHECK(s->SignInWithRecoveryCode("Ana", code, "again", kNow).status == SignIn::Status::Wrong);
     CHECK(Find(*s, "Ana")->recovery_used);
-    CHECK(s->SignInWithPin("Ana", "246813", kNow).account.recovery_used);
+    CHECK(s->SignInWithPin("Ana", "24681364", kNow).account.recovery_used);
     // A new PIN by the account itself brings a new code; the old one stays dead, the new one works once.
-    auto replaced = s->SetStaffPin("Ana", "135790", "staff:Ana");
+    auto replaced = s->SetStaffPin("Ana", "13579064", "staff:Ana");
     REQUIRE(replaced.ok());
     const std::string fresh = *replaced.value;
     CHECK(fresh.size() == static_cast<size_t>(store::kRecoveryDigits));
     CHECK(fresh != code);
     CHECK_FALSE(Find(*s, "Ana")->recovery_used);
     CHECK(s->SignInWithRecoveryCode("Ana", code, "old code", kNow).status == SignIn::Status::Wrong);
-    CHECK(s->SignInWithPin("Ana", "246813", kNow).status == SignIn::Status::Wrong);
+    CHECK(s->SignInWithPin("Ana", "24681364", kNow).status == SignIn::Status::Wrong);
     CHECK(s->SignInWithRecoveryCode("Ana", fresh, "testing the new code", kNow + 10000).status == SignIn::Status::Ok);
     // Replacing only the code (after a PIN sign-in) works too, for the account or another administrator.
     auto again = s->ReplaceRecoveryCode("Ana", "staff:Ana");
@@ -335,8 +337,8 @@ TEST_CASE("a version-3 database loses its shared PIN at migration, on record, an
                 "('staff.pin_failures', '3'), ('kiosk.id', 'kiosk-7')",
                 "test");
     }
-    auto s = test_support::OpenStore({path});
-    CHECK(s->SchemaVersion() == 4);
+    auto s = test_support::OpenWithoutKey({path});
+    CHECK(s->SchemaVersion() == store::Store::kSchemaVersion);
     CHECK_FALSE(*s->GetSetting("staff.pin_hash").value);
     CHECK_FALSE(*s->GetSetting("staff.pin_failures").value);
     CHECK(**s->GetSetting("kiosk.id").value == "kiosk-7");

@@ -87,7 +87,7 @@ TEST_CASE("a new database is created at the latest schema, in WAL mode, and a su
     CHECK(s.record.answers_json == Record().answers_json);
     CHECK(s.record.decision_json == Record().decision_json);
     CHECK(s.record.outcome == "CLINICIAN_REVIEW");
-    CHECK(*store->CountAudit().value == 1);
+    CHECK(*store->CountAudit().value == 2);  // the clinic key's row, the submission's
     CHECK(*store->IntegrityCheck().value == "ok");
 
     // Another process (a second connection) sees the committed row at once.
@@ -190,6 +190,7 @@ TEST_CASE("a database from a newer kiosk is refused with a clear message and lef
 TEST_CASE("the audit log is append-only: the database itself refuses UPDATE and DELETE") {
     TempDir dir;
     auto store = OpenOk({dir.File("clinic.db")});
+    const int64_t before = *store->CountAudit().value;  // the clinic key's row
     REQUIRE(store->Audit("staff:ana", "sign-in", "").ok());
     kiosk::store::Connection db(dir.File("clinic.db"), false);
     for (const char* sql : {"UPDATE audit SET actor = 'someone else'", "DELETE FROM audit"}) {
@@ -201,7 +202,7 @@ TEST_CASE("the audit log is append-only: the database itself refuses UPDATE and 
             CHECK(e.error().message.find("append-only") != std::string::npos);
         }
     }
-    CHECK(*store->CountAudit().value == 1);
+    CHECK(*store->CountAudit().value == before + 1);
 }
 
 TEST_CASE("a corrupt file is refused as corrupt, not overwritten") {

@@ -133,13 +133,13 @@ inline void TapUntil(Headless& k, const rules::Answers& answers, const std::stri
 // Submits a spec vignette by tapping and leaves the kiosk on its welcome screen.
 inline std::string SubmitCase(Headless& k, const std::string& name) {
     const rules::Screening& s = *k.app->Screening();
-    auto before = k.app->Store()->Submissions(std::nullopt);
+    auto before = k.Reader()->Submissions(std::nullopt);
     TapThrough(k, CaseAnswers(s, name), "en");
     if (k.Screen() == "review") k.Tap("nav:submit");
     REQUIRE(k.Screen() == "done");
     k.Tap("nav:finish");
     REQUIRE(k.Screen() == "welcome");
-    auto after = k.app->Store()->Submissions(std::nullopt);
+    auto after = k.Reader()->Submissions(std::nullopt);
     REQUIRE(after.value->size() == before.value->size() + 1);
     return after.value->back().id;
 }

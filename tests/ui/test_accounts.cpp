@@ -45,7 +45,7 @@ TEST_CASE("a new database: the patient sees not set up, no screening starts, and
     CHECK(k.Screen() == "not_set_up");
     CHECK(k.Shows("This kiosk is not set up yet."));
     CHECK(k.Shows("See the installation guide: an administrator is added on this machine's terminal with kiosk staff add NAME "
-                  "--role admin."));
+                  "--role admin (a database from an older kiosk: an administrator runs kiosk keys init --as NAME)."));
     CHECK_FALSE(k.Has("lang:en"));
     CHECK(k.app->Tappables().empty());
     k.TapAt(ImVec2(960, 600));  // a patient taps where the language buttons would be
@@ -77,26 +77,26 @@ TEST_CASE("an administrator added from another process puts the kiosk in service
 
     // "kiosk staff add" on the terminal: a second process with its own connection to the file.
     auto terminal = test_support::OpenStore(store::StoreOptions{k.dir.File("clinic.db")});
-    REQUIRE(terminal->AddStaff({"Rosa Diaz", store::Role::Admin, "864209"}, "cli").ok());
+    REQUIRE(terminal->AddStaff({"Rosa Diaz", store::Role::Admin, "86420964"}, "cli").ok());
     k.Frame();
     CHECK(k.Screen() == "not_set_up");  // not asked again every frame
     k.Wait(kiosk::ui::App::kSetUpRecheck);
     CHECK(k.Screen() == "welcome");
     CHECK(k.Has("lang:en"));
-    SignIn(k, "Rosa Diaz", "864209");
+    SignIn(k, "Rosa Diaz", "86420964");
 }
 
 TEST_CASE("each role sees only what it may do, and the store refuses what the screen hides") {
     Headless k;
-    AddAccount(k, "Fran Desk", store::Role::FrontDesk, "112358");
-    AddAccount(k, "Ana Ruiz", store::Role::Clinician, "135792");
+    AddAccount(k, "Fran Desk", store::Role::FrontDesk, "11235864");
+    AddAccount(k, "Ana Ruiz", store::Role::Clinician, "13579264");
     const std::string id = SubmitCase(k, "V13");
     const std::vector<std::string> hidden_from_clinician{"staff:menu:export", "staff:menu:settings", "staff:menu:staff",
                                                          "staff:menu:quit"};
 
     SUBCASE("front desk: reset, alerts, the queue's outcomes; no result opens") {
         TapUntil(k, CaseAnswers(*k.app->Screening(), "V13"), "hot_joint");
-        SignIn(k, "Fran Desk", "112358");
+        SignIn(k, "Fran Desk", "11235864");
         CHECK(k.Shows("signed in: Fran Desk, front desk"));
         for (const std::string& key : hidden_from_clinician) CHECK_MESSAGE(!k.Has(key), key);
         CHECK(k.Has("staff:menu:alerts"));
@@ -136,7 +136,7 @@ TEST_CASE("each role sees only what it may do, and the store refuses what the sc
     }
     SUBCASE("clinician: also opens a result, shows answers and marks reviewed; no export, settings, staff or close") {
         TapUntil(k, CaseAnswers(*k.app->Screening(), "V13"), "hot_joint");
-        SignIn(k, "Ana Ruiz", "135792");
+        SignIn(k, "Ana Ruiz", "13579264");
         for (const std::string& key : hidden_from_clinician) CHECK_MESSAGE(!k.Has(key), key);
         k.Tap("staff:menu:session");
         CHECK(k.Has("staff:session:show_answers"));
@@ -161,29 +161,29 @@ TEST_CASE("each role sees only what it may do, and the store refuses what the sc
 
 TEST_CASE("a patient cannot lock out every account: account B signs in at once while A is locked, and no lockout passes the cap") {
     Headless k;
-    AddAccount(k, "Ana Ruiz", store::Role::Clinician, "135792");
-    AddAccount(k, "Fran Desk", store::Role::FrontDesk, "112358");
+    AddAccount(k, "Ana Ruiz", store::Role::Clinician, "13579264");
+    AddAccount(k, "Fran Desk", store::Role::FrontDesk, "11235864");
     // A stranger tries PINs on Ana's account until it locks.
-    OpenAndType(k, "Ana Ruiz", "000001");
+    OpenAndType(k, "Ana Ruiz", "00000164");
     for (int i = 2; i <= store::kFreeAttempts; ++i) {
         TypePin(k, "00000" + std::to_string(i));
         k.Tap("pin:enter");
     }
     CHECK(k.Shows("Too many wrong PINs: try again in 30 s."));
-    TypePin(k, "135792");
+    TypePin(k, "13579264");
     k.Tap("pin:enter");
     CHECK(k.Screen() == "staff:pin");
     CHECK(k.Shows("Too many wrong PINs: try again in 30 s."));
     // Another account is not held back, not even for a moment.
     k.Tap("pin:not_you");
     k.Tap("staff:sign_in:Fran Desk");
-    TypePin(k, "112358");
+    TypePin(k, "11235864");
     k.Tap("pin:enter");
     CHECK(k.Screen() == "staff:menu");
     k.Tap("staff:lock");
     // 10 s later Ana's message counts down.
     k.Wait(std::chrono::seconds(10));
-    OpenAndType(k, "Ana Ruiz", "135792");
+    OpenAndType(k, "Ana Ruiz", "13579264");
     CHECK(k.Shows("Too many wrong PINs: try again in 20 s."));
     k.Tap("staff:lock");
 
@@ -192,7 +192,7 @@ TEST_CASE("a patient cannot lock out every account: account B signs in at once w
     int64_t now = Now(k) + 21;
     int64_t longest = 0;
     for (int i = 0; i < 20; ++i) {
-        store::Store::SignIn wrong = db.SignInWithPin("Ana Ruiz", "999999", now);
+        store::Store::SignIn wrong = db.SignInWithPin("Ana Ruiz", "99999999", now);
         REQUIRE(wrong.status == store::Store::SignIn::Status::Wrong);
         CHECK(wrong.seconds_locked <= store::kMaxLockoutSeconds);
         longest = std::max(longest, wrong.seconds_locked);
@@ -252,9 +252,9 @@ TEST_CASE("break-glass: the recovery code with a reason signs the administrator 
         REQUIRE(glass);
         CHECK(glass->actor == std::string("staff:") + kAdmin);
         CHECK(glass->detail.find("orgot") != std::string::npos);
-        TypePin(k, "975318");
+        TypePin(k, "97531864");
         k.Tap("pin:enter");
-        TypePin(k, "975318");
+        TypePin(k, "97531864");
         k.Tap("pin:enter");
         REQUIRE(k.Screen() == "staff:new_code");
         const std::string second_code = DrawnRecoveryCode(k);
@@ -270,7 +270,7 @@ TEST_CASE("break-glass: the recovery code with a reason signs the administrator 
         // The new PIN works; the old one does not.
         OpenAndType(k, kAdmin, kAdminPin);
         CHECK(k.Screen() == "staff:pin");
-        TypePin(k, "975318");
+        TypePin(k, "97531864");
         k.Tap("pin:enter");
         CHECK(k.Screen() == "staff:menu");
     }
@@ -296,7 +296,7 @@ TEST_CASE("break-glass: the recovery code with a reason signs the administrator 
 
 TEST_CASE("the administrator's staff screen adds a clinician who can sign in, disables an account, and says why it cannot") {
     Headless k;
-    AddAccount(k, "Fran Desk", store::Role::FrontDesk, "112358");
+    AddAccount(k, "Fran Desk", store::Role::FrontDesk, "11235864");
     SignIn(k);
     k.Tap("staff:menu:staff");
     CHECK(k.Screen() == "staff:accounts");
@@ -323,10 +323,10 @@ TEST_CASE("the administrator's staff screen adds a clinician who can sign in, di
     REQUIRE(k.Screen() == "staff:pin");
     TypePin(k, "1234");
     k.Tap("pin:enter");
-    CHECK(k.Shows("A staff PIN has at least 6 digits."));
-    TypePin(k, "135792");
+    CHECK(k.Shows("A staff PIN has at least 8 digits."));
+    TypePin(k, "13579264");
     k.Tap("pin:enter");
-    TypePin(k, "135792");
+    TypePin(k, "13579264");
     k.Tap("pin:enter");
     CHECK(k.Screen() == "staff:accounts");
     CHECK(k.Shows("clinician"));
@@ -343,9 +343,9 @@ TEST_CASE("the administrator's staff screen adds a clinician who can sign in, di
     TypeText(k, "rosa");
     k.Tap("staff:name:ok");
     k.Tap("staff:role:admin");
-    TypePin(k, "864209");
+    TypePin(k, "86420964");
     k.Tap("pin:enter");
-    TypePin(k, "864209");
+    TypePin(k, "86420964");
     k.Tap("pin:enter");
     REQUIRE(k.Screen() == "staff:new_code");
     CHECK(DrawnRecoveryCode(k).size() == static_cast<size_t>(store::kRecoveryDigits));
@@ -371,7 +371,7 @@ TEST_CASE("the administrator's staff screen adds a clinician who can sign in, di
     k.Tap("staff:lock");
 
     // The new clinician signs in, and sees a clinician's menu.
-    SignIn(k, added, "135792");
+    SignIn(k, added, "13579264");
     CHECK(k.Has("staff:menu:queue"));
     CHECK_FALSE(k.Has("staff:menu:staff"));
 }

@@ -41,7 +41,7 @@ TEST_CASE("every spec vignette completed by tapping, in English and in Spanish, 
             TapThrough(k, s.case_answers[c.answers], language);
             if (k.Screen() == "review") k.Tap("nav:submit");
             REQUIRE(k.Screen() == "done");
-            auto rows = k.app->Store()->Submissions(std::nullopt);
+            auto rows = k.Reader()->Submissions(std::nullopt);
             REQUIRE(rows.value->size() == 1);
             const auto& row = rows.value->front();
             CHECK(row.record.outcome.value_or("none") == s.outcomes[c.expect.outcome].id);

@@ -25,7 +25,7 @@ TEST_CASE("consent declined: the gate's message, nothing stored, then welcome ag
     k.Tap("option:no");
     CHECK(k.Screen() == "done");
     CHECK(k.Shows("No problem. Please see the front desk."));
-    CHECK(k.app->Store()->Submissions(std::nullopt).value->empty());
+    CHECK(k.Reader()->Submissions(std::nullopt).value->empty());
     k.Tap("nav:finish");
     CHECK(k.Screen() == "welcome");
 }
@@ -37,7 +37,7 @@ TEST_CASE("a minor is stopped right after the date of birth, with the staff-assi
     TapAnswer(k, s, s.FindQuestion("dob"), CaseAnswers(s, "V2").values[s.FindQuestion("dob")]);
     CHECK(k.Screen() == "done");
     CHECK(k.Shows("Please check in at the front desk. A staff member will help you."));
-    auto rows = k.app->Store()->Submissions(std::nullopt);
+    auto rows = k.Reader()->Submissions(std::nullopt);
     REQUIRE(rows.value->size() == 1);
     CHECK(rows.value->front().record.outcome == "CLINICIAN_REVIEW");
 }
@@ -46,13 +46,13 @@ TEST_CASE("a red flag shows the urgent screen at once, the alert is already stor
     Headless k;
     const rules::Screening& s = *k.app->Screening();
     TapUntil(k, CaseAnswers(s, "V11"), "spine_warning");
-    CHECK(k.app->Store()->OpenAlerts().value->empty());
+    CHECK(k.Reader()->OpenAlerts().value->empty());
     k.Tap("option:bladder_bowel");
     k.Tap("nav:next");
     CHECK(k.Screen() == "urgent");
     CHECK(k.Shows("Please go to the front desk"));
     CHECK_FALSE(k.Shows("cauda"));  // no diagnosis named
-    REQUIRE(k.app->Store()->OpenAlerts().value->size() == 1);
+    REQUIRE(k.Reader()->OpenAlerts().value->size() == 1);
     k.Tap("nav:continue");
     CHECK(k.Screen().rfind("question:", 0) == 0);
 }
@@ -108,7 +108,7 @@ TEST_CASE("a submit the database refuses keeps the patient on review with a mess
     k.Tap("nav:submit");
     CHECK(k.Screen() == "done");
     CHECK(k.Shows(Text(k, "finished").substr(0, 40)));
-    CHECK(k.app->Store()->Submissions(std::nullopt).value->size() == 1);
+    CHECK(k.Reader()->Submissions(std::nullopt).value->size() == 1);
 }
 
 TEST_CASE("review: tapping an answer changes it, and the flow returns to review") {
@@ -122,7 +122,7 @@ TEST_CASE("review: tapping an answer changes it, and the flow returns to review"
     k.Tap("option:right");
     CHECK(k.Screen() == "review");
     k.Tap("nav:submit");
-    auto rows = k.app->Store()->Submissions(std::nullopt);
+    auto rows = k.Reader()->Submissions(std::nullopt);
     REQUIRE(rows.value->size() == 1);
     CHECK(rows.value->front().record.answers_json.find("\"pain_side\":\"right\"") != std::string::npos);
 }

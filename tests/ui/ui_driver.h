@@ -30,7 +30,7 @@ inline const rules::Date kDay{2026, 6, 15};
 
 // The administrator a kiosk of the tests is set up with (a kiosk serves no patient without one).
 inline constexpr const char* kAdmin = "Ada Admin";
-inline constexpr const char* kAdminPin = "246813";
+inline constexpr const char* kAdminPin = "24681364";
 // The machine's actor the tests add accounts as (not limited by a role, like the terminal's).
 inline constexpr const char* kTestActor = "test";
 
@@ -73,6 +73,7 @@ public:
         if (provision == Provision::Admin && !std::filesystem::exists(options.database_path))
             std::filesystem::copy_file(Template().path, options.database_path);
         if (options.kiosk_id == "kiosk") options.kiosk_id = "kiosk-ui";
+        db_path = options.database_path;
         options.clock = &clock;
         if (!options.clock_not_before) {
             // The tests' day is before the build date, and the store stamps audit rows with the
@@ -231,7 +232,13 @@ public:
         return out;
     }
 
+    // A second connection to the kiosk's database with reading unlocked (test_support::OpenStore),
+    // for what a test checks there: the kiosk's own store reads sealed rows only while a staff
+    // account that reads results is signed in, as in the clinic.
+    std::unique_ptr<kiosk::store::Store> Reader() const { return test_support::OpenStore(kiosk::store::StoreOptions{db_path}); }
+
     test_support::TempDir dir{"kiosk-ui"};
+    std::string db_path;
     kiosk::ManualClock clock;
     std::unique_ptr<kiosk::ui::App> app;
     int frames = 0;

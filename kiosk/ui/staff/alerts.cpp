@@ -18,7 +18,7 @@ Intent DrawAlerts(Ui& ui, const std::vector<AlertView>& alerts, std::string_view
     }
     for (const AlertView& a : alerts) {
         std::vector<RowLine> lines{{ui.fonts.small, "URGENT  \xC2\xB7  raised " + a.time, true},
-                                   {ui.fonts.question, a.reason + (a.reason != a.rule ? " (rule " + a.rule + ")" : ""), false}};
+                                   {ui.fonts.question, a.reason + (!a.rule.empty() && a.reason != a.rule ? " (rule " + a.rule + ")" : ""), false}};
         if (!a.staff_text.empty()) lines.push_back({ui.fonts.body, a.staff_text, false});
         lines.push_back({ui.fonts.small, "Tap to acknowledge: you saw the patient", true});
         if (RowButton(ui, "staff:alert:ack:" + std::to_string(a.id), lines, ButtonLook::Urgent, width)) {

@@ -26,15 +26,15 @@ PinWords Words(const PinUi& state) {
         case PinPurpose::OwnPin:
             return {"Choose a new PIN",
                     again ? "Enter the same PIN again to confirm it."
-                          : "You signed in with the recovery code. Choose a new PIN for " + state.account + ": 6 digits or more.",
+                          : "You signed in with the recovery code. Choose a new PIN for " + state.account + ": 8 digits or more.",
                     false, 32};
         case PinPurpose::AccountPin:
             return {"New PIN for " + state.account,
-                    again ? "Enter the same PIN again to confirm it." : "Choose a new PIN: 6 digits or more. Its lockout is cleared.",
+                    again ? "Enter the same PIN again to confirm it." : "Choose a new PIN: 8 digits or more. Its lockout is cleared.",
                     true, 32};
         case PinPurpose::NewAccount:
             return {"PIN for the new account " + state.account,
-                    again ? "Enter the same PIN again to confirm it." : "Choose the account's PIN: 6 digits or more. Tell it to the person in private.",
+                    again ? "Enter the same PIN again to confirm it." : "Choose the account's PIN: 8 digits or more. Tell it to the person in private.",
                     true, 32};
     }
     return {};

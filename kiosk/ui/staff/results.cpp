@@ -117,8 +117,12 @@ ResultView ReadResult(Ui& ui, const store::StoredSubmission& row, bool answers) 
     std::string_view name = language >= 0 ? Label(*s, "language_name", language) : std::string_view();
     v.language = name.empty() ? record.language : std::string(name);
 
-    const StoredDecision decision = ReadDecision(record.decision_json);
-    if (!decision.readable) v.problem = "The stored decision cannot be read.";
+    // Sealed and this account holds no clinic key: the outcome only (it is stored in clear).
+    const StoredDecision decision = row.sealed ? StoredDecision{} : ReadDecision(record.decision_json);
+    if (row.sealed)
+        v.problem = "Answers and reasons are sealed: this account cannot open them. A clinician or administrator whose "
+                    "account reads results can (an administrator grants it with kiosk keys grant).";
+    else if (!decision.readable) v.problem = "The stored decision cannot be read.";
     int outcome = s && record.outcome ? s->FindOutcome(*record.outcome) : -1;
     if (outcome >= 0) v.outcome_label = InLanguage(s->outcomes[outcome].staff_label, ui.language);
     if (v.outcome_label.empty()) v.outcome_label = decision.outcome_label;
@@ -134,7 +138,7 @@ ResultView ReadResult(Ui& ui, const store::StoredSubmission& row, bool answers) 
         std::string label = track >= 0 ? InLanguage(s->tracks[track].label, ui.language) : t.track;
         v.tracks.emplace_back(label.empty() ? t.track : label, t.status);
     }
-    if (answers) {
+    if (answers && !row.sealed) {
         std::string problem;
         v.answers = ReadAnswers(ui, record.answers_json, decision.today.value_or(ui.today), problem);
         if (!problem.empty()) v.problem += (v.problem.empty() ? "" : " ") + problem;
@@ -147,6 +151,7 @@ AlertView ReadAlert(const rules::Screening* screening, const store::Alert& alert
     a.id = alert.id;
     a.rule = alert.rule_id;
     a.reason = alert.reason.empty() ? alert.rule_id : alert.reason;
+    if (alert.sealed) a.reason = "A red flag fired (which one is sealed: a clinician's sign-in shows it)";
     a.time = LocalTime(alert.raised_at);
     int rule = screening ? screening->FindRule(a.rule) : -1;
     if (rule >= 0) a.staff_text = screening->rules[rule].staff_text;
