@@ -42,7 +42,9 @@ const char* const kUsage =
     "  queue [--all] [--db PATH]           list pending results with outcome and reasons\n"
     "  review ID --as NAME [--db PATH]     mark a result reviewed, signed in with NAME's PIN\n"
     "  export --format csv|jsonl|fhir --out PATH [--since DATE] [--status pending] [--mark-exported]\n"
-    "                                      write stored results to a file\n"
+    "         [--plain --as ADMIN]         write stored results to a file, encrypted to a passphrase\n"
+    "                                      (typed twice) unless an administrator asks for it plain\n"
+    "  decrypt-export FILE [--out PATH]    the plain file of an encrypted export (passphrase asked)\n"
     "  export-questionnaire --out PATH     the screening as a FHIR R4 Questionnaire\n"
     "  staff add NAME --role front_desk|clinician|admin [--db PATH]\n"
     "                                      add a staff account (PIN typed twice; an admin gets a\n"
@@ -296,7 +298,8 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     if (command == "db") return RunDb(rest, out, err);
     if (command == "queue") return RunQueue(rest, out, err);
     if (command == "submit") return RunSubmit(rest, out, err);
-    if (command == "export") return RunExport(rest, out, err);
+    if (command == "export") return RunExport(rest, in ? *in : std::cin, out, err);
+    if (command == "decrypt-export") return RunDecryptExport(rest, in ? *in : std::cin, out, err);
     if (command == "review") return RunReview(rest, in ? *in : std::cin, out, err);
     if (command == "export-questionnaire") return RunExportQuestionnaire(rest, out, err);
     err << "kiosk: unknown command '" << command << "'\n\n" << kUsage;

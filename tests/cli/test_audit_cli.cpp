@@ -162,11 +162,14 @@ TEST_CASE("queue and export are refused, and no file left, while the audit log c
     CHECK(queue.err.find("not listed: the audit log cannot be written") != std::string::npos);
     CHECK(queue.out.find(c.ids[0]) == std::string::npos);
     const std::string out = c.File("export.csv");
-    Run exported = Kiosk({"export", "--format", "csv", "--out", out, "--db", c.db});
+    const std::string config = test_support::AnyFolderConfig(c);
+    Run exported = Kiosk({"export", "--format", "csv", "--out", out, "--config", config, "--db", c.db}, test_support::kPassphraseTwice);
     CHECK(exported.code == kiosk::kExitInvalid);
     CHECK(exported.err.find("could not be recorded in the audit log") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(out + ".kxp"));
     CHECK_FALSE(std::filesystem::exists(out));
     lock.Exec("ROLLBACK", "releasing the write lock");
-    CHECK(Kiosk({"export", "--format", "csv", "--out", out, "--db", c.db}).code == kiosk::kExitOk);
-    CHECK(std::filesystem::exists(out));
+    CHECK(Kiosk({"export", "--format", "csv", "--out", out, "--config", config, "--db", c.db}, test_support::kPassphraseTwice).code ==
+          kiosk::kExitOk);
+    CHECK(std::filesystem::exists(out + ".kxp"));
 }

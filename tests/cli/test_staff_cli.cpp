@@ -334,8 +334,12 @@ TEST_CASE("review --as signs in with the reviewer's PIN: a front desk account is
         CHECK((*recent.value)[1].action == "sign-in");
 
         const std::string csv = c.File("out.csv");
-        REQUIRE(Kiosk({"export", "--format", "csv", "--out", csv, "--db", c.db}).code == kiosk::kExitOk);
-        const std::string text = test_support::ReadFile(csv);
+        REQUIRE(Kiosk({"export", "--format", "csv", "--out", csv, "--config", test_support::AnyFolderConfig(c), "--db", c.db},
+                      test_support::kPassphraseTwice)
+                    .code == kiosk::kExitOk);
+        Run opened = Kiosk({"decrypt-export", csv + ".kxp", "--out", "-"}, std::string(test_support::kPassphrase) + "\n");
+        REQUIRE_MESSAGE(opened.code == kiosk::kExitOk, opened.err);
+        const std::string text = opened.out;
         const std::string header = text.substr(0, text.find("\r\n"));
         CHECK(header.find(",status,reviewed_by,reviewed_at,") != std::string::npos);
         CHECK(text.find(",reviewed,Dr Ruiz," + status_of().reviewed_at + ",") != std::string::npos);
