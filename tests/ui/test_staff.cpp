@@ -405,6 +405,24 @@ TEST_CASE("export seals CSV and FHIR files to the passphrase typed twice, names 
     CHECK(k.Shows("Tap, then type it again"));
 }
 
+TEST_CASE("the export screen's targets, keyboard included, are big enough and apart at every screen size") {
+    test_support::TempDir out("kiosk-export");
+    kiosk::ui::AppOptions options;
+    options.export_folder = (out.path / "usb").string();  // no stick: the message and "check again" too
+    const std::pair<float, float> sizes[] = {{1024, 768}, {1280, 800}, {3840, 2160}, {1080, 1920}, {768, 1024}};
+    for (const auto& [width, height] : sizes) {
+        CAPTURE(width);
+        CAPTURE(height);
+        Headless k(width, height, options);
+        SignIn(k);
+        k.Tap("staff:menu:export");
+        REQUIRE(k.Has("staff:export:recheck"));
+        REQUIRE(k.Has("key:q"));
+        k.Frame();
+        CheckTouchTargets(k, width, height);
+    }
+}
+
 TEST_CASE("export refuses a short passphrase and two that differ, on screen, before anything is written") {
     test_support::TempDir out("kiosk-export");
     kiosk::ui::AppOptions options;
