@@ -32,6 +32,7 @@ int OpenWindow(const kiosk::RunOptions& run, std::ostream& err) {
     app.database_path = run.database;
     app.kiosk_id = run.config.kiosk_id;
     app.export_folder = run.config.export_folder;
+    app.export_requires_removable = run.config.export_requires_removable;
     app.settings = run.config.settings;
     return kiosk::platform::RunKioskWindow(window, std::move(app), err);
 }

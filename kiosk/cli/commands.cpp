@@ -44,8 +44,10 @@ const char* const kUsage =
     "                                      list pending results with outcome (and reasons, signed in\n"
     "                                      as NAME, whose account reads results)\n"
     "  review ID --as NAME [--db PATH]     mark a result reviewed, signed in with NAME's PIN\n"
-    "  export --format csv|jsonl|fhir --out PATH --as NAME [--since DATE] [--status pending]\n"
-    "         [--mark-exported]            write stored results to a file, signed in as NAME\n"
+    "  export --format csv|jsonl|fhir --out PATH --as ADMIN [--plain] [--since DATE] [--status pending]\n"
+    "         [--mark-exported]            write stored results to a file, signed in as ADMIN, encrypted\n"
+    "                                      to a passphrase (typed twice) unless --plain\n"
+    "  decrypt-export FILE [--out PATH]    the plain file of an encrypted export (passphrase asked)\n"
     "  export-questionnaire --out PATH     the screening as a FHIR R4 Questionnaire\n"
     "  staff add NAME --role front_desk|clinician|admin [--db PATH]\n"
     "                                      add a staff account (PIN typed twice; an admin gets a\n"
@@ -301,6 +303,7 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     if (command == "db") return RunDb(rest, out, err);
     if (command == "submit") return RunSubmit(rest, out, err);
     if (command == "review") return RunReview(rest, in ? *in : std::cin, out, err);
+    if (command == "decrypt-export") return RunDecryptExport(rest, in ? *in : std::cin, out, err);
     if (command == "keys") return RunKeys(rest, in ? *in : std::cin, out, err);
     if (command == "queue") return RunQueue(rest, in ? *in : std::cin, out, err);
     if (command == "export") return RunExport(rest, in ? *in : std::cin, out, err);

@@ -38,7 +38,8 @@ using WindowRunner = std::function<int(const RunOptions& options, std::ostream& 
 
 int RunWindowCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const WindowRunner& window);
 
-// Dispatches `kiosk COMMAND ARGS...`; argv[0] excluded. `staff` and `review` read PINs from `in`
+// Dispatches `kiosk COMMAND ARGS...`; argv[0] excluded. `staff`, `review`, `export` and
+// `decrypt-export` read PINs and passphrases from `in`
 // (null: std::cin, with the prompt's echo off at a terminal). With no command, or `run`, it opens
 // the window through `window` (without one: exit kExitNoWindow).
 int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,

@@ -91,8 +91,14 @@ ConfigLoad ParseConfig(std::string_view text, const std::string& path) {
     };
     const Text texts[] = {{"database", &c.database}, {"screening", &c.screening}, {"kiosk_id", &c.kiosk_id},
                           {"export_folder", &c.export_folder}, {kSettingDefaultLanguage, &c.settings.default_language}};
+    struct Flag {
+        const char* key;
+        bool* target;
+    };
+    const Flag flags[] = {{"export_requires_removable", &c.export_requires_removable}};
     std::string known_keys;
     for (const Text& t : texts) known_keys += std::string(known_keys.empty() ? "" : ", ") + t.key;
+    for (const Flag& f : flags) known_keys += std::string(", ") + f.key;
     for (const IdleTime& time : kIdleTimes) known_keys += std::string(", ") + time.key;
     for (const auto& [key, value] : table) {
         std::string name(key.str());
@@ -104,6 +110,12 @@ ConfigLoad ParseConfig(std::string_view text, const std::string& path) {
                 out.errors.push_back(Place(path, value.source()) + ": '" + name + "' must be a non-empty string");
             else
                 *t.target = value.as_string()->get();
+        }
+        for (const Flag& f : flags) {
+            if (name != f.key) continue;
+            known = true;
+            if (!value.is_boolean()) out.errors.push_back(Place(path, value.source()) + ": '" + name + "' must be true or false");
+            else *f.target = value.as_boolean()->get();
         }
         for (const IdleTime& time : kIdleTimes) {
             if (name != time.key) continue;

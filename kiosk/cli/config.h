@@ -18,6 +18,9 @@ struct KioskConfig {
     std::string screening;      // as written; ResolveScreeningPath says which screening is used
     std::string kiosk_id = "kiosk";
     std::string export_folder;  // where the staff screen exports to (a USB stick's mount point)
+    // Exports (the staff screen's and `kiosk export`'s) go only onto a mounted removable device
+    // (store/export/removable.h). false: anywhere, for a network share or a test machine.
+    bool export_requires_removable = true;
     KioskSettings settings;     // idle times and default language, within kFileLimits
 };
 

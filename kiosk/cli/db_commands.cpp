@@ -1,6 +1,7 @@
 // The command line's database commands. Each opens the clinic database, does one thing, audits it.
 #include "cli/db_commands.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -13,7 +14,10 @@
 #include "core/decision_json.h"
 #include "rules/decision.h"
 #include "rules/loader.h"
+#include "cli/pin_entry.h"
 #include "store/export.h"
+#include "store/export/encrypted_file.h"
+#include "store/export/removable.h"
 #include "store/export_job.h"
 #include "store/store.h"
 
@@ -55,17 +59,34 @@ const char* const kSubmitHelp =
     "commit. Exit 0 stored, 1 invalid answers or the database refused the write, 2 wrong usage.\n";
 
 const char* const kExportHelp =
-    "Usage: kiosk export --format csv|jsonl|fhir --out PATH --as NAME [--since YYYY-MM-DD]\n"
+    "Usage: kiosk export --format csv|jsonl|fhir --out PATH --as NAME [--plain] [--since YYYY-MM-DD]\n"
     "                    [--status STATUS] [--mark-exported] [--language CODE] [--screening FILE]\n"
-    "                    [--db PATH]\n"
+    "                    [--config PATH] [--db PATH]\n"
     "\n"
     "Writes stored results to PATH (atomically, owner-only): CSV (one row per submission, a column\n"
     "pair per question), JSON Lines, or a FHIR R4 Bundle of QuestionnaireResponses. --since keeps\n"
     "results submitted on or after that day (UTC); --status keeps pending, reviewed or exported\n"
-    "ones; --mark-exported marks what was written as exported. Every export is audited, in the name\n"
-    "of NAME, an administrator whose PIN (read from a prompt that does not show it, or a line of\n"
-    "standard input) unlocks the sealed results.\n"
-    "Exit 0 written, 1 the database or the file could not be used, 2 wrong usage.\n";
+    "ones; --mark-exported marks what was written as exported. Every export is audited.\n"
+    "\n"
+    "Results are stored sealed: NAME, an administrator, signs in with their PIN first (a prompt\n"
+    "that does not show it, or the first line of standard input), which unlocks them. The file is\n"
+    "encrypted to a passphrase (at least 12 characters) typed twice after it, at the same kind of\n"
+    "prompt or as the next two lines; \".kxp\" is added to PATH, and 'kiosk decrypt-export' gives\n"
+    "the plain file back. --plain writes it unencrypted (audited as a PLAIN export).\n"
+    "PATH's folder must be a mounted removable device (a USB stick) unless kiosk.toml says\n"
+    "export_requires_removable = false.\n"
+    "Exit 0 written, 1 the database, the passphrase, the folder or the file could not be used,\n"
+    "2 wrong usage.\n";
+
+const char* const kDecryptHelp =
+    "Usage: kiosk decrypt-export FILE [--out PATH]\n"
+    "\n"
+    "Opens an encrypted export (FILE.kxp) with its passphrase, asked at a prompt that does not\n"
+    "show it, or read from the first line of standard input, and writes the plain CSV, JSON Lines\n"
+    "or FHIR file: to PATH, by default FILE without \".kxp\" (an existing file is never\n"
+    "overwritten), or to standard output with --out -. Needs no database: it runs on any machine\n"
+    "with the kiosk installed. Exit 0 written, 1 wrong passphrase, damaged, truncated or not an\n"
+    "export, or the file exists, 2 wrong usage.\n";
 
 const char* const kQuestionnaireHelp =
     "Usage: kiosk export-questionnaire --out PATH [--language CODE] [--screening FILE]\n"
@@ -98,6 +119,28 @@ constexpr Option kStatusOption{"--status", "pending, reviewed or exported"};
 constexpr Option kMarkExportedOption{"--mark-exported", ""};
 constexpr Option kHeadOption{"--head", ""};
 constexpr Option kExpectHeadOption{"--expect-head", "ID:HASH"};
+constexpr Option kPlainOption{"--plain", ""};
+
+// A new passphrase typed twice, as a new PIN is (cli/pin_entry.h); empty with `problem` set when it
+// cannot be used.
+struct NewPassphrase {
+    std::string text;
+    std::optional<std::string> problem;
+};
+
+NewPassphrase ReadNewPassphrase(std::istream& in, std::ostream& out) {
+    NewPassphrase result;
+    std::optional<std::string> first = ReadSecretLine(
+        in, out, "Passphrase for the export (at least " + std::to_string(store::kMinPassphraseChars) + " characters): ");
+    std::optional<std::string> second = first ? ReadSecretLine(in, out, "The same passphrase again: ") : std::nullopt;
+    if (!first || !second) result.problem = "the passphrase is typed twice (two lines on standard input)";
+    else if (*first != *second) result.problem = "the two passphrases differ";
+    else if (auto problem = store::PassphraseProblem(*first)) result.problem = *problem;
+    else result.text = *first;
+    if (first) store::WipeSecret(*first);
+    if (second) store::WipeSecret(*second);
+    return result;
+}
 
 }  // namespace
 
@@ -243,7 +286,8 @@ namespace kiosk {
 int RunExport(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
     CommandStart c = StartCommand(
         {"export",
-         {kFormatOption, kOutOption, kAsOption, kSinceOption, kStatusOption, kLanguageOption, kScreeningOption, kMarkExportedOption},
+         {kFormatOption, kOutOption, kSinceOption, kStatusOption, kLanguageOption, kScreeningOption, kMarkExportedOption, kPlainOption,
+          kAsOption},
          0,
          kExportHelp,
          [](const ParsedArgs& a) -> std::optional<std::string> {
@@ -252,11 +296,13 @@ int RunExport(const std::vector<std::string>& args, std::istream& in, std::ostre
              if (!a.Value("--as")) return "export needs --as NAME: an administrator's PIN unlocks the sealed results";
              if (auto status = a.Value("--status"); status && !store::ParseSubmissionStatus(*status))
                  return "--status is pending, reviewed or exported";
+             if (a.ValueOr("--as").empty()) return "export needs --as NAME: an administrator's PIN unlocks the sealed results";
              return DateProblem(a, "--since");
          }},
         args, out, err);
     if (c.exit) return *c.exit;
     const std::string format = c.args.ValueOr("--format");
+    const bool plain = c.args.Has("--plain");
     std::optional<store::SubmissionStatus> status;
     if (auto text = c.args.Value("--status")) status = store::ParseSubmissionStatus(*text);
     const std::optional<std::string> since = c.args.Value("--since");
@@ -264,24 +310,90 @@ int RunExport(const std::vector<std::string>& args, std::istream& in, std::ostre
     if (!screening) return kExitInvalid;
     int language = LanguageIndex(c, *screening, "kiosk: ", err);
     if (language < 0) return kExitUsage;
-    auto db = OpenClinicStore(c.files.database, err);
-    if (!db) return kExitInvalid;
-    auto signed_in = SignInOnTerminal(*db, c.args.ValueOr("--as"), {in, out, err, "kiosk export", "nothing written"});
-    if (!signed_in) return kExitInvalid;
     store::ExportRequest request;
-    request.actor = store::StaffActor(signed_in->account.name);
     request.format = *store::ParseExportFormat(format);
     request.path = c.args.ValueOr("--out");
     request.status = status;
     request.since = since.value_or("");
     request.mark_exported = c.args.Has("--mark-exported");
     request.language = language;
+    request.require_removable = c.files.config.export_requires_removable;
+    // Said before anyone types a passphrase or a PIN for nothing; the export checks it again.
+    if (request.require_removable) {
+        std::filesystem::path folder = std::filesystem::path(request.path).parent_path();
+        if (auto problem = store::ExportFolderProblem(folder.empty() ? "." : folder.string())) {
+            err << "kiosk export: not written: " << *problem << "\n"
+                << "kiosk export: (kiosk.toml's export_requires_removable = false allows any folder)\n";
+            return kExitInvalid;
+        }
+    }
+    auto db = OpenClinicStore(c.files.database, err);
+    if (!db) return kExitInvalid;
+    auto signed_in = SignInOnTerminal(*db, c.args.ValueOr("--as"), {in, out, err, "kiosk export", "nothing written"});
+    if (!signed_in) return kExitInvalid;
+    request.actor = store::StaffActor(signed_in->account.name);
+    if (!plain) {
+        NewPassphrase passphrase = ReadNewPassphrase(in, out);
+        if (passphrase.problem) {
+            err << "kiosk export: " << *passphrase.problem << "; nothing written\n";
+            return kExitInvalid;
+        }
+        request.passphrase = std::move(passphrase.text);
+    }
     auto done = store::ExportResults(*db, *screening, request);
+    store::WipeSecret(request.passphrase);
     if (!done.ok()) {
-        err << "kiosk export: not written: " << done.error->Describe() << "\n";
+        if (done.error->kind == store::DbErrorKind::Refused) err << "kiosk export: refused: " << done.error->Describe() << "\n";
+        else err << "kiosk export: not written: " << done.error->Describe() << "\n";
         return kExitInvalid;
     }
-    out << done.value->count << " results written to " << done.value->path << " (" << format << ")\n";
+    out << done.value->count << " results written to " << done.value->path << " (" << format
+        << (done.value->encrypted ? ", encrypted" : ", PLAIN: not encrypted") << ")\n";
+    return kExitOk;
+}
+
+int RunDecryptExport(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err) {
+    CommandStart c = ParseCommand({"decrypt-export", {kOutOption}, 1, kDecryptHelp,
+                                   [](const ParsedArgs& a) -> std::optional<std::string> {
+                                       if (a.positional.size() != 1) return "";
+                                       if (!a.Value("--out") && !std::string_view(a.positional[0]).ends_with(store::kEncryptedExtension))
+                                           return "'" + a.positional[0] + "' does not end with " +
+                                                  std::string(store::kEncryptedExtension) + ": say where the plain file goes with --out PATH";
+                                       return std::nullopt;
+                                   }},
+                                  args, out, err);
+    if (c.exit) return *c.exit;
+    const std::string file = c.args.positional[0];
+    std::string target = c.args.ValueOr("--out");
+    if (target.empty()) target = file.substr(0, file.size() - store::kEncryptedExtension.size());
+    const bool to_stdout = target == "-";
+    std::error_code ec;
+    if (!to_stdout && std::filesystem::exists(std::filesystem::symlink_status(target, ec))) {
+        err << "kiosk decrypt-export: " << target << " already exists; it was left as it was (choose another with --out)\n";
+        return kExitInvalid;
+    }
+    std::ifstream input(file, std::ios::binary);
+    if (!input) { err << "kiosk decrypt-export: " << file << ": cannot open the file\n"; return kExitInvalid; }
+    std::stringstream sealed;
+    sealed << input.rdbuf();
+    // The prompt goes to standard error: with --out - standard output is the plain file itself.
+    std::optional<std::string> passphrase = ReadSecretLine(in, err, "Passphrase for " + file + ": ");
+    if (!passphrase) { err << "kiosk decrypt-export: no passphrase was given; nothing written\n"; return kExitInvalid; }
+    store::Decrypted opened = store::DecryptExport(sealed.str(), *passphrase);
+    store::WipeSecret(*passphrase);
+    if (!opened.ok()) {
+        err << "kiosk decrypt-export: " << file << ": " << opened.message << "; nothing written\n";
+        return kExitInvalid;
+    }
+    if (to_stdout) {
+        out << *opened.plain << std::flush;
+        store::WipeSecret(*opened.plain);
+        return kExitOk;
+    }
+    auto error = store::WriteFileAtomically(target, *opened.plain);
+    store::WipeSecret(*opened.plain);
+    if (error) { err << "kiosk decrypt-export: not written: " << *error << "\n"; return kExitInvalid; }
+    out << "written to " << target << " (owner-only: it holds patients' answers)\n";
     return kExitOk;
 }
 

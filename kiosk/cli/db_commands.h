@@ -1,4 +1,5 @@
-// The command line's database commands: db check, queue, submit (paper fallback), export.
+// The command line's database commands: db check, queue, submit (paper fallback), export, and
+// decrypt-export (the one that needs no database).
 #pragma once
 
 #include <iosfwd>
@@ -21,7 +22,10 @@ std::unique_ptr<store::Store> OpenClinicStore(const std::string& path, std::ostr
 int RunDb(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int RunQueue(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err);
 int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// export asks for the passphrase (or, with --plain, the administrator's PIN) on `in`.
 int RunExport(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err);
+// decrypt-export FILE [--out PATH]: the passphrase from `in`; needs no database.
+int RunDecryptExport(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err);
 int RunExportQuestionnaire(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace kiosk

@@ -190,7 +190,7 @@ std::optional<store::Store::SignIn> SignInOnTerminal(store::Store& db, const std
     }
     using Status = store::Store::SignIn::Status;
     store::Store::SignIn signed_in = db.SignInWithPin(name, *pin, NowUnix());
-    store::ZeroString(*pin);
+    store::WipeSecret(*pin);
     switch (signed_in.status) {
         case Status::Ok:
             db.UnlockReading(signed_in.key);  // null for an account that reads no results

@@ -139,7 +139,7 @@ bool OpenSealedPair(const ClinicKey& key, std::string_view sealed, std::string& 
     std::optional<std::string> plain = key.Open(sealed);
     if (!plain) return false;
     std::optional<std::vector<std::string>> fields = SplitFields(*plain, 2);
-    ZeroString(*plain);
+    WipeSecret(*plain);
     if (!fields) return false;
     first = std::move((*fields)[0]);
     second = std::move((*fields)[1]);

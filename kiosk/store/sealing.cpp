@@ -112,8 +112,9 @@ std::string KeyFingerprint(const PublicKey& key) {
     return Hex(hash, sizeof hash);
 }
 
-void ZeroString(std::string& text) {
-    if (!text.empty()) sodium_memzero(text.data(), text.size());
+void WipeSecret(std::string& secret) {
+    if (!secret.empty()) sodium_memzero(secret.data(), secret.size());
+    secret.clear();
 }
 
 std::string Seal(const PublicKey& key, std::string_view plain) {

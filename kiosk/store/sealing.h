@@ -45,8 +45,8 @@ private:
 // Sixteen hex digits that name a public key (BLAKE2b of it), for the audit log and `kiosk keys`.
 std::string KeyFingerprint(const PublicKey& key);
 
-// Overwrites a string's bytes with zeros (sodium_memzero): a secret's copy, before it is freed.
-void ZeroString(std::string& text);
+// Overwrites a secret's bytes with zeros (sodium_memzero) and empties it, before it is freed.
+void WipeSecret(std::string& secret);
 
 // Seals `plain` to `key` (crypto_box_seal): 48 bytes longer than the plain text.
 std::string Seal(const PublicKey& key, std::string_view plain);

@@ -79,6 +79,7 @@ StaffContext App::MakeStaffContext() const {
     StaffContext context{m_store.get(), m_screening.get(), m_clock, m_options.kiosk_id, m_options.export_folder,
                          fault, m_store_problem, m_session.get(), m_settings};
     context.not_set_up = m_store && m_not_set_up;
+    context.export_requires_removable = m_options.export_requires_removable;
     return context;
 }
 

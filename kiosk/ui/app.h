@@ -29,6 +29,7 @@ struct AppOptions {
     std::string database_path;     // the clinic database (created if absent)
     std::string kiosk_id = "kiosk";
     std::string export_folder;     // where staff exports go; empty: staff are told to configure it
+    bool export_requires_removable = true;  // only onto a mounted removable device (kiosk.toml); tests turn it off
     KioskSettings settings;        // the configuration's; what staff saved in the database wins
     const Clock* clock = nullptr;  // nullptr: the system clock
     // No new screening starts while the wall clock is implausible: before `clock_not_before`

@@ -13,6 +13,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include "store/export/encrypted_file.h"
+#include "store/export/removable.h"
 #include "store/export_job.h"
 #include "store/saved_settings.h"
 #include "ui/staff/staff_screens.h"
@@ -95,9 +97,9 @@ std::optional<int64_t> ParseInt(const std::string& text) {
     return value;
 }
 
-// results-20260615-093000.csv (local time), with -2, -3... if that name is taken.
-std::string ExportPath(const std::string& folder, SystemTime now, store::ExportFormat format) {
-    const std::string extension = format == store::ExportFormat::Fhir ? ".fhir.json" : ".csv";
+// results-20260615-093000.csv (local time), .csv.kxp when encrypted, with -2, -3... if that name is taken.
+std::string ExportPath(const std::string& folder, SystemTime now, store::ExportFormat format, bool encrypted) {
+    const std::string extension = std::string(store::ExportExtension(format)) + (encrypted ? std::string(store::kEncryptedExtension) : "");
     std::filesystem::path base = std::filesystem::path(folder) / ("results-" + FormatLocalTime(now, "%Y%m%d-%H%M%S"));
     std::string path = base.string() + extension;
     std::error_code ignored;
@@ -231,6 +233,13 @@ void StaffMode::State::Open(Screen to, Ui& ui, const StaffContext& c) {
             if (!c.store || !c.screening || !May(P::Export)) return;
             export_ui.result.clear();
             export_ui.failed = false;
+            export_ui.may_plain = account.role == store::Role::Admin;
+            export_ui.plain = export_ui.plain && export_ui.may_plain;
+            // Room for the longest passphrase the keyboard types, so typing never reallocates and
+            // leaves a copy behind that ForgetPassphrases cannot wipe.
+            export_ui.passphrase.reserve(staff::kMaxPassphraseTyped * 2 + 1);
+            export_ui.again.reserve(staff::kMaxPassphraseTyped * 2 + 1);
+            CheckExportFolder(c);
             break;
         case Screen::Settings:
             if (!c.store || !c.screening || !May(P::Settings)) return;
@@ -246,8 +255,21 @@ void StaffMode::State::Open(Screen to, Ui& ui, const StaffContext& c) {
             break;
         default: break;
     }
+    if (screen == Screen::Export && to != Screen::Export) ForgetPassphrases();
     notice.clear();
     Go(to);
+}
+
+void StaffMode::State::ForgetPassphrases() {
+    store::WipeSecret(export_ui.passphrase);
+    store::WipeSecret(export_ui.again);
+    export_ui.field = 0;
+}
+
+void StaffMode::State::CheckExportFolder(const StaffContext& c) {
+    export_ui.folder_problem.clear();
+    if (c.export_requires_removable && !c.export_folder.empty())
+        export_ui.folder_problem = store::ExportFolderProblem(c.export_folder).value_or("");
 }
 
 void StaffMode::State::Back(Ui& ui, const StaffContext& c) {
@@ -298,23 +320,46 @@ void StaffMode::State::Acknowledge(const StaffContext& c, const std::string& id_
 
 void StaffMode::State::Export(store::ExportFormat format, const StaffContext& c) {
     if (!c.store || !c.screening || c.export_folder.empty() || !May(store::Permission::Export)) return;
+    const bool plain = export_ui.plain && export_ui.may_plain;
+    export_ui.failed = true;
+    if (!plain) {
+        if (auto problem = store::PassphraseProblem(export_ui.passphrase)) {
+            export_ui.result = "Nothing was exported. " + Sentence(*problem);
+            return;
+        }
+        if (export_ui.passphrase != export_ui.again) {
+            export_ui.result = "Nothing was exported. The two passphrases differ: type the same one twice.";
+            return;
+        }
+    }
+    // Asked again at every export: the stick may have been pulled out since the screen opened.
+    CheckExportFolder(c);
+    if (!export_ui.folder_problem.empty()) {
+        export_ui.result = "Nothing was exported. " + Sentence(export_ui.folder_problem);
+        return;
+    }
     int language = c.settings.default_language.empty() ? 0 : std::max(0, c.screening->FindLanguage(c.settings.default_language));
     store::ExportRequest request{
         .format = format,
-        .path = ExportPath(c.export_folder, c.clock->Now(), format),
+        .path = ExportPath(c.export_folder, c.clock->Now(), format, !plain),
         .status = export_ui.pending_only ? std::optional(store::SubmissionStatus::Pending) : std::nullopt,
         .since = "",
         .mark_exported = export_ui.mark_exported,
         .language = language,
         .actor = Actor(),
+        .passphrase = plain ? std::string() : export_ui.passphrase,
+        .require_removable = c.export_requires_removable,
     };
     store::Result<store::ExportSummary> done = store::ExportResults(*c.store, *c.screening, request);
+    store::WipeSecret(request.passphrase);
     export_ui.failed = !done.ok();
     if (!done.ok()) {
         export_ui.result = "Nothing was exported. " + done.error->Describe();
         return;
     }
     export_ui.result = "Exported " + Plural(done.value->count, "result", "results") + " to " + done.value->path +
+                       (done.value->encrypted ? ", encrypted: it opens only with the passphrase (kiosk decrypt-export)"
+                                              : ", PLAIN: not encrypted, anyone with the stick can read it") +
                        (export_ui.mark_exported ? " (marked exported)." : ".");
     notice = export_ui.result;
 }
@@ -366,6 +411,7 @@ void StaffMode::Tick(const StaffContext& context) {
     State& s = *m_state;
     if (!IsOpen() || context.clock->Monotonic() - s.last_touch < kAutoLock) return;
     if (s.signed_in && context.store) context.store->Audit(s.Actor(), "auto-lock", "a minute without a touch");
+    s.ForgetPassphrases();
     s = State{};
 }
 
@@ -439,6 +485,7 @@ StaffAction StaffMode::Draw(Ui& patient_ui, const StaffContext& context) {
         case Kind::Back: s.Back(ui, context); break;
         case Kind::Lock:
             if (s.signed_in && context.store) context.store->Audit(s.Actor(), "lock", "");
+            s.ForgetPassphrases();
             s = State{};
             break;
         case Kind::ChooseAccount: s.ChooseAccount(intent.id); break;

@@ -33,6 +33,7 @@ struct StaffContext {
     KioskSettings settings;        // in force now, language resolved to a code of the screening; the
                                    // settings screen starts from these with the store's applied
     bool not_set_up = false;       // no active administrator: nobody can sign in, nothing is chosen here
+    bool export_requires_removable = true;  // the export folder must be a removable stick (kiosk.toml)
 };
 
 // What the app must do after a staff frame.

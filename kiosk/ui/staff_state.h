@@ -95,7 +95,13 @@ struct StaffMode::State {
     void Back(Ui& ui, const StaffContext& c);
     void Review(Ui& ui, const StaffContext& c, const std::string& id);
     void Acknowledge(const StaffContext& c, const std::string& id);
+    // An export as the export screen set it up: encrypted to the passphrase typed twice, or plain
+    // for an administrator who chose it; refused on screen while the folder is no stick (when required).
     void Export(store::ExportFormat format, const StaffContext& c);
+    // Reads whether the export folder is a removable stick now (store/export/removable.h).
+    void CheckExportFolder(const StaffContext& c);
+    // Wipes the typed passphrases: on leaving the export screen, and before staff mode locks.
+    void ForgetPassphrases();
     bool SaveSettings(const StaffContext& c);
 
     // ui/staff_sign_in.cpp.

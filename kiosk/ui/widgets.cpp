@@ -228,7 +228,7 @@ int CountChars(const std::string& text) {
 
 }  // namespace
 
-bool Keyboard(Ui& ui, std::string& text, int max_length, float width) {
+bool Keyboard(Ui& ui, std::string& text, int max_length, float width, KeyboardCase letters) {
     static constexpr const char* kRows[4][11] = {
         {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", nullptr},
         {"q", "w", "e", "r", "t", "y", "u", "i", "o", "p", nullptr},
@@ -244,12 +244,14 @@ bool Keyboard(Ui& ui, std::string& text, int max_length, float width) {
             if (c > 0) ImGui::SameLine(0, gap);
             std::string face = row[c];
             std::string shown = face;
-            if (face.size() == 1 && face[0] >= 'a' && face[0] <= 'z') shown = std::string(1, static_cast<char>(face[0] - 'a' + 'A'));
-            if (face == "\xC3\xB1") shown = "\xC3\x91";
+            const bool capitals = letters == KeyboardCase::Words;
+            if (capitals && face.size() == 1 && face[0] >= 'a' && face[0] <= 'z') shown = std::string(1, static_cast<char>(face[0] - 'a' + 'A'));
+            if (capitals && face == "\xC3\xB1") shown = "\xC3\x91";
             std::string key = face == "\xC3\xB1" ? "key:enye" : face == "-" ? "key:dash" : face == "'" ? "key:apostrophe"
                               : face == "." ? "key:dot" : "key:" + face;
             if (TouchButton(ui, shown, key, key_w, ButtonLook::Normal, !full) && !full) {
-                Type(text, face);
+                if (capitals) Type(text, face);
+                else text += face;
                 changed = true;
             }
         }

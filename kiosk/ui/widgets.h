@@ -71,9 +71,13 @@ void Paragraph(Ui& ui, ImFont* font, ImU32 color, std::string_view text, float w
 
 // A number pad editing `digits` (0-9, and '.' when `decimal`). Returns true when `digits` changed.
 bool NumberPad(Ui& ui, std::string& digits, bool decimal, int max_digits, float width);
+// How the on-screen keyboard writes letters: each word capitalised (names, free text), or exactly
+// the small letters on its keys (a passphrase, shown masked: a capital the typist never chose
+// would lock the file with a passphrase nobody knows).
+enum class KeyboardCase : uint8_t { Words, Lower };
 // An on-screen keyboard editing `text` (letters, digits, space, backspace; ñ for Spanish).
 // Returns true when `text` changed.
-bool Keyboard(Ui& ui, std::string& text, int max_length, float width);
+bool Keyboard(Ui& ui, std::string& text, int max_length, float width, KeyboardCase letters = KeyboardCase::Words);
 
 // The fullscreen window every screen draws in; `name` keeps ImGui's state per screen.
 void BeginScreen(Ui& ui, const char* name);

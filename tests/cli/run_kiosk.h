@@ -78,4 +78,13 @@ inline constexpr const char* kPaperAnswers = R"({"consent_data":"yes","dob":"196
   "hot_joint":"no","infection_now":"no","fever_7d":"no","skin_problem":["none"],"blood_conditions":["low_platelets"],
   "bleeding_history":"no","cancer":"no","medications":["none"],"allergies":["none"],"pain_side":"left"})";
 
+// The export passphrase as `kiosk export` reads it from standard input: typed twice. Enough for
+// `kiosk decrypt-export` too, which reads the first line.
+inline constexpr const char* kPassphrase = "correct horse battery staple";
+inline constexpr const char* kPassphraseTwice = "correct horse battery staple\ncorrect horse battery staple\n";
+
+// A kiosk.toml in `dir` that lets exports go to any folder (a test's temporary folder is no USB
+// stick); its path, for --config.
+inline std::string AnyFolderConfig(const TempDir& dir) { return dir.Write("any-folder.toml", "export_requires_removable = false\n"); }
+
 }  // namespace test_support

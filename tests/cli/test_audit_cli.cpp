@@ -164,12 +164,16 @@ TEST_CASE("queue and export are refused, and no file left, while the audit log c
     CHECK(queue.err.find("not listed: the audit log cannot be written") != std::string::npos);
     CHECK(queue.out.find(c.ids[0]) == std::string::npos);
     const std::string out = c.File("export.csv");
-    const std::string pin = std::string(test_support::kClinicAdminPin) + "\n";
-    Run exported = Kiosk({"export", "--format", "csv", "--out", out, "--as", test_support::kClinicAdmin, "--db", c.db}, pin);
+    const std::string config = test_support::AnyFolderConfig(c);
+    // The administrator's PIN unlocks the sealed results, then the passphrase, typed twice.
+    const std::string typed = std::string(test_support::kClinicAdminPin) + "\n" + test_support::kPassphraseTwice;
+    const std::string as = test_support::kClinicAdmin;
+    Run exported = Kiosk({"export", "--format", "csv", "--out", out, "--as", as, "--config", config, "--db", c.db}, typed);
     CHECK(exported.code == kiosk::kExitInvalid);
     CHECK(exported.err.find("could not be recorded") != std::string::npos);  // the sign-in, before any row is read
+    CHECK_FALSE(std::filesystem::exists(out + ".kxp"));
     CHECK_FALSE(std::filesystem::exists(out));
     lock.Exec("ROLLBACK", "releasing the write lock");
-    CHECK(Kiosk({"export", "--format", "csv", "--out", out, "--as", test_support::kClinicAdmin, "--db", c.db}, pin).code == kiosk::kExitOk);
-    CHECK(std::filesystem::exists(out));
+    CHECK(Kiosk({"export", "--format", "csv", "--out", out, "--as", as, "--config", config, "--db", c.db}, typed).code == kiosk::kExitOk);
+    CHECK(std::filesystem::exists(out + ".kxp"));
 }

@@ -45,7 +45,7 @@ TEST_CASE("every command refuses an unknown option, a missing value and a repeat
     const Command commands[] = {{"run", "--db"},    {"check", ""},        {"test", ""},
                                 {"evaluate", "--answers"}, {"submit", "--db"}, {"queue", "--db"},
                                 {"review", "--as"}, {"export", "--out"}, {"export-questionnaire", "--out"},
-                                {"staff", "--db"},  {"db", "--db"}};
+                                {"staff", "--db"},  {"db", "--db"}, {"decrypt-export", "--out"}};
     for (const Command& command : commands) {
         CAPTURE(command.name);
         const std::string prefix = "kiosk " + command.name + ": ";

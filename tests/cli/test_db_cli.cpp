@@ -112,6 +112,13 @@ TEST_CASE("export writes a file with the results, audits it, and marks them expo
     std::string answers = s.Write("paper.json", kPaperAnswers);
     REQUIRE(Kiosk({"submit", "--answers", answers, "--today", "2026-06-15", "--db", s.db}).code == kiosk::kExitOk);
     REQUIRE(Kiosk({"submit", "--answers", answers, "--today", "2026-06-15", "--db", s.db}).code == kiosk::kExitOk);
+    // Plain files, to read them here: the administrator's, whose PIN unlocks the sealed results.
+    const std::string config = test_support::AnyFolderConfig(s);
+    auto plain = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), "export");
+        for (const char* extra : {"--plain", "--as", as.c_str(), "--config", config.c_str(), "--db", s.db.c_str()}) args.push_back(extra);
+        return Kiosk(args, pin);
+    };
 
     std::string csv = (s.path / "out.csv").string();
     // Without --as no result is unsealed, so none is written.
@@ -119,9 +126,9 @@ TEST_CASE("export writes a file with the results, audits it, and marks them expo
     CHECK(unsigned_export.code == kiosk::kExitUsage);
     CHECK(unsigned_export.err.find("export needs --as NAME") != std::string::npos);
     CHECK_FALSE(fs::exists(csv));
-    Run r = Kiosk({"export", "--format", "csv", "--out", csv, "--status", "pending", "--mark-exported", "--as", as, "--db", s.db}, pin);
+    Run r = plain({"--format", "csv", "--out", csv, "--status", "pending", "--mark-exported"});
     REQUIRE_MESSAGE(r.code == kiosk::kExitOk, r.err);
-    CHECK(r.out.find("2 results written") != std::string::npos);
+    CHECK(r.out.find("2 results written to " + csv + " (csv, PLAIN: not encrypted)") != std::string::npos);
     std::ifstream in(csv, std::ios::binary);
     std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     // Header and two rows, each ended by CRLF (a cell's reason texts are one a line, with '\n' alone).
@@ -134,9 +141,9 @@ TEST_CASE("export writes a file with the results, audits it, and marks them expo
     CHECK((st.st_mode & 0777) == 0600);
 
     CHECK(Kiosk({"queue", "--db", s.db}).out.find("0 pending") != std::string::npos);
-    Run again = Kiosk({"export", "--format", "jsonl", "--out", (s.path / "again.jsonl").string(), "--status", "pending", "--as", as, "--db", s.db}, pin);
+    Run again = plain({"--format", "jsonl", "--out", (s.path / "again.jsonl").string(), "--status", "pending"});
     CHECK(again.out.find("0 results written") != std::string::npos);
-    Run since = Kiosk({"export", "--format", "fhir", "--out", (s.path / "b.json").string(), "--since", "2999-01-01", "--as", as, "--db", s.db}, pin);
+    Run since = plain({"--format", "fhir", "--out", (s.path / "b.json").string(), "--since", "2999-01-01"});
     CHECK(since.out.find("0 results written") != std::string::npos);
 
     auto opened = kiosk::store::Store::Open({s.db});
@@ -144,14 +151,157 @@ TEST_CASE("export writes a file with the results, audits it, and marks them expo
     auto recent = store->RecentAudit(10);
     int exports = 0;
     for (const auto& row : *recent.value)
-        if (row.action == "export") ++exports;
+        if (row.action == "export") {
+            ++exports;
+            CHECK(row.actor == "staff:" + as);
+            CHECK(row.detail.find("PLAIN") != std::string::npos);
+        }
     CHECK(exports == 3);
 
     Run bad = Kiosk({"export", "--format", "xls", "--out", csv, "--as", as, "--db", s.db}, pin);
     CHECK(bad.code == kiosk::kExitUsage);
-    Run unwritable = Kiosk({"export", "--format", "csv", "--out", (s.path / "missing-folder" / "x.csv").string(), "--as", as, "--db", s.db}, pin);
+    Run unwritable = plain({"--format", "csv", "--out", (s.path / "missing-folder" / "x.csv").string()});
     CHECK(unwritable.code == kiosk::kExitInvalid);
     CHECK(unwritable.err.find("not written") != std::string::npos);
+}
+
+TEST_CASE("export seals each format to the passphrase typed twice, and decrypt-export gives the file back") {
+    Scratch s;
+    test_support::SetUpClinic(s.db);
+    const std::string typed = std::string(test_support::kClinicAdminPin) + "\n" + test_support::kPassphraseTwice;
+    std::string answers = s.Write("paper.json", kPaperAnswers);
+    REQUIRE(Kiosk({"submit", "--answers", answers, "--today", "2026-06-15", "--db", s.db}).code == kiosk::kExitOk);
+    REQUIRE(Kiosk({"submit", "--answers", answers, "--today", "2026-06-15", "--db", s.db}).code == kiosk::kExitOk);
+    const std::string config = test_support::AnyFolderConfig(s);
+    const std::string once = std::string(test_support::kPassphrase) + "\n";
+    for (const char* format : {"csv", "jsonl", "fhir"}) {
+        CAPTURE(format);
+        const std::string out = (s.path / (std::string("results.") + format)).string();
+        Run r = Kiosk({"export", "--format", format, "--out", out, "--as", test_support::kClinicAdmin, "--config", config, "--db", s.db}, typed);
+        REQUIRE_MESSAGE(r.code == kiosk::kExitOk, r.err);
+        CHECK(r.out.find("2 results written to " + out + ".kxp (" + format + ", encrypted)") != std::string::npos);
+        CHECK_FALSE(fs::exists(out));
+        const std::string sealed = test_support::ReadFile(out + ".kxp");
+        CHECK(sealed.rfind("KIOSK-EXPORT-1\n", 0) == 0);
+        CHECK(sealed.find("1968-01-10") == std::string::npos);  // the patients' date of birth
+        CHECK(sealed.find("NOT_ELIGIBLE_TODAY") == std::string::npos);
+
+        Run opened = Kiosk({"decrypt-export", out + ".kxp"}, once);
+        REQUIRE_MESSAGE(opened.code == kiosk::kExitOk, opened.err);
+        CHECK(opened.out.find("written to " + out) != std::string::npos);
+        struct stat st{};
+        REQUIRE(::stat(out.c_str(), &st) == 0);
+        CHECK((st.st_mode & 0777) == 0600);
+        const std::string text = test_support::ReadFile(out);
+        CHECK(text.find("1968-01-10") != std::string::npos);
+        if (std::string(format) == "csv") CHECK(text.rfind("\xEF\xBB\xBFid,", 0) == 0);
+        if (std::string(format) == "jsonl") CHECK(std::count(text.begin(), text.end(), '\n') == 2);
+        if (std::string(format) == "fhir") CHECK(nlohmann::json::parse(text)["entry"].size() == 2);
+
+        // An existing plain file is never overwritten; standard output takes it instead.
+        Run twice = Kiosk({"decrypt-export", out + ".kxp"}, once);
+        CHECK(twice.code == kiosk::kExitInvalid);
+        CHECK(twice.err.find(out + " already exists") != std::string::npos);
+        CHECK(test_support::ReadFile(out) == text);
+        if (std::string(format) == "csv") {
+            Run to_stdout = Kiosk({"decrypt-export", out + ".kxp", "--out", "-"}, once);
+            REQUIRE(to_stdout.code == kiosk::kExitOk);
+            CHECK(to_stdout.out == text);
+        }
+    }
+    auto store = test_support::OpenStore({s.db});
+    auto last = store->RecentAudit(1).value->front();
+    CHECK(last.actor == std::string("staff:") + test_support::kClinicAdmin);
+    CHECK(last.action == "export");
+    CHECK(last.detail.ends_with("2 results, encrypted"));
+}
+
+TEST_CASE("decrypt-export refuses a wrong passphrase, a damaged, cut or foreign file, and writes nothing") {
+    Scratch s;
+    test_support::SetUpClinic(s.db);
+    const std::string config = test_support::AnyFolderConfig(s);
+    const std::string out = s.File("r.jsonl");
+    REQUIRE(Kiosk({"export", "--format", "jsonl", "--out", out, "--as", test_support::kClinicAdmin, "--config", config, "--db", s.db},
+                  std::string(test_support::kClinicAdminPin) + "\n" + test_support::kPassphraseTwice)
+                .code == kiosk::kExitOk);
+    const std::string sealed = test_support::ReadFile(out + ".kxp");
+    struct Case {
+        const char* name;
+        std::string bytes;
+        std::string passphrase;
+        std::string says;
+    };
+    std::string flipped = sealed;
+    flipped[flipped.size() - 3] = static_cast<char>(flipped[flipped.size() - 3] ^ 0x20);
+    const Case cases[] = {
+        {"wrong", sealed, "correct horse battery stapler", "wrong passphrase or damaged file"},
+        {"flipped", flipped, test_support::kPassphrase, "wrong passphrase or damaged file"},
+        {"cut", sealed.substr(0, 40), test_support::kPassphrase, "truncated"},
+        {"foreign", "id,outcome\r\n", test_support::kPassphrase, "not a kiosk export"},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.name);
+        const std::string file = s.Write(std::string(c.name) + ".csv.kxp", c.bytes);
+        Run r = Kiosk({"decrypt-export", file}, c.passphrase + "\n");
+        CHECK(r.code == kiosk::kExitInvalid);
+        CHECK(r.err.find(c.says) != std::string::npos);
+        CHECK(r.err.find("nothing written") != std::string::npos);
+        CHECK_FALSE(fs::exists(s.File(std::string(c.name) + ".csv")));
+    }
+    CHECK(Kiosk({"decrypt-export", out + ".kxp"}).code == kiosk::kExitInvalid);  // no passphrase at all
+    CHECK_FALSE(fs::exists(out));
+    // Wrong usage: no file, two files, a file whose plain name cannot be guessed.
+    CHECK(Kiosk({"decrypt-export"}).code == kiosk::kExitUsage);
+    CHECK(Kiosk({"decrypt-export", out + ".kxp", "other.kxp"}).code == kiosk::kExitUsage);
+    Run unnamed = Kiosk({"decrypt-export", s.File("export.bin")});
+    CHECK(unnamed.code == kiosk::kExitUsage);
+    CHECK(unnamed.err.find("does not end with .kxp: say where the plain file goes with --out PATH") != std::string::npos);
+}
+
+TEST_CASE("export refuses a short passphrase, two that differ, plain without an administrator, and a folder that is no stick") {
+    test_support::CleanEnvironment env;  // no kiosk.toml of the developer's: the default holds
+    Scratch s;
+    test_support::SetUpClinic(s.db);
+    const std::string as = test_support::kClinicAdmin;
+    const std::string pin = std::string(test_support::kClinicAdminPin) + "\n";
+    REQUIRE(Kiosk({"submit", "--answers", s.Write("paper.json", kPaperAnswers), "--today", "2026-06-15", "--db", s.db}).code ==
+            kiosk::kExitOk);
+    REQUIRE(Kiosk({"staff", "add", "Carla", "--role", "clinician", "--db", s.db}, "97531086\n97531086\n").code == kiosk::kExitOk);
+    const std::string config = test_support::AnyFolderConfig(s);
+    const std::string out = s.File("out.csv");
+    auto no_file = [&] { return !fs::exists(out) && !fs::exists(out + ".kxp"); };
+
+    Run short_one = Kiosk({"export", "--format", "csv", "--out", out, "--as", as, "--config", config, "--db", s.db}, pin + "too short\ntoo short\n");
+    CHECK(short_one.code == kiosk::kExitInvalid);
+    CHECK(short_one.err.find("a passphrase has at least 12 characters") != std::string::npos);
+    Run differ = Kiosk({"export", "--format", "csv", "--out", out, "--as", as, "--config", config, "--db", s.db},
+                       pin + "correct horse battery staple\ncorrect horse battery stable\n");
+    CHECK(differ.code == kiosk::kExitInvalid);
+    CHECK(differ.err.find("the two passphrases differ; nothing written") != std::string::npos);
+    Run once = Kiosk({"export", "--format", "csv", "--out", out, "--as", as, "--config", config, "--db", s.db}, pin + "correct horse battery staple\n");
+    CHECK(once.code == kiosk::kExitInvalid);
+    CHECK(no_file());
+
+    Run clinician = Kiosk({"export", "--format", "csv", "--out", out, "--plain", "--as", "Carla", "--config", config, "--db", s.db},
+                          "97531086\n");
+    CHECK(clinician.code == kiosk::kExitInvalid);
+    CHECK(clinician.err.find("kiosk export: refused: ") == 0);
+    CHECK(clinician.err.find("a clinician may not export results") != std::string::npos);
+    CHECK(no_file());
+    CHECK(test_support::OpenStore({s.db})->RecentAudit(1).value->front().action == "refused");
+    CHECK(Kiosk({"export", "--format", "csv", "--out", out, "--plain", "--db", s.db}).code == kiosk::kExitUsage);  // no --as
+
+    // No kiosk.toml: the folder must be a removable stick, and a temporary folder is none. Said
+    // before any passphrase is asked (standard input is empty here).
+    Run no_stick = Kiosk({"export", "--format", "csv", "--out", out, "--as", as, "--db", s.db});
+    CHECK(no_stick.code == kiosk::kExitInvalid);
+    CHECK(no_stick.err.find("No USB stick in the export slot: insert one") != std::string::npos);
+    CHECK(no_stick.err.find("export_requires_removable = false") != std::string::npos);
+    CHECK(no_file());
+    Run broken = Kiosk({"export", "--format", "csv", "--out", out, "--as", as,
+                        "--config", s.Write("bad.toml", "export_requires_removable = \"no\"\n"), "--db", s.db});
+    CHECK(broken.code == kiosk::kExitInvalid);
+    CHECK(broken.err.find("bad.toml:1:29: 'export_requires_removable' must be true or false") != std::string::npos);
 }
 
 TEST_CASE("export-questionnaire writes the screening as a FHIR Questionnaire") {

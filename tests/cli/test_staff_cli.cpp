@@ -343,8 +343,12 @@ TEST_CASE("review --as signs in with the reviewer's PIN: a front desk account is
 
         const std::string csv = c.File("out.csv");
         // Ana, the first administrator, made the clinic key: her PIN unlocks the export.
-        REQUIRE(Kiosk({"export", "--format", "csv", "--out", csv, "--as", "Ana", "--db", c.db}, "48291564\n").code == kiosk::kExitOk);
-        const std::string text = test_support::ReadFile(csv);
+        REQUIRE(Kiosk({"export", "--format", "csv", "--out", csv, "--as", "Ana", "--config", test_support::AnyFolderConfig(c), "--db", c.db},
+                      std::string("48291564\n") + test_support::kPassphraseTwice)
+                    .code == kiosk::kExitOk);
+        Run opened = Kiosk({"decrypt-export", csv + ".kxp", "--out", "-"}, std::string(test_support::kPassphrase) + "\n");
+        REQUIRE_MESSAGE(opened.code == kiosk::kExitOk, opened.err);
+        const std::string text = opened.out;
         const std::string header = text.substr(0, text.find("\r\n"));
         CHECK(header.find(",status,reviewed_by,reviewed_at,") != std::string::npos);
         CHECK(text.find(",reviewed,Dr Ruiz," + status_of().reviewed_at + ",") != std::string::npos);

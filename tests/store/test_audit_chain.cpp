@@ -140,11 +140,14 @@ TEST_CASE("fail closed: with the database locked by another connection no audit 
                 request.path = (dir.path / (std::string(actor).substr(0, 3) + (mark ? "-marked.csv" : "-plain.csv"))).string();
                 request.mark_exported = mark;
                 request.actor = actor;
+                request.passphrase = "correct horse battery staple";  // the terminal may not write a plain one
+                request.require_removable = false;                     // a temporary folder, not a stick
                 auto done = store::ExportResults(*db, *loaded.screening, request);
                 REQUIRE_FALSE(done.ok());
                 CHECK(done.error->kind == store::DbErrorKind::Busy);
                 if (std::string(actor) == "cli") CHECK(done.error->Describe().find("was removed") != std::string::npos);
                 CHECK_FALSE(fs::exists(request.path));
+                CHECK_FALSE(fs::exists(request.path + ".kxp"));
             }
     }
     CHECK(*db->CountAudit().value == rows);  // nothing was recorded, because nothing happened

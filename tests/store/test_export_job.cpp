@@ -34,7 +34,8 @@ TEST_CASE("ExportResults: written, audited as the staff member, marked exported,
     kiosk::store::ExportRequest failing;
     failing.path = (dir / "no-such-folder" / "out.csv").string();
     failing.mark_exported = true;
-    failing.actor = "staff:Ana";
+    failing.actor = "staff:Ana";  // an administrator: a plain export (no passphrase) is allowed
+    failing.require_removable = false;  // a temporary folder, not a stick
     auto failed = kiosk::store::ExportResults(*store, *loaded.screening, failing);
     REQUIRE_FALSE(failed.ok());
     CHECK(failed.error->kind == kiosk::store::DbErrorKind::Io);

@@ -16,6 +16,7 @@
 #include "staff_taps.h"
 #include "store/sqlite.h"
 #include "core/settings.h"
+#include "store/export/encrypted_file.h"
 #include "store/saved_settings.h"
 #include "ui/staff.h"
 #include "ui/theme.h"
@@ -314,46 +315,136 @@ TEST_CASE("an urgent alert raised mid-screening is highlighted and acknowledged 
     CHECK_FALSE(PaintedIn(k, "staff:menu:alerts", urgent));
 }
 
-TEST_CASE("export writes CSV and FHIR files into the export folder, names them, and marks the results exported") {
+namespace {
+
+constexpr const char* kExportPassphrase = "correct horse battery staple";
+
+// Types the export passphrase in both boxes on the export screen's keyboard.
+void TypePassphraseTwice(Headless& k, const std::string& first, const std::string& second) {
+    k.Tap("staff:export:passphrase");
+    TypeText(k, first);
+    k.Tap("staff:export:again");
+    TypeText(k, second);
+}
+
+std::vector<std::filesystem::path> FilesIn(const std::filesystem::path& folder) {
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+}  // namespace
+
+TEST_CASE("export seals CSV and FHIR files to the passphrase typed twice, names them .kxp, and marks the results exported") {
     test_support::TempDir out("kiosk-export");
     kiosk::ui::AppOptions options;
     options.export_folder = out.path.string();
+    options.export_requires_removable = false;  // a temporary folder, not a stick
     Headless k(1920, 1080, options);
     const std::string id = SubmitCase(k, "V13");
     SignIn(k);
     k.Tap("staff:menu:export");
     CHECK(k.Shows(out.path.string()));
+    CHECK(k.Shows("Tap, then type the passphrase"));
+    CHECK_FALSE(k.Find("staff:export:csv")->enabled);  // no passphrase yet
+    TypePassphraseTwice(k, kExportPassphrase, kExportPassphrase);
+    CHECK(k.Shows("The two passphrases match."));
+    CHECK_FALSE(k.Shows("correct horse"));  // masked
+    CheckTouchTargets(k, 1920, 1080);
     k.Tap("staff:export:csv");
 
-    std::vector<std::filesystem::path> files;
-    for (const auto& entry : std::filesystem::directory_iterator(out.path)) files.push_back(entry.path());
+    std::vector<std::filesystem::path> files = FilesIn(out.path);
     REQUIRE(files.size() == 1);
     const std::string name = files[0].filename().string();
     CHECK(name.rfind("results-", 0) == 0);
-    CHECK(name.size() == std::string("results-20260615-090000.csv").size());
-    CHECK(name.ends_with(".csv"));
+    CHECK(name.size() == std::string("results-20260615-090000.csv.kxp").size());
+    CHECK(name.ends_with(".csv.kxp"));
     CHECK(k.Shows("Exported 1 result to"));
     CHECK(k.Shows(name));
-    CHECK(test_support::ReadFile(files[0]).find(id) != std::string::npos);
+    CHECK(k.Shows("encrypted"));
+    const std::string sealed = test_support::ReadFile(files[0]);
+    CHECK(sealed.find(id) == std::string::npos);
+    store::Decrypted opened = store::DecryptExport(sealed, kExportPassphrase);
+    REQUIRE_MESSAGE(opened.ok(), opened.message);
+    CHECK(opened.plain->find(id) != std::string::npos);
     CHECK(k.Reader()->Submissions(kiosk::store::SubmissionStatus::Exported).value->size() == 1);
     std::optional<kiosk::store::AuditEntry> audit = Audited(k, "export");
     REQUIRE(audit);
     CHECK(audit->actor == "staff:Ada Admin");
     CHECK(audit->detail.find(name) != std::string::npos);
+    CHECK(audit->detail.find("1 results, encrypted") != std::string::npos);
 
-    k.Tap("staff:export:fhir");
+    k.Tap("staff:export:fhir");  // the passphrase stays while staff are on the screen
     std::filesystem::path fhir;
-    for (const auto& entry : std::filesystem::directory_iterator(out.path))
-        if (entry.path().string().ends_with(".fhir.json")) fhir = entry.path();
+    for (const std::filesystem::path& file : FilesIn(out.path))
+        if (file.string().ends_with(".fhir.json.kxp")) fhir = file;
     REQUIRE_FALSE(fhir.empty());
     CHECK(k.Shows(fhir.filename().string()));
-    CHECK(test_support::ReadFile(fhir).find(id) != std::string::npos);
 
-    SUBCASE("only the results not yet exported: none left") {
-        k.Tap("staff:export:scope:pending");
-        k.Tap("staff:export:csv");
-        CHECK(k.Shows("Exported 0 results"));
+    // Only the results not yet exported: none left.
+    k.Tap("staff:export:scope:pending");
+    k.Tap("staff:export:csv");
+    CHECK(k.Shows("Exported 0 results"));
+
+    // An administrator may choose a plain file: written as it is, audited as PLAIN.
+    k.Tap("staff:export:scope:all");
+    k.Tap("staff:export:plain");
+    CHECK_FALSE(k.Has("staff:export:passphrase"));
+    k.Tap("staff:export:csv");
+    std::filesystem::path plain;
+    for (const std::filesystem::path& file : FilesIn(out.path))
+        if (file.string().ends_with(".csv")) plain = file;
+    REQUIRE_FALSE(plain.empty());
+    CHECK(test_support::ReadFile(plain).find(id) != std::string::npos);
+    CHECK(k.Shows("PLAIN"));
+    CHECK(Audited(k, "export")->detail.find("PLAIN") != std::string::npos);
+
+    // Leaving the screen forgets the passphrase.
+    k.Tap("staff:back");
+    k.Tap("staff:menu:export");
+    k.Tap("staff:export:plain");
+    CHECK(k.Shows("Tap, then type the passphrase"));
+    CHECK(k.Shows("Tap, then type it again"));
+}
+
+TEST_CASE("the export screen's targets, keyboard included, are big enough and apart at every screen size") {
+    test_support::TempDir out("kiosk-export");
+    kiosk::ui::AppOptions options;
+    options.export_folder = (out.path / "usb").string();  // no stick: the message and "check again" too
+    const std::pair<float, float> sizes[] = {{1024, 768}, {1280, 800}, {3840, 2160}, {1080, 1920}, {768, 1024}};
+    for (const auto& [width, height] : sizes) {
+        CAPTURE(width);
+        CAPTURE(height);
+        Headless k(width, height, options);
+        SignIn(k);
+        k.Tap("staff:menu:export");
+        REQUIRE(k.Has("staff:export:recheck"));
+        REQUIRE(k.Has("key:q"));
+        k.Frame();
+        CheckTouchTargets(k, width, height);
     }
+}
+
+TEST_CASE("export refuses a short passphrase and two that differ, on screen, before anything is written") {
+    test_support::TempDir out("kiosk-export");
+    kiosk::ui::AppOptions options;
+    options.export_folder = out.path.string();
+    options.export_requires_removable = false;
+    Headless k(1920, 1080, options);
+    SignIn(k);
+    k.Tap("staff:menu:export");
+    TypePassphraseTwice(k, "too short", "");
+    CHECK(k.Shows("at least 12 characters"));
+    CHECK_FALSE(k.Find("staff:export:csv")->enabled);
+    k.Tap("staff:export:again");
+    TypeText(k, "not the same one");
+    k.Tap("staff:export:passphrase");
+    TypeText(k, " at all");
+    CHECK(k.Shows("The two passphrases differ."));
+    CHECK_FALSE(k.Find("staff:export:csv")->enabled);
+    CHECK_FALSE(k.Find("staff:export:fhir")->enabled);
+    CHECK(FilesIn(out.path).empty());
 }
 
 TEST_CASE("export explains how to set the folder, and shows why a write failed") {
@@ -366,17 +457,41 @@ TEST_CASE("export explains how to set the folder, and shows why a write failed")
         CHECK(k.Shows("kiosk.toml"));
         CHECK_FALSE(k.Find("staff:export:csv")->enabled);
     }
-    SUBCASE("a folder that is not there (a USB stick not plugged in)") {
+    SUBCASE("a folder that is not there, with the removable check turned off") {
         test_support::TempDir out("kiosk-export");
         kiosk::ui::AppOptions options;
         options.export_folder = (out.path / "usb").string();
+        options.export_requires_removable = false;
         Headless k(1920, 1080, options);
         SignIn(k);
         k.Tap("staff:menu:export");
+        TypePassphraseTwice(k, kExportPassphrase, kExportPassphrase);
         k.Tap("staff:export:csv");
         CHECK(k.Shows("Nothing was exported."));
         CHECK_FALSE(std::filesystem::exists(out.path / "usb"));
         CHECK(Audited(k, "export failed").has_value());
+    }
+}
+
+TEST_CASE("no USB stick in the export folder: the screen says so, checks again when asked, and writes nothing") {
+    test_support::TempDir out("kiosk-export");
+    kiosk::ui::AppOptions options;  // export_requires_removable: true, the default
+    for (const std::string& folder : {(out.path / "usb").string(), out.path.string()}) {
+        CAPTURE(folder);
+        options.export_folder = folder;  // missing, then an empty folder on this machine's own disk
+        Headless k(1920, 1080, options);
+        SignIn(k);
+        k.Tap("staff:menu:export");
+        CHECK(k.Shows("No USB stick in the export slot: insert one"));
+        TypePassphraseTwice(k, kExportPassphrase, kExportPassphrase);
+        CHECK_FALSE(k.Find("staff:export:csv")->enabled);
+        CHECK_FALSE(k.Find("staff:export:fhir")->enabled);
+        k.Tap("staff:export:recheck");
+        CHECK(k.Screen() == "staff:export");
+        CHECK(k.Shows("No USB stick in the export slot"));
+        CHECK(k.Shows(std::string(28, '*')));  // checking again kept what was typed, masked
+        CHECK(FilesIn(out.path).empty());
+        CHECK_FALSE(Audited(k, "export").has_value());
     }
 }
 

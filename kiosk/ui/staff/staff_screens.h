@@ -174,11 +174,21 @@ struct NameUi {
     std::string message;
 };
 
+// The longest passphrase the export screen's keyboard types, in characters.
+constexpr int kMaxPassphraseTyped = 128;
+
 struct ExportUi {
     bool pending_only = false;
     bool mark_exported = true;
     std::string result;           // what the last export did, or its error
     bool failed = false;
+    // Encrypted by default: the passphrase typed twice on the keyboard, shown masked; wiped when
+    // staff leave the screen or it locks (StaffMode::State::ForgetPassphrases).
+    std::string passphrase, again;
+    int field = 0;                // the field the keyboard types into: 0 passphrase, 1 again
+    bool may_plain = false;       // the account is an administrator: "plain" is offered at all
+    bool plain = false;           // an administrator chose a file that is not encrypted
+    std::string folder_problem;   // the folder is no removable stick (ExportFolderProblem); empty: it is, or not required
 };
 
 struct SettingsUi {
