@@ -193,7 +193,7 @@ std::optional<store::Store::SignIn> SignInOnTerminal(store::Store& db, const std
     store::WipeSecret(*pin);
     switch (signed_in.status) {
         case Status::Ok:
-            db.UnlockReading(signed_in.key);  // null for an account that reads no results
+            if (signed_in.key) db.UnlockReading(signed_in.key);  // none for an account that reads no results
             return signed_in;
         case Status::Wrong:
             t.err << t.command << ": wrong PIN for " << name << " (" << signed_in.failures << " in a row"

@@ -21,7 +21,7 @@ struct Terminal {
 };
 // Reads `name`'s PIN (echo off at a terminal, else a line of `in`) and signs in as on the kiosk:
 // counted, locked out, audited. On success the store's reading is unlocked with the account's
-// clinic key when it has one. On failure the reason is printed and nullopt returned.
+// clinic key when it has one (an account without one leaves it as it was). On failure the reason is printed and nullopt returned.
 std::optional<store::Store::SignIn> SignInOnTerminal(store::Store& db, const std::string& name, const Terminal& t);
 
 // `kiosk staff add|list|disable|set-pin|unlock ...`: PINs are read from `in` (echo off at a terminal).

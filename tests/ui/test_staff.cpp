@@ -426,6 +426,26 @@ TEST_CASE("the export screen's targets, keyboard included, are big enough and ap
     }
 }
 
+TEST_CASE("a clinician's sign-in opens a sealed alert and result, and the lock seals them again for the next person") {
+    Headless k;
+    AddAccount(k, "Dr Ruiz", store::Role::Clinician, "73510264");
+    const rules::Screening& s = *k.app->Screening();
+    REQUIRE(k.app->Store()->RaiseAlert("kiosk-ui@earlier", "U1", "R-RF-HOTJOINT", "2026-06-15T08:50:00.000Z").ok());
+    const std::string id = SubmitCase(k, "V13");
+    CHECK_FALSE(k.app->Store()->CanRead());  // the kiosk wrote both with no one signed in
+    SignIn(k, "Dr Ruiz", "73510264");
+    CHECK(k.app->Store()->CanRead());
+    k.Tap("staff:menu:alerts");
+    CHECK(k.Shows(s.rules[s.FindRule("U1")].staff_text));
+    k.Tap("staff:back");
+    k.Tap("staff:menu:queue");
+    k.Tap("staff:queue:row:" + id);
+    CHECK(k.Shows(s.rules[s.FindRule("N-1")].staff_text));
+    k.Tap("staff:lock");
+    CHECK_FALSE(k.app->Store()->CanRead());
+    CHECK(k.app->Store()->Submissions(std::nullopt).value->front().sealed);
+}
+
 TEST_CASE("export refuses a short passphrase and two that differ, on screen, before anything is written") {
     test_support::TempDir out("kiosk-export");
     kiosk::ui::AppOptions options;
