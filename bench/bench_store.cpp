@@ -51,10 +51,10 @@ void FillTo(const std::string& path, int64_t rows) {
         if (have >= rows) break;
         kiosk::store::Statement copy(db,
             "INSERT INTO submissions (id, kiosk_id, screening_id, screening_version, screening_hash, language, started_at, "
-            "submitted_at, answers, decision, outcome, source) SELECT lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' "
+            "submitted_at, answers, decision, outcome, source, sealed) SELECT lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' "
             "|| substr(hex(randomblob(2)), 2) || '-a' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))), kiosk_id, "
-            "screening_id, screening_version, screening_hash, language, started_at, submitted_at, answers, decision, outcome, source "
-            "FROM submissions LIMIT ?1", "filling");
+            "screening_id, screening_version, screening_hash, language, started_at, submitted_at, answers, decision, outcome, source, "
+            "sealed FROM submissions LIMIT ?1", "filling");
         copy.Bind(1, rows - have);
         copy.Run();
     }
@@ -84,8 +84,8 @@ std::optional<Timing> Sqlite3Csv(const std::string& path, const std::string& sel
 
 // The rows Store::Submissions reads, in its order.
 constexpr const char* kSameRows =
-    "SELECT id, kiosk_id, screening_id, screening_version, screening_hash, language, started_at, submitted_at, answers, "
-    "decision, outcome, source, status FROM submissions ORDER BY submitted_at, id";
+    "SELECT id, kiosk_id, screening_id, screening_version, screening_hash, language, started_at, submitted_at, sealed, "
+    "outcome, source, status FROM submissions ORDER BY submitted_at, id";
 
 }  // namespace
 
@@ -132,6 +132,13 @@ int main(int argc, char** argv) {
         return 1;
     }
     auto& store = std::get<std::unique_ptr<kiosk::store::Store>>(opened);
+    // Results are sealed to the clinic's key (a set-up clinic has one); the export below reads
+    // them with it, as a signed-in administrator would.
+    std::shared_ptr<const kiosk::store::ClinicKey> key = kiosk::store::ClinicKey::Generate();
+    if (!key || !store->AdoptClinicPublicKey(key->Public(), "bench").ok()) {
+        std::fprintf(stderr, "bench_store: no clinic key\n");
+        return 1;
+    }
     std::vector<double> ms;
     ms.reserve(static_cast<size_t>(count));
     size_t payload = 0;
@@ -166,6 +173,7 @@ int main(int argc, char** argv) {
     FillTo(path.string(), export_rows);
     auto reopened = kiosk::store::Store::Open({path.string()});
     auto& reader = std::get<std::unique_ptr<kiosk::store::Store>>(reopened);
+    reader->UnlockReading(key);
     std::optional<Timing> limit = Sqlite3Csv(path.string(), kSameRows);
     std::optional<Timing> unordered = Sqlite3Csv(path.string(), "SELECT * FROM submissions");
     // Reading alone (every row visited, nothing written), then the export as `kiosk export` makes
