@@ -17,6 +17,12 @@ using namespace staff_detail;
 
 namespace {
 
+// A secret typed on the pad, wiped (sodium_memzero) when the function that used it returns.
+struct WipedOnReturn {
+    std::string& secret;
+    ~WipedOnReturn() { store::WipeSecret(secret); }
+};
+
 // Names compare as the store's column does: ASCII letters without case.
 bool SameName(const std::string& a, const std::string& b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -82,8 +88,9 @@ void StaffMode::State::NameEntered(Ui& ui, const StaffContext& c) {
                 name_ui.message = "Type why the recovery code is used: it is required, and kept in the audit log.";
                 return;
             }
-            const std::string code = recovery_digits;
-            recovery_digits.clear();
+            std::string code = std::move(recovery_digits);
+            WipedOnReturn wipe_code{code};
+            store::WipeSecret(recovery_digits);
             store::Store::SignIn check = c.store->SignInWithRecoveryCode(pin.account, code, typed, UnixSeconds(*c.clock));
             using Status = store::Store::SignIn::Status;
             pin.digits.clear();
@@ -120,8 +127,10 @@ void StaffMode::State::NameEntered(Ui& ui, const StaffContext& c) {
 
 void StaffMode::State::EnterPin(Ui& ui, const StaffContext& c) {
     if (!c.store) return;
-    const std::string digits = pin.digits;
-    pin.digits.clear();
+    // The typed digits are wiped whichever way this returns (a PIN unwraps the clinic key).
+    std::string digits = std::move(pin.digits);
+    WipedOnReturn wipe_digits{digits};
+    store::WipeSecret(pin.digits);
     using Status = store::Store::SignIn::Status;
     switch (pin.purpose) {
         case PinPurpose::SignIn: {
@@ -181,11 +190,11 @@ void StaffMode::State::EnterPin(Ui& ui, const StaffContext& c) {
         return;
     }
     if (pin.first != digits) {
-        pin.first.clear();
+        store::WipeSecret(pin.first);
         pin.message = "The two PINs differ. Choose one again.";
         return;
     }
-    pin.first.clear();
+    store::WipeSecret(pin.first);
     const std::string who = pin.account;
     store::Result<std::string> done;
     if (pin.purpose == PinPurpose::NewAccount)
