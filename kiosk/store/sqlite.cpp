@@ -2,6 +2,7 @@
 #include "store/sqlite.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 namespace kiosk::store {
 
@@ -60,6 +61,28 @@ Connection::Connection(const std::string& path, bool create, bool read_only) : m
         throw DbException(std::move(e));
     }
     sqlite3_extended_result_codes(m_db, 1);
+}
+
+void Connection::RememberFile() {
+    struct stat st{};
+    if (::stat(m_path.c_str(), &st) != 0) return;
+    m_remembered = true;
+    m_device = st.st_dev;
+    m_inode = st.st_ino;
+}
+
+void Connection::CheckFileIsStillThere(const char* context) const {
+    if (!m_remembered) return;
+    struct stat st{};
+    if (::stat(m_path.c_str(), &st) != 0)
+        throw DbException(DbError{DbErrorKind::Io, 0,
+                                  "the database file " + m_path + " was deleted while the kiosk was running, so nothing was saved",
+                                  context});
+    if (st.st_dev != m_device || st.st_ino != m_inode)
+        throw DbException(DbError{DbErrorKind::Io, 0,
+                                  "the database file " + m_path + " was replaced by another file while the kiosk was running, so "
+                                  "nothing was saved",
+                                  context});
 }
 
 Connection::~Connection() {
@@ -161,6 +184,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::Commit() {
+    m_db.CheckFileIsStillThere(m_context);
     m_db.Exec("COMMIT", m_context);
     m_done = true;
 }

@@ -31,9 +31,17 @@ public:
     // Throws DbException for any result code that is not OK, ROW or DONE.
     void Check(int rc, const char* context) const;
 
+    // Remembers which file `path` names now (device and inode); from then on every COMMIT first
+    // checks that the path still names it. A file deleted or replaced under a running kiosk takes
+    // writes that no one will ever read: they are refused before COMMIT instead (Io).
+    void RememberFile();
+    void CheckFileIsStillThere(const char* context) const;
+
 private:
     sqlite3* m_db = nullptr;
     std::string m_path;
+    bool m_remembered = false;
+    unsigned long long m_device = 0, m_inode = 0;
 };
 
 class Statement {
@@ -72,6 +80,7 @@ public:
     ~Transaction();
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
+    // Checks the file is still the one opened (Connection::RememberFile), then COMMITs.
     void Commit();
 
 private:

@@ -293,6 +293,7 @@ std::variant<std::unique_ptr<Store>, DbError> Store::Open(const StoreOptions& op
         if (options.max_page_count > 0)
             db->Exec("PRAGMA max_page_count = " + std::to_string(options.max_page_count), "opening the database");
         Migrate(*db);
+        db->RememberFile();
         return std::unique_ptr<Store>(new Store(std::move(db), options.pin_cost));
     } catch (const DbException& e) {
         return e.error();

@@ -76,6 +76,7 @@ void App::CheckSetUp() {
 StaffContext App::MakeStaffContext() const {
     std::string fault = m_fault;
     if (!m_clock_fault.empty()) fault += (fault.empty() ? "" : "\n") + m_clock_fault;
+    if (!m_write_fault.empty()) fault += (fault.empty() ? "" : "\n") + m_write_fault;
     StaffContext context{m_store.get(), m_screening.get(), m_clock, m_options.kiosk_id, m_options.export_folder,
                          fault, m_store_problem, m_session.get(), m_settings};
     context.not_set_up = m_store && m_not_set_up;
@@ -155,6 +156,7 @@ void App::DrawFrame() {
         // so a clock set right puts the kiosk back in order at the next touch.
         if (m_fault.empty() && m_session->State() == SessionState::Welcome) m_clock_fault = CheckClock();
         if (m_not_set_up && m_clock->Monotonic() - m_set_up_checked >= kSetUpRecheck) CheckSetUp();
+        RecheckWrites();
     }
     int language = m_default_language;
     if (m_session && m_session->State() != SessionState::Welcome) language = m_session->Language();
@@ -243,13 +245,37 @@ void App::ApplyIntent(const PatientIntent& intent) {
 
 void App::SubmitNow() {
     store::Result<std::string> result = m_recorder->Submit(*m_session);
-    if (result.error) m_store_problem = result.error->Describe();
+    if (result.error) {
+        m_store_problem = result.error->Describe();
+        m_write_fault = "A result could not be saved (" + result.error->Describe() +
+                        "). The patient's answers are kept on the screen for another try; no new screening starts until the "
+                        "database takes a write again (tried every " + std::to_string(kWriteRecheck.count()) + " s).";
+        m_write_checked = m_clock->Monotonic();
+    } else {
+        m_write_fault.clear();
+    }
+}
+
+void App::RecheckWrites() {
+    if (m_write_fault.empty() || !m_store || m_session->State() != SessionState::Welcome) return;
+    if (m_clock->Monotonic() - m_write_checked < kWriteRecheck) return;
+    m_write_checked = m_clock->Monotonic();
+    if (m_store->Audit("kiosk", "write check", "the database takes writes again: back in order").ok()) m_write_fault.clear();
 }
 
 // After every intent and tick: store alerts and counts, send a gate's result, and wipe the UI
 // state whenever the session was wiped (idle, staff, start over, after the closing screen).
 void App::AfterIntent() {
-    if (auto error = m_recorder->Drain(*m_session)) m_store_problem = error->Describe();
+    if (auto error = m_recorder->Drain(*m_session)) {
+        m_store_problem = error->Describe();
+        // An urgent alert sent the patient to the desk all the same; it is tried again at every step.
+        // A result that could not be saved stays the reason shown: it is the one staff must act on.
+        if (m_write_fault.empty())
+            m_write_fault = "The database did not take a write (" + error->Describe() +
+                        "): an urgent alert is kept in memory and tried again; no new screening starts until the database "
+                        "takes a write.";
+        m_write_checked = m_clock->Monotonic();
+    }
     if (m_session->State() == SessionState::Ended) SubmitNow();
     SessionState now = m_session->State();
     if (now == SessionState::Welcome && m_last_state != SessionState::Welcome) WipeUi();
@@ -307,6 +333,10 @@ double App::SecondsUntilWake() const {
     }
     if (m_store && m_not_set_up) {
         auto left = kSetUpRecheck - (m_clock->Monotonic() - m_set_up_checked);
+        consider(std::max(0.0, std::chrono::duration<double>(left).count()));
+    }
+    if (m_store && !m_write_fault.empty()) {
+        auto left = kWriteRecheck - (m_clock->Monotonic() - m_write_checked);
         consider(std::max(0.0, std::chrono::duration<double>(left).count()));
     }
     StaffContext context = MakeStaffContext();

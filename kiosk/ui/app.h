@@ -83,12 +83,15 @@ public:
     // While not set up, how often the database is asked again, so an administrator added on the
     // terminal (another process) puts the kiosk in service without a restart.
     static constexpr std::chrono::seconds kSetUpRecheck{3};
+    // After a write failed, how often the database is tried again while the kiosk is out of order.
+    static constexpr std::chrono::seconds kWriteRecheck{30};
 
     // For tests and the e2e driver: the touch targets of the last frame, by key.
     const std::vector<Tappable>& Tappables() const { return m_tappables; }
     std::string CurrentScreen() const;  // "welcome", "question:dob", "review", "staff:queue", "out_of_order", "not_set_up", ...
     const std::string& Fault() const { return m_fault; }  // why the kiosk is out of order; empty when it works
     const std::string& ClockFault() const { return m_clock_fault; }  // why the wall clock is not believed; empty when it is
+    const std::string& WriteFault() const { return m_write_fault; }  // why no new screening starts after a failed write; empty when none
     Session* PatientSession() { return m_session.get(); }
     store::Store* Store() { return m_store.get(); }
     const rules::Screening* Screening() const { return m_screening.get(); }
@@ -109,7 +112,15 @@ private:
     void StaffLongPress(Ui& ui);
     // Why no screening may start at the wall clock's time now, or empty (see AppOptions).
     std::string CheckClock() const;
-    bool OutOfOrder() const { return !m_fault.empty() || !m_clock_fault.empty() || !m_session; }
+    // Out of order: a fault, a wrong clock, or a write that failed (for the next patient: the one
+    // whose result could not be saved keeps their answers and may try again).
+    bool OutOfOrder() const {
+        return !m_fault.empty() || !m_clock_fault.empty() || !m_session ||
+               (!m_write_fault.empty() && m_session->State() == SessionState::Welcome);
+    }
+    // While a write fault stands, at the welcome screen: one audited write; when it is taken, the
+    // kiosk is back in order.
+    void RecheckWrites();
     // Asks the store whether an active administrator exists; a read that fails keeps the last answer.
     void CheckSetUp();
 
@@ -124,6 +135,8 @@ private:
     std::string m_fault;           // out of order: the reason, for staff only
     std::string m_store_problem;   // the last database error, for staff
     std::string m_clock_fault;     // the wall clock is implausible: out of order until it is right (checked on the welcome screen)
+    std::string m_write_fault;     // a result or an alert could not be saved: out of order until a write is taken again
+    SteadyTime m_write_checked{};  // Clock::Monotonic() of the last write failure or recheck
     bool m_not_set_up = true;      // until the store says an administrator exists (fail closed)
     SteadyTime m_set_up_checked{}; // Clock::Monotonic() of the last CheckSetUp()
 

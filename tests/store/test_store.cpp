@@ -306,3 +306,30 @@ TEST_CASE("a read-only database (file and folder without write permission): subm
         fs::permissions(dir.path, fs::perms::owner_read | fs::perms::owner_exec);
     });
 }
+
+TEST_CASE("a database file deleted or replaced under an open store: the write is refused before COMMIT, not lost silently") {
+    TempDir dir;
+    const std::string path = dir.File("clinic.db");
+    SUBCASE("deleted") {
+        auto store = OpenOk({path});
+        REQUIRE(store->Submit(Record(), "kiosk").ok());
+        fs::remove(path);
+        auto refused = store->Submit(Record(), "kiosk");
+        REQUIRE_FALSE(refused.ok());
+        CHECK(refused.error->kind == DbErrorKind::Io);
+        CHECK(refused.error->message.find("was deleted while the kiosk was running, so nothing was saved") != std::string::npos);
+        CHECK_FALSE(store->RaiseAlert("kiosk@1", "U1", "R-RF-HOTJOINT", "2026-06-15T09:00:00.000Z").ok());
+    }
+    SUBCASE("replaced by another database (a restore copied over it)") {
+        auto store = OpenOk({path});
+        {
+            auto other = OpenOk({dir.File("other.db")});
+        }
+        fs::rename(dir.File("other.db"), path);
+        auto refused = store->Submit(Record(), "kiosk");
+        REQUIRE_FALSE(refused.ok());
+        CHECK(refused.error->message.find("was replaced by another file") != std::string::npos);
+        auto reopened = OpenOk({path});  // the file now at the path holds nothing of the refused write
+        CHECK(reopened->Submissions(std::nullopt).value->empty());
+    }
+}

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "patient_taps.h"
+#include "staff_taps.h"
+#include "store/sqlite.h"
 
 using namespace ui_driver;
 
@@ -50,4 +52,50 @@ TEST_CASE("every spec vignette completed by tapping, in English and in Spanish, 
             for (const rules::Outcome& o : s.outcomes) CHECK_FALSE(k.Shows(o.staff_label[0]));
         }
     }
+}
+
+TEST_CASE("a result that cannot be saved keeps the answers for another try, and the kiosk is out of order for the next patient until a write is taken") {
+    Headless k;
+    const rules::Screening& s = *k.app->Screening();
+    TapThrough(k, CaseAnswers(s, "V3"), "en");
+    REQUIRE(k.Screen() == "review");
+    // Another process holds the database past the busy timeout: the commit cannot happen.
+    auto other = std::make_unique<kiosk::store::Connection>(k.db_path, false);
+    other->Exec("BEGIN IMMEDIATE", "test");
+    k.Tap("nav:submit");
+    CHECK(k.Screen() == "review");  // not thanked: the answers wait for another try
+    CHECK(k.app->WriteFault().find("A result could not be saved") != std::string::npos);
+    CHECK(k.Reader()->Submissions(std::nullopt).value->empty());
+    // The patient walks away before trying again: the session is wiped when it goes idle, and the
+    // next patient finds the kiosk out of order rather than answering 35 questions for nothing.
+    k.Wait(std::chrono::seconds(600));
+    k.Wait(std::chrono::seconds(1));
+    CHECK(k.Screen() == "out_of_order");
+    CHECK_FALSE(k.Has("lang:en"));
+    other->Exec("COMMIT", "test");
+    other.reset();
+    // The reason is on the staff screen.
+    SignIn(k);
+    REQUIRE(k.Has("staff:menu:fault"));
+    k.Tap("staff:menu:fault");
+    CHECK(k.Shows("A result could not be saved"));
+    k.Tap("staff:lock");
+    CHECK(k.Screen() == "out_of_order");
+    // The database works again: the next recheck (an audited write) puts the kiosk back in order.
+    k.Wait(kiosk::ui::App::kWriteRecheck);
+    k.Frame();
+    CHECK(k.app->WriteFault().empty());
+    CHECK(k.Screen() == "welcome");
+    CHECK(Audited(k, "write check"));
+}
+
+TEST_CASE("a database file deleted under the running kiosk is noticed before the patient is thanked") {
+    Headless k;
+    const rules::Screening& s = *k.app->Screening();
+    TapThrough(k, CaseAnswers(s, "V3"), "en");
+    REQUIRE(k.Screen() == "review");
+    std::filesystem::remove(k.db_path);  // SQLite would go on writing into the unlinked file
+    k.Tap("nav:submit");
+    CHECK(k.Screen() == "review");
+    CHECK(k.app->WriteFault().find("was deleted while the kiosk was running") != std::string::npos);
 }
