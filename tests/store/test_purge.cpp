@@ -1,7 +1,7 @@
 // Retention on real SQLite files, with the time passed in: what a purge deletes and when, its one
 // audit row (counts and a hash, no id), the purged table that `kiosk db check` accepts and the
 // tampering it still catches, the sealed bytes gone from the file and its WAL, alerts, the
-// migration from schema 5.
+// migration from schema 5, and the retention settings' limits.
 #include <doctest/doctest.h>
 
 #include "../support.h"
@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/settings.h"
 #include "store/audit_chain.h"
+#include "store/saved_settings.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -302,4 +304,60 @@ TEST_CASE("a database of schema 5 is migrated to 6: purged table, its guards, an
     CHECK(db->Submissions(std::nullopt).value->empty());
     CHECK(db->CheckAuditChain().value->ok());
     (void)id;
+}
+
+TEST_CASE("retention settings: limits refused with clear messages, saved and read back, audited") {
+    using kiosk::KioskSettings;
+    using kiosk::SettingsAuthor;
+    KioskSettings s;
+    CHECK(s.retention_done == days{30});
+    CHECK(s.retention_unreviewed == days{90});
+    CHECK(kiosk::CheckSettings(s, SettingsAuthor::Staff, nullptr).empty());
+
+    KioskSettings zero = s;
+    zero.retention_done = days{0};
+    auto problems = kiosk::CheckSettings(zero, SettingsAuthor::File, nullptr);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].message == "'retention_done_days' must be a whole number of days from 1 to 3650");
+    problems = kiosk::CheckSettings(zero, SettingsAuthor::Staff, nullptr);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].message == "Reviewed and exported results are kept 1 to 3650 days.");
+
+    KioskSettings long_ = s;
+    long_.retention_unreviewed = days{3651};
+    problems = kiosk::CheckSettings(long_, SettingsAuthor::File, nullptr);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].message == "'retention_unreviewed_days' must be a whole number of days from 1 to 3650");
+
+    KioskSettings order = s;
+    order.retention_done = days{60};
+    order.retention_unreviewed = days{45};
+    problems = kiosk::CheckSettings(order, SettingsAuthor::File, nullptr);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].kind == kiosk::SettingsProblem::Kind::RetentionOrder);
+    CHECK(problems[0].message ==
+          "retention_unreviewed_days must be at least retention_done_days (an unreviewed result is kept at least as long as a reviewed one)");
+    problems = kiosk::CheckSettings(order, SettingsAuthor::Staff, nullptr);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].message == "Unreviewed results must be kept at least as long as reviewed ones (60 days).");
+
+    TempDir dir;
+    test_support::SetUpClinic(dir.File("clinic.db"));
+    auto db = test_support::OpenStore({dir.File("clinic.db")});
+    KioskSettings wanted = s;
+    wanted.retention_done = days{14};
+    wanted.retention_unreviewed = days{180};
+    auto saved = kiosk::SaveSettings(*db, s, wanted, store::StaffActor(test_support::kClinicAdmin));
+    REQUIRE(saved.ok());
+    CHECK(*saved.value);
+    KioskSettings read = kiosk::ReadSavedSettings(*db, nullptr, s);
+    CHECK(read.retention_done == days{14});
+    CHECK(read.retention_unreviewed == days{180});
+    auto audit = db->RecentAudit(2);
+    CHECK(audit.value->at(1).detail == "retention_done_days 30 -> 14");
+    CHECK(audit.value->at(0).detail == "retention_unreviewed_days 90 -> 180");
+    // A clinician may not: settings are an administrator's.
+    test_support::AddAccount(*db, "Cleo Clinician", store::Role::Clinician, "35792468");
+    auto refused = kiosk::SaveSettings(*db, read, s, store::StaffActor("Cleo Clinician"));
+    CHECK(refused.error->kind == store::DbErrorKind::Refused);
 }
