@@ -83,6 +83,11 @@ public:
     // While not set up, how often the database is asked again, so an administrator added on the
     // terminal (another process) puts the kiosk in service without a restart.
     static constexpr std::chrono::seconds kSetUpRecheck{3};
+    // Retention (Store::Purge): at start-up and then this often on the monotonic clock, and only at
+    // the welcome screen with staff mode closed and a believable wall clock (the limits count on
+    // it); after a failure, which staff see, again after kPurgeRetry.
+    static constexpr std::chrono::hours kPurgeEvery{24};
+    static constexpr std::chrono::hours kPurgeRetry{1};
 
     // For tests and the e2e driver: the touch targets of the last frame, by key.
     const std::vector<Tappable>& Tappables() const { return m_tappables; }
@@ -112,6 +117,8 @@ private:
     bool OutOfOrder() const { return !m_fault.empty() || !m_clock_fault.empty() || !m_session; }
     // Asks the store whether an active administrator exists; a read that fails keeps the last answer.
     void CheckSetUp();
+    // Runs the retention purge when it is due and no patient or staff member is at the screen.
+    void PurgeIfDue();
 
     AppOptions m_options;
     std::unique_ptr<SystemClock> m_system_clock;
@@ -126,6 +133,7 @@ private:
     std::string m_clock_fault;     // the wall clock is implausible: out of order until it is right (checked on the welcome screen)
     bool m_not_set_up = true;      // until the store says an administrator exists (fail closed)
     SteadyTime m_set_up_checked{}; // Clock::Monotonic() of the last CheckSetUp()
+    std::optional<SteadyTime> m_next_purge;  // Clock::Monotonic() when the purge is due; nullopt: at start-up
 
     Metrics m_metrics;
     Theme m_theme = Theme::Normal();
