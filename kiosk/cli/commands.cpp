@@ -58,6 +58,8 @@ const char* const kUsage =
     "  keys status|init --as ADMIN|grant NAME --by ADMIN [--db PATH]\n"
     "                                      the clinic key results are sealed to, and who reads them\n"
     "  db check [--db PATH]                integrity check and schema version of the clinic database\n"
+    "  purge [--dry-run] [--db PATH]       delete results kept past the retention (kiosk.toml, staff\n"
+    "                                      screen); --dry-run lists what would go\n"
     "\n"
     "The clinic database is --db PATH, else $KIOSK_DB, else the configuration file's database, else\n"
     "$XDG_DATA_HOME/screening-kiosk/clinic.db (~/.local/share/screening-kiosk/clinic.db).\n"
@@ -302,6 +304,7 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     if (command == "staff") return RunStaff(rest, in ? *in : std::cin, out, err);
     if (command == "db") return RunDb(rest, out, err);
     if (command == "submit") return RunSubmit(rest, out, err);
+    if (command == "purge") return RunPurge(rest, out, err);
     if (command == "review") return RunReview(rest, in ? *in : std::cin, out, err);
     if (command == "decrypt-export") return RunDecryptExport(rest, in ? *in : std::cin, out, err);
     if (command == "keys") return RunKeys(rest, in ? *in : std::cin, out, err);

@@ -100,6 +100,7 @@ ConfigLoad ParseConfig(std::string_view text, const std::string& path) {
     for (const Text& t : texts) known_keys += std::string(known_keys.empty() ? "" : ", ") + t.key;
     for (const Flag& f : flags) known_keys += std::string(", ") + f.key;
     for (const IdleTime& time : kIdleTimes) known_keys += std::string(", ") + time.key;
+    for (const RetentionTime& time : kRetentionTimes) known_keys += std::string(", ") + time.key;
     for (const auto& [key, value] : table) {
         std::string name(key.str());
         bool known = false;
@@ -127,9 +128,19 @@ ConfigLoad ParseConfig(std::string_view text, const std::string& path) {
             else
                 c.settings.*time.field = std::chrono::seconds(*seconds);
         }
+        for (const RetentionTime& time : kRetentionTimes) {
+            if (name != time.key) continue;
+            known = true;
+            std::optional<int64_t> days;
+            if (value.is_integer()) days = value.as_integer()->get();
+            if (auto problem = CheckRetentionTime(time, days, SettingsAuthor::File))
+                out.errors.push_back(Place(path, value.source()) + ": " + problem->message);
+            else
+                c.settings.*time.field = std::chrono::days(*days);
+        }
         if (!known) out.errors.push_back(Place(path, key.source()) + ": unknown key '" + name + "' (" + known_keys + ")");
     }
-    // Each time was checked at its place above (a bad one kept its default); what is left is the pair.
+    // Each time was checked at its place above (a bad one kept its default); what is left is the pairs.
     for (const SettingsProblem& problem : CheckSettings(c.settings, SettingsAuthor::File, nullptr))
         out.errors.push_back(path + ": " + problem.message);
     return out;

@@ -21,7 +21,7 @@ struct KioskConfig {
     // Exports (the staff screen's and `kiosk export`'s) go only onto a mounted removable device
     // (store/export/removable.h). false: anywhere, for a network share or a test machine.
     bool export_requires_removable = true;
-    KioskSettings settings;     // idle times and default language, within kFileLimits
+    KioskSettings settings;     // idle times and default language, within kFileLimits; retention days
 };
 
 struct ConfigLoad {

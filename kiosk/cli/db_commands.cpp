@@ -19,6 +19,7 @@
 #include "store/export/encrypted_file.h"
 #include "store/export/removable.h"
 #include "store/export_job.h"
+#include "store/saved_settings.h"
 #include "store/store.h"
 
 namespace kiosk {
@@ -48,6 +49,21 @@ const char* const kQueueHelp =
     "that reads results, whose PIN is read from a prompt that does not show it (or a line of\n"
     "standard input); else each row says \"sealed\". Exit 0, or 1 when the database cannot be read\n"
     "or the sign-in failed.\n";
+
+const char* const kPurgeHelp =
+    "Usage: kiosk purge [--dry-run] [--config PATH] [--db PATH]\n"
+    "\n"
+    "Deletes the results kept past the clinic's retention: a reviewed or exported result\n"
+    "retention_done_days after it was reviewed (else exported), default 30; a pending one\n"
+    "retention_unreviewed_days after it was submitted, default 90; and acknowledged urgent alerts\n"
+    "after the first limit. The limits are kiosk.toml's, or what an administrator saved on the\n"
+    "staff screen. The rows are overwritten on disk, and one audit row records the counts and a\n"
+    "hash of the ids (never an id). The kiosk does this itself at start-up and once a day.\n"
+    "\n"
+    "  --dry-run   delete nothing: list each result that would go (id, status, since when) and\n"
+    "              the counts; the listing is audited\n"
+    "\n"
+    "Exit 0, 1 when the database cannot be used, 2 on wrong usage.\n";
 
 const char* const kSubmitHelp =
     "Usage: kiosk submit --answers ANSWERS.json [--language CODE] [--today YYYY-MM-DD]\n"
@@ -120,6 +136,7 @@ constexpr Option kMarkExportedOption{"--mark-exported", ""};
 constexpr Option kHeadOption{"--head", ""};
 constexpr Option kExpectHeadOption{"--expect-head", "ID:HASH"};
 constexpr Option kPlainOption{"--plain", ""};
+constexpr Option kDryRunOption{"--dry-run", ""};
 
 // A new passphrase typed twice, as a new PIN is (cli/pin_entry.h); empty with `problem` set when it
 // cannot be used.
@@ -218,6 +235,30 @@ int RunQueue(const std::vector<std::string>& args, std::istream& in, std::ostrea
             << store::SubmissionStatusName(s.status) << "  " << s.id << "  " << reasons << "\n";
     }
     out << rows.value->size() << (all ? " results\n" : " pending\n");
+    return kExitOk;
+}
+
+int RunPurge(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    CommandStart c = StartCommand({"purge", {kDryRunOption}, 0, kPurgeHelp, {}}, args, out, err);
+    if (c.exit) return *c.exit;
+    const bool dry_run = c.args.Has("--dry-run");
+    auto db = OpenClinicStore(c.files.database, err);
+    if (!db) return kExitInvalid;
+    std::string problem;
+    const KioskSettings settings = ReadSavedSettings(*db, nullptr, c.files.config.settings, &problem);
+    if (!problem.empty()) err << "kiosk purge: " << problem << "\n";
+    auto purged = db->Purge(SystemClock().Now(), settings.retention_done, settings.retention_unreviewed, "cli", dry_run);
+    if (!purged.ok()) {
+        err << "kiosk purge: nothing deleted (" << store::DbErrorKindName(purged.error->kind) << "): " << purged.error->Describe() << "\n";
+        return kExitInvalid;
+    }
+    const store::PurgeSummary& p = *purged.value;
+    if (dry_run)
+        for (const store::PurgedResult& r : p.results)
+            out << r.id << "  " << store::SubmissionStatusName(r.status) << "  since " << r.since << "\n";
+    out << (dry_run ? "would delete " : "deleted ") << p.done << " reviewed or exported (after " << settings.retention_done.count()
+        << " days), " << p.unreviewed << " unreviewed (after " << settings.retention_unreviewed.count() << " days), " << p.alerts
+        << " acknowledged alerts\n";
     return kExitOk;
 }
 

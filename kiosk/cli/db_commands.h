@@ -21,6 +21,8 @@ std::unique_ptr<store::Store> OpenClinicStore(const std::string& path, std::ostr
 // database's folder is created owner-only on first use (EnsureDataFolder).
 int RunDb(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int RunQueue(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err);
+// purge [--dry-run]: deletes (or lists) the results past the clinic's retention, as "cli".
+int RunPurge(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int RunSubmit(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 // export asks for the passphrase (or, with --plain, the administrator's PIN) on `in`.
 int RunExport(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err);

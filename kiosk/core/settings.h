@@ -20,11 +20,17 @@ struct SessionSettings;
 inline constexpr const char* kSettingIdleWarning = "idle_warning_seconds";  // integer seconds
 inline constexpr const char* kSettingIdleReset = "idle_reset_seconds";      // integer seconds
 inline constexpr const char* kSettingDefaultLanguage = "default_language";  // a language code of the screening
+inline constexpr const char* kSettingRetentionDone = "retention_done_days";            // integer days
+inline constexpr const char* kSettingRetentionUnreviewed = "retention_unreviewed_days";  // integer days
 
 struct KioskSettings {
     std::chrono::seconds idle_warning{90};  // "Are you still there?" after this long without a touch
     std::chrono::seconds idle_reset{120};   // the session is wiped after this long without a touch
     std::string default_language;           // empty: the screening's first language
+    // Retention (Store::Purge): a result is deleted this long after it was reviewed or exported,
+    // and an unreviewed one this long after it was submitted; never less than the first.
+    std::chrono::days retention_done{30};
+    std::chrono::days retention_unreviewed{90};
 };
 
 // Who set the values, and so which limits hold. IT writes kiosk.toml and may go wide (a test kiosk,
@@ -63,8 +69,25 @@ inline constexpr IdleTime kIdleTimes[] = {
     {kSettingIdleReset, &KioskSettings::idle_reset, &IdleLimits::reset, "The idle wipe"},
 };
 
+// The two retention times, likewise; the same limits for kiosk.toml and the staff screen (where
+// only an administrator changes settings).
+struct DaysRange {
+    int min = 0, max = 0;
+    constexpr bool Contains(int64_t days) const { return days >= min && days <= max; }
+};
+inline constexpr DaysRange kRetentionDays{1, 3650};
+struct RetentionTime {
+    const char* key;                          // kSettingRetentionDone or kSettingRetentionUnreviewed
+    std::chrono::days KioskSettings::*field;  // where it is kept
+    const char* staff_name;                   // "Reviewed and exported results", in staff's sentences
+};
+inline constexpr RetentionTime kRetentionTimes[] = {
+    {kSettingRetentionDone, &KioskSettings::retention_done, "Reviewed and exported results"},
+    {kSettingRetentionUnreviewed, &KioskSettings::retention_unreviewed, "Unreviewed results"},
+};
+
 struct SettingsProblem {
-    enum class Kind { OutOfRange, CountdownTooShort, UnknownLanguage };
+    enum class Kind { OutOfRange, CountdownTooShort, UnknownLanguage, RetentionOrder };
     Kind kind = Kind::OutOfRange;
     std::string message;  // worded for the author: kiosk.toml's key names for IT, a sentence for staff
 };
@@ -73,8 +96,12 @@ struct SettingsProblem {
 // value (kiosk.toml held something that is not a whole number) the problem of any bad value.
 std::optional<SettingsProblem> CheckIdleTime(const IdleTime& time, std::optional<int64_t> seconds, SettingsAuthor author);
 
+// The problem of `days` for `time` under `author`'s wording; nullopt when allowed (kRetentionDays).
+std::optional<SettingsProblem> CheckRetentionTime(const RetentionTime& time, std::optional<int64_t> days, SettingsAuthor author);
+
 // Every problem of `settings` under `author`'s limits, in a fixed order: each idle time, then the
-// countdown between them, then the language (checked only when `screening` is given). Empty: allowed.
+// countdown between them, then each retention time and their order, then the language (checked
+// only when `screening` is given). Empty: allowed.
 std::vector<SettingsProblem> CheckSettings(const KioskSettings& settings, SettingsAuthor author,
                                            const rules::Screening* screening);
 

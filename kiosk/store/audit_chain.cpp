@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <map>
+#include <algorithm>
 #include <set>
 
 #include <sodium.h>
@@ -18,12 +19,14 @@ constexpr std::string_view kSubmissionTag = "kiosk.submission.v1";
 constexpr std::string_view kSealedSubmissionTag = "kiosk.submission.v2";
 constexpr std::string_view kAuditTag = "kiosk.audit.v1";
 
-// The triggers that keep the audit log append-only and a stored submission's content fixed. Each
-// is created from this exact text and `kiosk db check` compares sqlite_master's copy with it, so a
-// trigger dropped, or re-created any other way, is reported.
+// The triggers that keep the audit log append-only, a stored submission's content fixed and its
+// row kept until a purge names it. Each is created from this exact text and `kiosk db check`
+// compares sqlite_master's copy with it, so a trigger dropped, or re-created any other way, is
+// reported. `since`: the schema version whose migration first creates it (its table's).
 struct Guard {
     const char* name;
     const char* sql;
+    int since = 3;
 };
 const Guard kGuards[] = {
     {"audit_is_append_only_update",
@@ -38,8 +41,39 @@ const Guard kGuards[] = {
      "BEGIN SELECT RAISE(ABORT, 'a stored submission is never changed'); END"},
     {"submission_is_kept",
      "CREATE TRIGGER submission_is_kept BEFORE DELETE ON submissions\n"
-     "BEGIN SELECT RAISE(ABORT, 'a stored submission is never deleted'); END"},
+     "WHEN NOT EXISTS (SELECT 1 FROM purged WHERE submission_id = OLD.id)\n"
+     "BEGIN SELECT RAISE(ABORT, 'a stored submission is deleted only by a purge'); END"},
+    {"purged_is_append_only_update",
+     "CREATE TRIGGER purged_is_append_only_update BEFORE UPDATE ON purged\n"
+     "BEGIN SELECT RAISE(ABORT, 'the record of purged results is append-only'); END",
+     6},
+    {"purged_is_append_only_delete",
+     "CREATE TRIGGER purged_is_append_only_delete BEFORE DELETE ON purged\n"
+     "BEGIN SELECT RAISE(ABORT, 'the record of purged results is append-only'); END",
+     6},
 };
+
+// A guard's text before its current one, which the migrations before `until` created: frozen with
+// them (today's text may name a table those schemas lack, and SQLite then refuses any later
+// ALTER TABLE of the migration).
+struct RetiredGuard {
+    const char* name;
+    const char* sql;
+    int until;
+};
+const RetiredGuard kRetiredGuards[] = {
+    {"submission_is_kept",
+     "CREATE TRIGGER submission_is_kept BEFORE DELETE ON submissions\n"
+     "BEGIN SELECT RAISE(ABORT, 'a stored submission is never deleted'); END",
+     6},
+};
+
+// The text of `guard` as the kiosk of schema `schema` created it.
+const char* GuardSql(const Guard& guard, int schema) {
+    for (const RetiredGuard& retired : kRetiredGuards)
+        if (schema < retired.until && std::string_view(retired.name) == guard.name) return retired.sql;
+    return guard.sql;
+}
 
 // Accumulates the canonical encoding straight into a SHA-256 state.
 class Canonical {
@@ -156,9 +190,38 @@ std::string SealedSubmissionHash(const std::string& id, const SubmissionRecord& 
     return c.Hex();
 }
 
-void CreateGuard(Connection& db, std::string_view name, const char* context) {
+void CreateGuard(Connection& db, std::string_view name, const char* context, int schema) {
     for (const Guard& guard : kGuards)
-        if (name == guard.name) db.Exec(guard.sql, context);
+        if (name == guard.name && guard.since <= schema) db.Exec(GuardSql(guard, schema), context);
+}
+
+std::string GuardSqlAt(std::string_view name, int schema) {
+    for (const Guard& guard : kGuards)
+        if (name == guard.name) return GuardSql(guard, schema);
+    return {};
+}
+
+std::string PurgedIdsHash(std::vector<std::string> ids) {
+    std::sort(ids.begin(), ids.end());
+    std::string joined;
+    for (const std::string& id : ids) {
+        if (!joined.empty()) joined += '\n';
+        joined += id;
+    }
+    static const bool ready = sodium_init() >= 0;
+    (void)ready;
+    unsigned char out[kHashBytes];
+    crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(joined.data()), joined.size());
+    char hex[kHashBytes * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, out, sizeof out);
+    return hex;
+}
+
+std::string PurgeDetailHash(std::string_view detail) {
+    size_t at = detail.rfind(kPurgeHashLabel);
+    if (at == std::string_view::npos) return {};
+    std::string hash(detail.substr(at + kPurgeHashLabel.size()));
+    return IsHashHex(hash) ? hash : std::string();
 }
 
 std::string AuditRowHash(const std::string& previous_hex, int64_t id, const AuditRow& row) {
@@ -232,7 +295,8 @@ void ChainExistingRows(Connection& db) {
     const std::string now = UtcNowIso();
     for (const std::string& id : unrecorded)
         AppendAudit(db, {now, "kiosk", "submission", id + " stored before the audit chain (schema 3)", id, hashes.at(id)});
-    for (const Guard& guard : kGuards) db.Exec(guard.sql, context);
+    for (const Guard& guard : kGuards)
+        if (guard.since <= 3) db.Exec(GuardSql(guard, 3), context);
 }
 
 ChainReport VerifyAuditChain(Connection& db, const std::optional<ChainHead>& expected) {
@@ -256,6 +320,20 @@ ChainReport VerifyAuditChain(Connection& db, const std::optional<ChainHead>& exp
             problem(ChainProblemKind::TriggerChanged, 0, std::string("trigger ") + guard.name + " is not the kiosk's (its SQL was changed)");
     }
 
+    // Results a purge deleted: each names the purge's audit row, which holds the hash of every id
+    // purged under it. A row that is not a purge's, or whose hash no longer matches (an id added by
+    // hand to let a DELETE through), covers none of them.
+    std::map<std::string, int64_t> purged;
+    std::map<int64_t, std::vector<std::string>> purged_by_row;
+    {
+        Statement s(db, "SELECT submission_id, audit_id FROM purged", context);
+        while (s.Step()) {
+            purged[s.Text(0)] = s.Int(1);
+            purged_by_row[s.Int(1)].push_back(s.Text(0));
+        }
+    }
+    std::set<int64_t> purges_that_hold;
+
     std::map<std::string, std::string> submissions = SubmissionHashes(db, context);
     report.submissions = static_cast<int64_t>(submissions.size());
     std::set<std::string> recorded;
@@ -270,6 +348,26 @@ ChainReport VerifyAuditChain(Connection& db, const std::optional<ChainHead>& exp
         while (s.Step()) rows.push_back({s.Int(0), ReadRow(s), s.IsNull(7) ? std::string() : s.Text(7)});
     }
     report.rows = static_cast<int64_t>(rows.size());
+    std::vector<ChainProblem> purge_problems;  // reported after the rows, in the order of the purges
+    {
+        std::map<int64_t, const AuditRow*> purge_rows;
+        for (const Read& r : rows)
+            if (r.row.action == "purge") purge_rows[r.id] = &r.row;
+        for (const auto& [row_id, ids] : purged_by_row)
+            if (!purge_rows.count(row_id))
+                purge_problems.push_back({ChainProblemKind::PurgeChanged, row_id,
+                                          Id(static_cast<int64_t>(ids.size())) + " purged results name audit row " + Id(row_id) +
+                                              ", which is not a purge: they were added to the purged table by hand"});
+        for (const auto& [row_id, row] : purge_rows) {
+            auto ids = purged_by_row.find(row_id);
+            if (PurgedIdsHash(ids == purged_by_row.end() ? std::vector<std::string>{} : ids->second) == PurgeDetailHash(row->detail))
+                purges_that_hold.insert(row_id);
+            else
+                purge_problems.push_back({ChainProblemKind::PurgeChanged, row_id,
+                                          "the results purged under audit row " + Id(row_id) +
+                                              " no longer give the hash it recorded: the purged table was changed by hand"});
+        }
+    }
     // A submission is compared with the last row that recorded it: sealing a row stored in clear
     // records its new hash in a row of its own ("sealed").
     std::map<std::string, int64_t> last_record;
@@ -302,7 +400,9 @@ ChainReport VerifyAuditChain(Connection& db, const std::optional<ChainHead>& exp
             recorded.insert(sid);
             auto found = submissions.find(sid);
             if (found == submissions.end()) {
-                if (last_record[sid] == r.id)
+                auto purge = purged.find(sid);
+                const bool purged_since = purge != purged.end() && purge->second > r.id && purges_that_hold.count(purge->second);
+                if (last_record[sid] == r.id && !purged_since)
                     problem(ChainProblemKind::SubmissionMissing, r.id, "submission " + sid + ", recorded in " + at + ", was deleted");
             } else if (last_record[sid] != r.id) {
                 // superseded by a later row (sealed since)
@@ -313,6 +413,7 @@ ChainReport VerifyAuditChain(Connection& db, const std::optional<ChainHead>& exp
         previous = r.hash;
         previous_id = r.id;
     }
+    for (ChainProblem& p : purge_problems) report.problems.push_back(std::move(p));
     for (const auto& [sid, hash] : submissions)
         if (!recorded.count(sid))
             problem(ChainProblemKind::SubmissionExtra, 0, "submission " + sid + " is in no audit row: it was inserted outside the kiosk");
@@ -339,6 +440,7 @@ const char* ChainProblemKindName(ChainProblemKind kind) {
         case ChainProblemKind::SubmissionMissing: return "submission missing";
         case ChainProblemKind::SubmissionExtra: return "submission extra";
         case ChainProblemKind::HeadMissing: return "head missing";
+        case ChainProblemKind::PurgeChanged: return "purge record changed";
     }
     return "broken";
 }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/store.h"
 
@@ -38,6 +39,14 @@ std::string SealedSubmissionHash(const std::string& id, const SubmissionRecord& 
 // submission_hash (both may be NULL).
 std::string AuditRowHash(const std::string& previous_hex, int64_t id, const AuditRow& row);
 
+// A purge's audit row names the results it deleted only by this hash: SHA-256 (64 lowercase hex
+// digits) of their ids, sorted, joined by "\n" (no id, no data). The purged table lists the ids by
+// the row's id, and `kiosk db check` recomputes it.
+std::string PurgedIdsHash(std::vector<std::string> ids);
+// The hash a purge row's detail ends with ("..., ids sha256 HEX"); empty when it has none.
+std::string PurgeDetailHash(std::string_view detail);
+inline constexpr std::string_view kPurgeHashLabel = "ids sha256 ";
+
 // Appends `row` after the chain's head. The caller holds a write transaction (BEGIN IMMEDIATE), so
 // no other writer can append between reading the head and inserting. Returns the new row's id.
 int64_t AppendAudit(Connection& db, const AuditRow& row);
@@ -48,8 +57,11 @@ int64_t AppendAudit(Connection& db, const AuditRow& row);
 void ChainExistingRows(Connection& db);
 
 // Creates the guarding trigger `name` from the kiosk's own text (after a migration or sealing
-// dropped it, in the same transaction).
-void CreateGuard(Connection& db, std::string_view name, const char* context);
+// dropped it, in the same transaction): the text of schema `schema` (a migration creates what its
+// version had; nothing when the guard came later).
+void CreateGuard(Connection& db, std::string_view name, const char* context, int schema = Store::kSchemaVersion);
+// The text guard `name` had at schema `schema` (empty for a name that is not a guard's).
+std::string GuardSqlAt(std::string_view name, int schema);
 
 // Verifies triggers, then every row in id order, then submissions no row covers. `expected`: a head
 // written down earlier, which must still be in the chain.

@@ -17,7 +17,7 @@ KioskSettings ReadSavedSettings(store::Store& store, const rules::Screening* scr
                                 std::string* problem = nullptr);
 
 // Saves each setting that differs between `before` and `after` with Store::SetSetting, which
-// audits it as "idle_warning_seconds 90 -> 100" by `actor`. The value says whether anything was
+// audits it as "idle_warning_seconds 90 -> 100" (or "retention_done_days 30 -> 60") by `actor`. The value says whether anything was
 // written; on an error it stops there, and the value still says whether earlier ones were.
 store::Result<bool> SaveSettings(store::Store& store, const KioskSettings& before, const KioskSettings& after,
                                  const std::string& actor);

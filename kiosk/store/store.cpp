@@ -43,7 +43,27 @@ void RetireSharedPin(Connection& db) {
 
 // Migration 5 rebuilt the submissions table, which dropped its guards with it.
 void GuardSubmissions(Connection& db) {
-    for (const char* guard : {"submission_content_is_fixed", "submission_is_kept"}) CreateGuard(db, guard, "migrating the database");
+    for (const char* guard : {"submission_content_is_fixed", "submission_is_kept"}) CreateGuard(db, guard, "migrating the database", 5);
+}
+
+// Migration 6 lets a purge, and nothing else, delete a submission: the purged table's own guards,
+// and submission_is_kept re-created to pass the ids the purged table names. A guard that was not
+// the kiosk's (dropped or changed by hand) is re-created all the same, and the audit log says so.
+void GuardPurges(Connection& db) {
+    const char* context = "migrating the database";
+    std::string was;
+    {
+        Statement s(db, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'submission_is_kept'", context);
+        if (s.Step() && !s.IsNull(0)) was = s.Text(0);
+    }
+    if (was != GuardSqlAt("submission_is_kept", 5))
+        AppendAudit(db, {UtcNowIso(), "kiosk", "guard restored",
+                         std::string("migration 6 found the trigger submission_is_kept ") + (was.empty() ? "dropped" : "changed") +
+                             " and re-created it",
+                         std::nullopt, std::nullopt});
+    db.Exec("DROP TRIGGER IF EXISTS submission_is_kept", context);
+    for (const char* guard : {"submission_is_kept", "purged_is_append_only_update", "purged_is_append_only_delete"})
+        CreateGuard(db, guard, context, 6);
 }
 
 const Migration kMigrations[] = {
@@ -182,6 +202,14 @@ CREATE INDEX submissions_by_status ON submissions (status, submitted_at);
 CREATE INDEX submissions_by_time ON submissions (submitted_at, id);
 ALTER TABLE alerts ADD COLUMN sealed BLOB;
 )sql", GuardSubmissions},
+    // Retention: the results a purge deleted, each by the id of the purge's audit row (whose
+    // detail holds the hash of the ids). Append-only, like the audit log (GuardPurges).
+    {6, R"sql(
+CREATE TABLE purged (
+    submission_id TEXT PRIMARY KEY NOT NULL,
+    audit_id      INTEGER NOT NULL
+) STRICT;
+)sql", GuardPurges},
 };
 
 constexpr int kLatest = sizeof kMigrations / sizeof kMigrations[0];
@@ -194,6 +222,16 @@ constexpr const char* kInsertSubmission =
 constexpr const char* kSelectSubmissions =
     "SELECT id, kiosk_id, screening_id, screening_version, screening_hash, language, started_at, submitted_at, answers, "
     "decision, outcome, source, status, reviewed_by, reviewed_at, sealed FROM submissions WHERE ?1 IS NULL OR status = ?1 ORDER BY submitted_at, id";
+
+// Results past their retention as of ?1 (reviewed or exported before it) and ?2 (pending, submitted
+// before it), oldest first. A reviewed row always has reviewed_at; submitted_at only backs up a
+// row of an old kiosk that lacks both.
+constexpr const char* kSelectExpired =
+    "SELECT id, status, since FROM (SELECT id, status, CASE WHEN status = 'pending' THEN submitted_at "
+    "ELSE coalesce(reviewed_at, exported_at, submitted_at) END AS since FROM submissions) "
+    "WHERE since < CASE WHEN status = 'pending' THEN ?2 ELSE ?1 END ORDER BY since, id";
+
+std::string DaysText(std::chrono::days days) { return std::to_string(days.count()) + (days.count() == 1 ? " day" : " days"); }
 
 int UserVersion(Connection& db) {
     Statement s(db, "PRAGMA user_version", "reading the schema version");
@@ -506,6 +544,76 @@ Result<int64_t> Store::CountAudit() {
         Statement s(*m_db, "SELECT count(*) FROM audit", "reading the audit log");
         s.Step();
         return s.Int(0);
+    });
+}
+
+Result<PurgeSummary> Store::Purge(std::chrono::system_clock::time_point now, std::chrono::days done_days,
+                                  std::chrono::days unreviewed_days, const std::string& actor, bool dry_run) {
+    return Guard<PurgeSummary>([&] {
+        const char* context = dry_run ? "listing the results past their retention" : "deleting the results past their retention";
+        if (done_days.count() < 1 || unreviewed_days < done_days)
+            throw DbException(DbError{DbErrorKind::Refused, 0,
+                                      "results are kept at least a day, and unreviewed ones at least as long as reviewed ones", context});
+        const std::string done_before = UtcIso(now - done_days), unreviewed_before = UtcIso(now - unreviewed_days);
+        Transaction t(*m_db, context);
+        if (auto refused = Refusal(*m_db, t, actor, Permission::Settings, context)) throw DbException(*refused);
+        PurgeSummary out;
+        std::vector<std::string> ids;
+        {
+            Statement s(*m_db, kSelectExpired, context);
+            s.Bind(1, done_before).Bind(2, unreviewed_before);
+            while (s.Step()) {
+                PurgedResult r{s.Text(0), ParseSubmissionStatus(s.Text(1)).value_or(SubmissionStatus::Pending), s.Text(2)};
+                ++(r.status == SubmissionStatus::Pending ? out.unreviewed : out.done);
+                ids.push_back(r.id);
+                out.results.push_back(std::move(r));
+            }
+        }
+        {
+            Statement s(*m_db, "SELECT count(*) FROM alerts WHERE acknowledged_at IS NOT NULL AND acknowledged_at < ?1", context);
+            s.Bind(1, done_before);
+            s.Step();
+            out.alerts = s.Int(0);
+        }
+        out.ids_hash = PurgedIdsHash(ids);
+        const std::string counts = std::to_string(out.done) + " reviewed/exported after " + DaysText(done_days) + ", " +
+                                   std::to_string(out.unreviewed) + " unreviewed after " + DaysText(unreviewed_days) + ", " +
+                                   std::to_string(out.alerts) + " acknowledged alerts after " + DaysText(done_days);
+        if (dry_run) {
+            AppendAudit(*m_db, {UtcIso(now), actor, "purge dry run", counts, std::nullopt, std::nullopt});
+            t.Commit();
+            return out;
+        }
+        if (out.Empty()) return out;  // nothing due: nothing written (rolled back)
+        out.audit_row = AppendAudit(*m_db, {UtcIso(now), actor, "purge", counts + ", " + std::string(kPurgeHashLabel) + out.ids_hash,
+                                            std::nullopt, std::nullopt});
+        {
+            Statement record(*m_db, "INSERT INTO purged (submission_id, audit_id) VALUES (?1, ?2)", context);
+            for (const std::string& id : ids) {
+                record.Reset();
+                record.Bind(1, id).Bind(2, out.audit_row);
+                record.Run();
+            }
+        }
+        {
+            Statement remove(*m_db, "DELETE FROM submissions WHERE id IN (SELECT submission_id FROM purged WHERE audit_id = ?1)", context);
+            remove.Bind(1, out.audit_row);
+            remove.Run();
+            if (m_db->Changes() != static_cast<int>(ids.size()))
+                throw DbException(DbError{DbErrorKind::Other, 0, "the purge did not delete the results it listed", context});
+        }
+        {
+            Statement remove(*m_db, "DELETE FROM alerts WHERE acknowledged_at IS NOT NULL AND acknowledged_at < ?1", context);
+            remove.Bind(1, done_before);
+            remove.Run();
+        }
+        t.Commit();
+        // secure_delete overwrote the rows in the pages; the WAL still holds the pages as they were
+        // until it is copied into the file and truncated. With another connection reading, the copy
+        // waits for it and the next checkpoint finishes it.
+        Statement checkpoint(*m_db, "PRAGMA wal_checkpoint(TRUNCATE)", context);
+        checkpoint.Step();
+        return out;
     });
 }
 

@@ -95,6 +95,7 @@ enum class ChainProblemKind : uint8_t {
     SubmissionMissing,  // an audit row recorded a submission that is gone
     SubmissionExtra,    // a submission that no audit row recorded
     HeadMissing,        // the head written down earlier is no longer in the chain
+    PurgeChanged,       // the purged table names results its purge's audit row does not cover
 };
 const char* ChainProblemKindName(ChainProblemKind kind);  // "edited", "deleted", ...
 
@@ -111,6 +112,25 @@ struct ChainReport {
     bool ok() const { return problems.empty(); }
 };
 
+// A result a purge deletes (or, in a dry run, would delete).
+struct PurgedResult {
+    std::string id;
+    SubmissionStatus status = SubmissionStatus::Pending;
+    std::string since;  // when its time began: reviewed_at, else exported_at; submitted_at while pending
+};
+
+// What a purge deleted (or would): counts, and the results oldest first. Only the counts and the
+// hash of the ids reach the audit log.
+struct PurgeSummary {
+    int64_t done = 0;        // reviewed or exported, past the done limit
+    int64_t unreviewed = 0;  // pending, past the unreviewed limit
+    int64_t alerts = 0;      // acknowledged urgent alerts past the done limit
+    std::vector<PurgedResult> results;
+    std::string ids_hash;    // PurgedIdsHash of the results' ids
+    int64_t audit_row = 0;   // the purge's audit row; 0 when nothing was written
+    bool Empty() const { return done == 0 && unreviewed == 0 && alerts == 0; }
+};
+
 struct StoreOptions {
     std::string path;
     int busy_timeout_ms = 2000;
@@ -122,7 +142,7 @@ struct StoreOptions {
 
 class Store {
 public:
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
 
     // Opens or creates the database, applies migrations, refuses a newer schema.
     static std::variant<std::unique_ptr<Store>, DbError> Open(const StoreOptions& options);
@@ -163,6 +183,20 @@ public:
     // Marks these submissions exported and audits the export, in one transaction. Refused unless
     // the actor's role may export.
     Result<int64_t> MarkExported(const std::vector<std::string>& ids, const std::string& actor, const std::string& detail);
+
+    // Retention: deletes the results kept past the clinic's limits as of `now` (the caller's clock;
+    // the store reads no clock here): a reviewed or exported one `done_days` after it was reviewed
+    // (else exported), a pending one `unreviewed_days` after it was submitted, and acknowledged
+    // alerts `done_days` after they were acknowledged. One write transaction: one "purge" audit
+    // row (counts and the ids' hash, PurgedIdsHash, never an id), each id into the purged table
+    // under that row (which lets the submission_is_kept trigger pass it, and `kiosk db check`
+    // accept its absence), the rows deleted (secure_delete: overwritten), then the WAL emptied
+    // into the file. Nothing due: nothing is written. `dry_run`: nothing is deleted; one "purge
+    // dry run" row with the counts is written before the list is returned (it lists results).
+    // Refused (DbErrorKind::Refused) when done_days < 1 or unreviewed_days < done_days, and for
+    // a staff actor whose role may not change settings.
+    Result<PurgeSummary> Purge(std::chrono::system_clock::time_point now, std::chrono::days done_days,
+                               std::chrono::days unreviewed_days, const std::string& actor, bool dry_run);
 
     // Settings (kiosk id, timeouts, language). SetSetting audits the change unless `audit_detail`
     // is empty; a staff actor needs a role that may change settings.

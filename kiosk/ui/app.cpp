@@ -73,6 +73,21 @@ void App::CheckSetUp() {
     else m_store_problem = key.error->Describe();  // shown to staff; the last answer holds
 }
 
+void App::PurgeIfDue() {
+    if (!m_store || !m_session || !m_fault.empty() || !m_clock_fault.empty()) return;
+    if (m_session->State() != SessionState::Welcome || m_staff->IsOpen()) return;
+    const SteadyTime now = m_clock->Monotonic();
+    if (m_next_purge && now < *m_next_purge) return;
+    store::Result<store::PurgeSummary> purged =
+        m_store->Purge(m_clock->Now(), m_settings.retention_done, m_settings.retention_unreviewed, "kiosk", false);
+    if (purged.ok()) {
+        m_next_purge = now + kPurgeEvery;
+        return;
+    }
+    m_next_purge = now + kPurgeRetry;
+    m_store_problem = "Results past their retention could not be deleted (tried again in an hour): " + purged.error->Describe();
+}
+
 StaffContext App::MakeStaffContext() const {
     std::string fault = m_fault;
     if (!m_clock_fault.empty()) fault += (fault.empty() ? "" : "\n") + m_clock_fault;
@@ -157,6 +172,7 @@ void App::DrawFrame() {
         if (m_fault.empty() && m_session->State() == SessionState::Welcome) m_clock_fault = CheckClock();
         if (m_not_set_up && m_clock->Monotonic() - m_set_up_checked >= kSetUpRecheck) CheckSetUp();
         RecheckWrites();
+        PurgeIfDue();
     }
     int language = m_default_language;
     if (m_session && m_session->State() != SessionState::Welcome) language = m_session->Language();
@@ -338,6 +354,12 @@ double App::SecondsUntilWake() const {
     if (m_store && !m_write_fault.empty()) {
         auto left = kWriteRecheck - (m_clock->Monotonic() - m_write_checked);
         consider(std::max(0.0, std::chrono::duration<double>(left).count()));
+    }
+    // Wakes for the purge when it falls due; once due, the frame after a patient or staff member
+    // leaves runs it (a due purge that waits must not wake the loop again and again).
+    if (m_store && m_next_purge) {
+        const double left = std::chrono::duration<double>(*m_next_purge - m_clock->Monotonic()).count();
+        if (left > 0) consider(left);
     }
     StaffContext context = MakeStaffContext();
     consider(m_staff->SecondsUntilWake(context));

@@ -85,6 +85,11 @@ public:
     static constexpr std::chrono::seconds kSetUpRecheck{3};
     // After a write failed, how often the database is tried again while the kiosk is out of order.
     static constexpr std::chrono::seconds kWriteRecheck{30};
+    // Retention (Store::Purge): at start-up and then this often on the monotonic clock, and only at
+    // the welcome screen with staff mode closed and a believable wall clock (the limits count on
+    // it); after a failure, which staff see, again after kPurgeRetry.
+    static constexpr std::chrono::hours kPurgeEvery{24};
+    static constexpr std::chrono::hours kPurgeRetry{1};
 
     // For tests and the e2e driver: the touch targets of the last frame, by key.
     const std::vector<Tappable>& Tappables() const { return m_tappables; }
@@ -123,6 +128,8 @@ private:
     void RecheckWrites();
     // Asks the store whether an active administrator exists; a read that fails keeps the last answer.
     void CheckSetUp();
+    // Runs the retention purge when it is due and no patient or staff member is at the screen.
+    void PurgeIfDue();
 
     AppOptions m_options;
     std::unique_ptr<SystemClock> m_system_clock;
@@ -139,6 +146,7 @@ private:
     SteadyTime m_write_checked{};  // Clock::Monotonic() of the last write failure or recheck
     bool m_not_set_up = true;      // until the store says an administrator exists (fail closed)
     SteadyTime m_set_up_checked{}; // Clock::Monotonic() of the last CheckSetUp()
+    std::optional<SteadyTime> m_next_purge;  // Clock::Monotonic() when the purge is due; nullopt: at start-up
 
     Metrics m_metrics;
     Theme m_theme = Theme::Normal();

@@ -51,7 +51,7 @@ struct Clinic : test_support::TempDir {
             store::Statement s(raw, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'", "test");
             while (s.Step()) triggers.emplace_back(s.Text(0), s.Text(1));
         }
-        REQUIRE(triggers.size() == 4);
+        REQUIRE(triggers.size() == 6);
         for (const auto& [name, sql] : triggers) raw.Exec("DROP TRIGGER " + name, "tampering");
         edit(raw);
         for (const auto& [name, sql] : triggers) raw.Exec(sql, "tampering");
