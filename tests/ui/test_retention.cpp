@@ -52,7 +52,10 @@ std::vector<std::string> Stored(const Headless& k) {
 
 int PurgeRows(const Headless& k) {
     int purges = 0;
-    for (const store::AuditEntry& row : *k.Reader()->RecentAudit(1000).value)
+    // Held in a local: a range-for over a member of a temporary reads freed memory (ASan caught it).
+    const store::Result<std::vector<store::AuditEntry>> audit = k.Reader()->RecentAudit(1000);
+    REQUIRE(audit.ok());
+    for (const store::AuditEntry& row : *audit.value)
         if (row.action == "purge") {
             ++purges;
             CHECK(row.actor == "kiosk");
