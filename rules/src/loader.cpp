@@ -14,6 +14,7 @@
 #include <cmath>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <set>
 
 #include <toml++/toml.h>
@@ -463,8 +464,11 @@ private:
         };
         bool number = q.type == QuestionType::Integer || q.type == QuestionType::Decimal;
         if (number) {
-            q.min = Number(t, "min", where, at, true).value_or(0);
-            q.max = Number(t, "max", where, at, true).value_or(0);
+            // A limit that is missing or refused (nan, inf) has its error; the range stays open on
+            // that side, so the one error is not followed by "min is greater than max" or by one
+            // "outside" error for every case that answers the question.
+            q.min = Number(t, "min", where, at, true).value_or(std::numeric_limits<double>::lowest());
+            q.max = Number(t, "max", where, at, true).value_or(std::numeric_limits<double>::max());
             if (q.min > q.max) m_diags.Error(at, where + ": min is greater than max");
             q.unit = String(t, "unit", where, at, false).value_or("");
             if (const toml::node* u = t.get("units")) {
