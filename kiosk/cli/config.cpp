@@ -9,6 +9,7 @@
 #include <fstream>
 #include <ostream>
 #include <sstream>
+#include <type_traits>
 
 #include <toml++/toml.h>
 
@@ -50,6 +51,25 @@ std::string XdgDatabasePath() {
     std::string base = Environment("XDG_DATA_HOME");
     if (base.empty()) base = Environment("HOME").empty() ? "." : Environment("HOME") + "/.local/share";
     return base + "/screening-kiosk/clinic.db";
+}
+
+// One time of `times` (kIdleTimes in seconds, kRetentionTimes in days) named `name`: a whole
+// number that `check` allows goes into `settings`; anything else is an error at its place and the
+// time keeps its default. Returns whether `name` is one of `times`.
+template <typename Times, typename Check>
+bool ReadTime(const Times& times, Check check, const std::string& name, const toml::node& value, const std::string& path,
+              KioskSettings& settings, std::vector<std::string>& errors) {
+    for (const auto& time : times) {
+        if (name != time.key) continue;
+        std::optional<int64_t> number;
+        if (value.is_integer()) number = value.as_integer()->get();
+        if (auto problem = check(time, number, SettingsAuthor::File))
+            errors.push_back(Place(path, value.source()) + ": " + problem->message);
+        else
+            settings.*time.field = std::remove_reference_t<decltype(settings.*time.field)>(*number);
+        return true;
+    }
+    return false;
 }
 
 }  // namespace
@@ -118,26 +138,8 @@ ConfigLoad ParseConfig(std::string_view text, const std::string& path) {
             if (!value.is_boolean()) out.errors.push_back(Place(path, value.source()) + ": '" + name + "' must be true or false");
             else *f.target = value.as_boolean()->get();
         }
-        for (const IdleTime& time : kIdleTimes) {
-            if (name != time.key) continue;
-            known = true;
-            std::optional<int64_t> seconds;
-            if (value.is_integer()) seconds = value.as_integer()->get();
-            if (auto problem = CheckIdleTime(time, seconds, SettingsAuthor::File))
-                out.errors.push_back(Place(path, value.source()) + ": " + problem->message);
-            else
-                c.settings.*time.field = std::chrono::seconds(*seconds);
-        }
-        for (const RetentionTime& time : kRetentionTimes) {
-            if (name != time.key) continue;
-            known = true;
-            std::optional<int64_t> days;
-            if (value.is_integer()) days = value.as_integer()->get();
-            if (auto problem = CheckRetentionTime(time, days, SettingsAuthor::File))
-                out.errors.push_back(Place(path, value.source()) + ": " + problem->message);
-            else
-                c.settings.*time.field = std::chrono::days(*days);
-        }
+        if (ReadTime(kIdleTimes, CheckIdleTime, name, value, path, c.settings, out.errors)) known = true;
+        if (ReadTime(kRetentionTimes, CheckRetentionTime, name, value, path, c.settings, out.errors)) known = true;
         if (!known) out.errors.push_back(Place(path, key.source()) + ": unknown key '" + name + "' (" + known_keys + ")");
     }
     // Each time was checked at its place above (a bad one kept its default); what is left is the pairs.
