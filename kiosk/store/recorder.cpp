@@ -16,7 +16,7 @@ std::string Recorder::SessionId(SystemTime started) const { return m_kiosk_id + 
 std::optional<store::DbError> Recorder::Drain(Session& session) {
     for (SessionEvent& event : session.TakeEvents()) {
         if (auto* alert = std::get_if<UrgentAlert>(&event)) {
-            m_unsaved_alerts.push_back(std::move(*alert));
+            m_unsaved_alerts.push_back({std::move(*alert), store::NewUuid()});
         } else if (auto* abandoned = std::get_if<Abandoned>(&event)) {
             const char* why = abandoned->reason == ResetReason::Idle ? "idle" : abandoned->reason == ResetReason::Staff ? "staff" : "start over";
             auto r = m_store.CountAbandoned(IsoTime(abandoned->time).substr(0, 10), abandoned->reason == ResetReason::Staff ? "staff" : "kiosk",
@@ -25,14 +25,17 @@ std::optional<store::DbError> Recorder::Drain(Session& session) {
         }
     }
     std::optional<store::DbError> first_error;
-    std::vector<UrgentAlert> still_unsaved;
-    for (UrgentAlert& alert : m_unsaved_alerts) {
+    std::vector<PendingAlert> still_unsaved;
+    for (PendingAlert& pending : m_unsaved_alerts) {
+        const UrgentAlert& alert = pending.alert;
         const rules::Rule& rule = m_screening.rules[alert.rule];
-        auto r = m_store.RaiseAlert(SessionId(alert.session_started), rule.id, rule.reason, IsoTime(alert.time));
-        if (!r.ok()) {
-            if (!first_error) first_error = r.error;
-            still_unsaved.push_back(std::move(alert));
-        }
+        const std::string session_id = SessionId(alert.session_started), raised_at = IsoTime(alert.time);
+        auto r = m_store.RaiseAlert(session_id, rule.id, rule.reason, raised_at, pending.id);
+        if (r.ok()) continue;
+        if (!first_error) first_error = r.error;
+        // Durable in the file: not kept for a retry here (the store moves it in later).
+        if (m_store.KeepAlertOutside(pending.id, session_id, m_kiosk_id, rule.id, rule.reason, raised_at).ok()) continue;
+        still_unsaved.push_back(std::move(pending));
     }
     m_unsaved_alerts = std::move(still_unsaved);
     return first_error;

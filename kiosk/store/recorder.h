@@ -16,9 +16,19 @@ public:
     Recorder(const rules::Screening& screening, store::Store& store, std::string kiosk_id);
 
     // Stores the session's pending events: each UrgentAlert at once, each Abandoned as a count
-    // (no patient data). Call after every intent. Returns the first error; an alert that could not
-    // be stored is kept and tried again on the next call, so a red flag is never dropped.
+    // (no patient data). Call after every intent. Returns the first error. An alert the database
+    // does not take is kept in the file beside it (Store::KeepAlertOutside), durable there, and
+    // moves into the database when it takes writes again; the database's error is still
+    // returned (the kiosk goes out of order). Only when the file cannot take it either is the
+    // alert kept in memory and tried again on the next call, so a red flag is never dropped.
+    //
+    // The urgent screen is shown to the patient whatever happened here: the session is already in
+    // it when the alert is drained. Sending the patient to the desk is the safe act even when no
+    // record of the alert could be made; staff see why on every staff screen.
     std::optional<store::DbError> Drain(Session& session);
+
+    // Alerts neither the database nor the file took, held in memory until one does.
+    size_t AlertsInMemory() const { return m_unsaved_alerts.size(); }
 
     // Review or Ended: submits and makes the result durable, then tells the session. On success
     // the new id (empty when nothing is stored: consent declined); on failure the session keeps
@@ -32,7 +42,11 @@ private:
     const rules::Screening& m_screening;
     store::Store& m_store;
     std::string m_kiosk_id;
-    std::vector<UrgentAlert> m_unsaved_alerts;
+    struct PendingAlert {
+        UrgentAlert alert;
+        std::string id;  // unique: every retry, and the move from the file, stores it once
+    };
+    std::vector<PendingAlert> m_unsaved_alerts;
 };
 
 std::string IsoTime(SystemTime time);

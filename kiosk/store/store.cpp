@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/alert_fallback.h"
 #include "store/audit_chain.h"
 #include "store/guard.h"
 #include "store/key_store.h"
@@ -210,6 +211,13 @@ CREATE TABLE purged (
     audit_id      INTEGER NOT NULL
 ) STRICT;
 )sql", GuardPurges},
+    // Alerts the database could not take wait in a file beside it (store/alert_fallback.h) and
+    // move in when it takes writes again, perhaps more than once after a crash: each alert has a
+    // unique id, and an id already stored is not stored again. Rows from before have none.
+    {7, R"sql(
+ALTER TABLE alerts ADD COLUMN alert_uid TEXT;
+CREATE UNIQUE INDEX alerts_by_uid ON alerts (alert_uid) WHERE alert_uid IS NOT NULL;
+)sql"},
 };
 
 constexpr int kLatest = sizeof kMigrations / sizeof kMigrations[0];
@@ -332,7 +340,16 @@ std::variant<std::unique_ptr<Store>, DbError> Store::Open(const StoreOptions& op
             db->Exec("PRAGMA max_page_count = " + std::to_string(options.max_page_count), "opening the database");
         Migrate(*db);
         db->RememberFile();
-        return std::unique_ptr<Store>(new Store(std::move(db), options.pin_cost));
+        std::optional<PublicKey> key = ReadClinicPublicKey(*db, "opening the database");
+        std::unique_ptr<Store> store(new Store(std::move(db), options.pin_cost));
+        store->m_sealing_key = key;
+        store->m_fallback_path = AlertFallback::PathFor(options.path);
+        // Taken now, while the disk has room: a full disk later cannot grow a file. Not opening
+        // it does not stop the kiosk (the database works); the next alert that needs it tries again.
+        std::optional<DbError> ignored;
+        store->Fallback(ignored);
+        store->MoveKeptAlertsQuietly();
+        return store;
     } catch (const DbException& e) {
         return e.error();
     }
@@ -341,10 +358,23 @@ std::variant<std::unique_ptr<Store>, DbError> Store::Open(const StoreOptions& op
 Store::Store(std::unique_ptr<Connection> db, SecretCost pin_cost) : m_db(std::move(db)), m_pin_cost(pin_cost) {}
 Store::~Store() = default;
 
+AlertFallback* Store::Fallback(std::optional<DbError>& error) {
+    if (!m_fallback) {
+        auto opened = AlertFallback::Open(m_fallback_path);
+        if (auto* e = std::get_if<DbError>(&opened)) error = *e;
+        else m_fallback = std::move(std::get<std::unique_ptr<AlertFallback>>(opened));
+    }
+    return m_fallback.get();
+}
+
+void Store::MoveKeptAlertsQuietly() {
+    if (m_fallback) MoveKeptAlerts();
+}
+
 int Store::SchemaVersion() const { return UserVersion(*m_db); }
 
 Result<std::string> Store::Submit(const SubmissionRecord& r, const std::string& actor) {
-    return Guard<std::string>([&] {
+    Result<std::string> out = Guard<std::string>([&] {
         const char* context = "saving a submission";
         std::string id = NewUuid();
         Transaction t(*m_db, context);
@@ -365,16 +395,20 @@ Result<std::string> Store::Submit(const SubmissionRecord& r, const std::string& 
         t.Commit();  // durable here: WAL with synchronous=FULL
         return id;
     });
+    if (out.ok()) MoveKeptAlertsQuietly();
+    return out;
 }
 
 Result<bool> Store::Audit(const std::string& actor, const std::string& action, const std::string& detail) {
-    return Guard<bool>([&] {
+    Result<bool> out = Guard<bool>([&] {
         // BEGIN IMMEDIATE: no other process appends between reading the chain's head and this row.
         Transaction t(*m_db, "writing the audit log");
         AppendAudit(*m_db, {UtcNowIso(), actor, action, detail, std::nullopt, std::nullopt});
         t.Commit();
         return true;
     });
+    if (out.ok()) MoveKeptAlertsQuietly();
+    return out;
 }
 
 Result<size_t> Store::ForEachSubmission(std::optional<SubmissionStatus> status,
@@ -465,36 +499,210 @@ Result<int64_t> Store::MarkExported(const std::vector<std::string>& ids, const s
 }
 
 Result<int64_t> Store::RaiseAlert(const std::string& session_id, const std::string& rule_id, const std::string& reason,
-                                  const std::string& raised_at) {
-    return Guard<int64_t>([&] {
+                                  const std::string& raised_at, const std::string& alert_id) {
+    Result<int64_t> out = Guard<int64_t>([&] {
         const char* context = "saving an urgent alert";
+        const std::string uid = alert_id.empty() ? NewUuid() : alert_id;
         Transaction t(*m_db, context);
         std::optional<PublicKey> key = ReadClinicPublicKey(*m_db, context);
         if (!key)
             throw DbException(DbError{DbErrorKind::Refused, 0, "the clinic has no key yet, so the alert cannot be sealed", context});
+        m_sealing_key = key;
+        {
+            // Stored already (a commit whose success did not reach us, or moved in from the file).
+            Statement had(*m_db, "SELECT id FROM alerts WHERE alert_uid = ?1", context);
+            had.Bind(1, uid);
+            if (had.Step()) return had.Int(0);
+        }
         // Which red flag fired says something about the patient: sealed like the answers.
-        Statement s(*m_db, "INSERT INTO alerts (session_id, rule_id, reason, raised_at, sealed) VALUES (?1, '', '', ?2, ?3)", context);
-        s.Bind(1, session_id).Bind(2, raised_at).BindBlob(3, SealAlert(*key, rule_id, reason));
+        Statement s(*m_db, "INSERT INTO alerts (session_id, rule_id, reason, raised_at, sealed, alert_uid) VALUES (?1, '', '', ?2, ?3, ?4)",
+                    context);
+        s.Bind(1, session_id).Bind(2, raised_at).BindBlob(3, SealAlert(*key, rule_id, reason)).Bind(4, uid);
         s.Run();
         int64_t id = m_db->LastInsertRowId();
         AppendAudit(*m_db, {UtcNowIso(), "kiosk", "urgent alert", "alert " + std::to_string(id), std::nullopt, std::nullopt});
         t.Commit();
         return id;
     });
+    if (out.ok()) MoveKeptAlertsQuietly();
+    return out;
+}
+
+Result<bool> Store::KeepAlertOutside(const std::string& alert_id, const std::string& session_id, const std::string& kiosk_id,
+                                     const std::string& rule_id, const std::string& reason, const std::string& raised_at) {
+    Result<bool> out;
+    const char* context = "keeping an urgent alert outside the database";
+    // The key in the database when it can be read (a full or locked database still reads), else
+    // the one read at start-up: the clinic's key does not change under a running kiosk.
+    Result<std::optional<PublicKey>> read = ClinicPublicKey();
+    if (read.ok() && *read.value) m_sealing_key = *read.value;
+    if (!m_sealing_key) {
+        out.error = DbError{DbErrorKind::Refused, 0, "the clinic has no key yet, so the alert cannot be sealed", context};
+        return out;
+    }
+    std::optional<DbError> error;
+    AlertFallback* file = Fallback(error);
+    if (!file) {
+        out.error = error;
+        return out;
+    }
+    error = file->Append(KeptAlert{alert_id, session_id, raised_at, kiosk_id, SealAlert(*m_sealing_key, rule_id, reason)});
+    if (error) out.error = error;
+    else out.value = true;
+    return out;
+}
+
+Result<int64_t> Store::MoveKeptAlerts() {
+    Result<int64_t> out;
+    out.value = 0;
+    std::optional<DbError> error;
+    AlertFallback* file = Fallback(error);
+    if (!file) {
+        // No file and none to make (a read-only folder): nothing can be kept there either.
+        if (::access(m_fallback_path.c_str(), F_OK) != 0) return out;
+        out.value.reset();
+        out.error = error;
+        return out;
+    }
+    error = file->Drain([&](const std::vector<KeptAlert>& alerts) -> std::optional<DbError> {
+        Result<int64_t> moved = Guard<int64_t>([&] {
+            const char* context = "moving kept alerts into the database";
+            Transaction t(*m_db, context);
+            Statement insert(*m_db,
+                             "INSERT OR IGNORE INTO alerts (session_id, rule_id, reason, raised_at, sealed, alert_uid) "
+                             "VALUES (?1, '', '', ?2, ?3, ?4)",
+                             context);
+            int64_t added = 0;
+            for (const KeptAlert& alert : alerts) {
+                insert.Reset();
+                insert.Bind(1, alert.session_id).Bind(2, alert.raised_at).BindBlob(3, alert.sealed).Bind(4, alert.alert_id);
+                insert.Run();
+                added += m_db->Changes();
+            }
+            // None new: moved before, and the file was not emptied (a crash after COMMIT).
+            if (added > 0) {
+                AppendAudit(*m_db, {UtcNowIso(), "kiosk", "urgent alerts moved",
+                                    std::to_string(added) + (added == 1 ? " urgent alert" : " urgent alerts") +
+                                        " moved from the fallback file into the database",
+                                    std::nullopt, std::nullopt});
+                t.Commit();
+            }
+            return added;
+        });
+        if (!moved.ok()) return moved.error;
+        out.value = *moved.value;
+        return std::nullopt;
+    });
+    if (error) {
+        out.value.reset();
+        out.error = error;
+    }
+    return out;
+}
+
+Result<std::vector<Alert>> Store::KeptAlerts() {
+    Result<std::vector<Alert>> out;
+    out.value.emplace();
+    std::optional<DbError> error;
+    AlertFallback* file = Fallback(error);
+    if (!file) {
+        if (::access(m_fallback_path.c_str(), F_OK) == 0) {
+            out.value.reset();
+            out.error = error;
+        }
+        return out;
+    }
+    auto read = file->Read();
+    if (auto* e = std::get_if<DbError>(&read)) {
+        out.value.reset();
+        out.error = *e;
+        return out;
+    }
+    for (const KeptAlert& kept : std::get<std::vector<KeptAlert>>(read)) {
+        // Moved in already (a crash before the file was emptied): the database's row is the one.
+        Result<bool> stored = Guard<bool>([&] {
+            Statement s(*m_db, "SELECT 1 FROM alerts WHERE alert_uid = ?1", "reading urgent alerts");
+            s.Bind(1, kept.alert_id);
+            return s.Step();
+        });
+        if (stored.ok() && *stored.value) continue;
+        Alert alert;
+        alert.session_id = kept.session_id;
+        alert.raised_at = kept.raised_at;
+        alert.alert_id = kept.alert_id;
+        alert.kept_outside = true;
+        alert.sealed = !(m_key && OpenSealedPair(*m_key, kept.sealed, alert.rule_id, alert.reason));
+        out.value->push_back(std::move(alert));
+    }
+    return out;
+}
+
+Result<std::vector<Alert>> ReadKeptAlerts(const std::string& database_path) {
+    Result<std::vector<Alert>> out;
+    out.value.emplace();
+    const std::string path = AlertFallback::PathFor(database_path);
+    if (::access(path.c_str(), F_OK) != 0) return out;
+    auto opened = AlertFallback::Open(path);
+    std::variant<std::vector<KeptAlert>, DbError> read =
+        std::holds_alternative<DbError>(opened) ? std::get<DbError>(opened) : std::get<std::unique_ptr<AlertFallback>>(opened)->Read();
+    if (auto* e = std::get_if<DbError>(&read)) {
+        out.value.reset();
+        out.error = *e;
+        return out;
+    }
+    for (const KeptAlert& kept : std::get<std::vector<KeptAlert>>(read)) {
+        Alert alert;
+        alert.session_id = kept.session_id;
+        alert.raised_at = kept.raised_at;
+        alert.alert_id = kept.alert_id;
+        alert.kept_outside = true;
+        alert.sealed = true;
+        out.value->push_back(std::move(alert));
+    }
+    return out;
+}
+
+Result<bool> Store::AcknowledgeKeptAlert(const std::string& alert_id, const std::string& actor) {
+    Result<bool> out;
+    Result<int64_t> moved = MoveKeptAlerts();
+    Result<int64_t> row = moved.ok() ? Guard<int64_t>([&] {
+        Statement s(*m_db, "SELECT id FROM alerts WHERE alert_uid = ?1", "acknowledging an urgent alert");
+        s.Bind(1, alert_id);
+        return s.Step() ? s.Int(0) : int64_t{0};
+    })
+                                     : moved;
+    if (!row.ok()) {
+        DbError error = *row.error;
+        error.message = "the alert is kept outside the database, which does not take it yet (" + error.message +
+                        "), so its acknowledgement cannot be recorded: see the patient now, and acknowledge it when the database "
+                        "takes writes again";
+        out.error = error;
+        return out;
+    }
+    if (*row.value == 0) {
+        out.error = DbError{DbErrorKind::Other, 0, "no urgent alert has that id", "acknowledging an urgent alert"};
+        return out;
+    }
+    return AcknowledgeAlert(*row.value, actor);
 }
 
 Result<std::vector<Alert>> Store::OpenAlerts() {
     return Guard<std::vector<Alert>>([&] {
         std::vector<Alert> out;
         Statement s(*m_db,
-                    "SELECT id, session_id, rule_id, reason, raised_at, sealed FROM alerts WHERE acknowledged_at IS NULL ORDER BY id",
+                    "SELECT id, session_id, rule_id, reason, raised_at, sealed, alert_uid FROM alerts WHERE acknowledged_at IS NULL "
+                    "ORDER BY id",
                     "reading urgent alerts");
         while (s.Step()) {
-            Alert alert{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), !s.IsNull(5)};
+            Alert alert{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), !s.IsNull(5), s.Text(6)};
             // One that does not open stays `sealed`: the alert itself must still show.
             if (alert.sealed && m_key && OpenSealedPair(*m_key, s.Blob(5), alert.rule_id, alert.reason)) alert.sealed = false;
             out.push_back(std::move(alert));
         }
+        // Last, as they are the newest; a file that cannot be read does not hide the database's
+        // alerts (staff screens show its error in their banner, see KeptAlerts).
+        Result<std::vector<Alert>> kept = KeptAlerts();
+        if (kept.ok()) out.insert(out.end(), kept.value->begin(), kept.value->end());
         return out;
     });
 }
@@ -518,7 +726,7 @@ Result<bool> Store::AcknowledgeAlert(int64_t id, const std::string& actor) {
 }
 
 Result<bool> Store::CountAbandoned(const std::string& day, const std::string& actor, const std::string& reason) {
-    return Guard<bool>([&] {
+    Result<bool> out = Guard<bool>([&] {
         const char* context = "counting an abandoned session";
         Transaction t(*m_db, context);
         Statement s(*m_db, "INSERT INTO abandoned_sessions (day, count) VALUES (?1, 1) ON CONFLICT (day) DO UPDATE SET count = count + 1",
@@ -529,6 +737,8 @@ Result<bool> Store::CountAbandoned(const std::string& day, const std::string& ac
         t.Commit();
         return true;
     });
+    if (out.ok()) MoveKeptAlertsQuietly();
+    return out;
 }
 
 Result<int64_t> Store::AbandonedOn(const std::string& day) {

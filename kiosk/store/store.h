@@ -19,6 +19,7 @@
 namespace kiosk::store {
 
 class Connection;
+class AlertFallback;
 
 // A value or the error that a staff screen can show. Nothing in the store throws past its API.
 template <class T>
@@ -64,6 +65,10 @@ struct Alert {
     std::string reason;      // the rule's reason code (may be empty)
     std::string raised_at;   // ISO 8601 UTC
     bool sealed = false;     // rule and reason are sealed and reading is locked: both empty
+    std::string alert_id;    // unique (a UUID); empty for rows stored before schema 7
+    // Kept in the file beside the database (it could not take the alert), not yet moved into it:
+    // `id` is 0, and acknowledging it goes through AcknowledgeKeptAlert.
+    bool kept_outside = false;
 };
 
 // One row of the append-only audit log.
@@ -142,9 +147,11 @@ struct StoreOptions {
 
 class Store {
 public:
-    static constexpr int kSchemaVersion = 6;
+    static constexpr int kSchemaVersion = 7;
 
-    // Opens or creates the database, applies migrations, refuses a newer schema.
+    // Opens or creates the database, applies migrations, refuses a newer schema. Also opens (and
+    // preallocates) the kept-alerts file beside it and moves any alert it holds into the database;
+    // neither failing stops the store from opening (the next alert that needs the file tries again).
     static std::variant<std::unique_ptr<Store>, DbError> Open(const StoreOptions& options);
     ~Store();
 
@@ -165,12 +172,37 @@ public:
     Result<int64_t> CountAudit();
 
     // An urgent alert, stored the moment a red flag fires (before the patient goes on).
+    // `alert_id`: the alert's unique id (empty: a new UUID); an alert already stored under it is
+    // not stored again, so a retry after an unclear failure cannot double it.
     Result<int64_t> RaiseAlert(const std::string& session_id, const std::string& rule_id, const std::string& reason,
-                               const std::string& raised_at);
-    // Alerts not yet acknowledged, oldest first (rule and reason only while reading is unlocked).
+                               const std::string& raised_at, const std::string& alert_id = {});
+    // Alerts not yet acknowledged, oldest first (rule and reason only while reading is unlocked),
+    // then those kept outside the database (KeptAlerts), so that staff can act on every one.
     Result<std::vector<Alert>> OpenAlerts();
     // Refused unless the actor's role may acknowledge alerts; who is the actor's account.
     Result<bool> AcknowledgeAlert(int64_t id, const std::string& actor);
+
+    // --- Alerts the database could not take (store/alert_fallback.h) ------------------------
+    // Keeps an alert that RaiseAlert could not store in the file beside the database, sealed to
+    // the clinic's public key (the database's, or the one read when the store opened). True: it
+    // is durable there (fdatasync) and moves into the database when it takes writes again. An
+    // error (no room even to grow the file, no clinic key): nothing was kept.
+    Result<bool> KeepAlertOutside(const std::string& alert_id, const std::string& session_id, const std::string& kiosk_id,
+                                  const std::string& rule_id, const std::string& reason, const std::string& raised_at);
+    // Moves every kept alert into the database in one transaction, each at most once (by its id),
+    // with one audit row; the file is emptied only after COMMIT. Returns how many were new to the
+    // database (0 when the file held none). Open and every successful write (Submit, RaiseAlert,
+    // Audit, CountAbandoned) run it too, quietly.
+    Result<int64_t> MoveKeptAlerts();
+    // The alerts the file keeps that are not in the database yet, oldest first (rule and reason
+    // only while reading is unlocked). No file: none.
+    Result<std::vector<Alert>> KeptAlerts();
+    const std::string& KeptAlertsPath() const { return m_fallback_path; }
+    // Acknowledges an alert kept outside the database: it is moved into the database first, so
+    // the acknowledgement is recorded with the alert's row and in the audit chain. While the
+    // database does not take writes this is refused (the error says so) and the alert stays
+    // listed: an acknowledgement that cannot be recorded must not make an alert disappear.
+    Result<bool> AcknowledgeKeptAlert(const std::string& alert_id, const std::string& actor);
     // One more session abandoned on `day` (YYYY-MM-DD); no patient data.
     Result<bool> CountAbandoned(const std::string& day, const std::string& actor, const std::string& reason);
     Result<int64_t> AbandonedOn(const std::string& day);
@@ -298,10 +330,25 @@ public:
 
 private:
     Store(std::unique_ptr<Connection> db, SecretCost pin_cost);
+    // The kept-alerts file, opened now if it was not (space may have been freed since); null and
+    // `error` set when it cannot be.
+    AlertFallback* Fallback(std::optional<DbError>& error);
+    // After a write the database took: kept alerts move in; a failure waits for the next write.
+    void MoveKeptAlertsQuietly();
+
     std::unique_ptr<Connection> m_db;
     SecretCost m_pin_cost;
     std::shared_ptr<const ClinicKey> m_key;  // reading unlocked
+    std::string m_fallback_path;
+    std::unique_ptr<AlertFallback> m_fallback;
+    // The clinic's public key as last read: seals a kept alert when the database cannot be read.
+    std::optional<PublicKey> m_sealing_key;
 };
+
+// The alerts kept beside the database at `database_path` when no Store can be opened (the kiosk
+// is out of order, and staff must still see them): all sealed, none checked against the database.
+// No file: none.
+Result<std::vector<Alert>> ReadKeptAlerts(const std::string& database_path);
 
 // A random version-4 UUID from libsodium's generator.
 std::string NewUuid();

@@ -54,9 +54,27 @@ void App::Load() {
     auto opened = store::Store::Open(store::StoreOptions{m_options.database_path});
     if (auto* error = std::get_if<store::DbError>(&opened)) {
         m_fault = "The clinic database cannot be used: " + error->Describe();
+        RefreshKeptAlerts();  // from the file alone: staff must still see them
         return;
     }
     m_store = std::move(std::get<std::unique_ptr<store::Store>>(opened));
+    // Alerts kept outside the database that opening it did not move in: it does not take writes,
+    // so the kiosk is out of order until it does (RecheckWrites moves them in then).
+    RefreshKeptAlerts();
+    if (!m_kept_alerts.empty()) {
+        store::Result<int64_t> moved = m_store->MoveKeptAlerts();
+        if (moved.ok()) {
+            RefreshKeptAlerts();
+        } else {
+            m_store_problem = moved.error->Describe();
+            const size_t kept = m_kept_alerts.size();
+            m_write_fault = "The database did not take a write (" + moved.error->Describe() + "); " + std::to_string(kept) +
+                            (kept == 1 ? " urgent alert is" : " urgent alerts are") + " kept in " + m_store->KeptAlertsPath() +
+                            " and will be moved into the database when it takes writes again; no new screening starts until "
+                            "the database takes a write.";
+            m_write_checked = m_clock->Monotonic();
+        }
+    }
     m_recorder = std::make_unique<Recorder>(*m_screening, *m_store, m_options.kiosk_id);
     m_session = std::make_unique<Session>(*m_screening, *m_clock, ToSessionSettings(m_options.settings));
     ApplySettings();
@@ -96,6 +114,8 @@ StaffContext App::MakeStaffContext() const {
                          fault, m_store_problem, m_session.get(), m_settings};
     context.not_set_up = m_store && m_not_set_up;
     context.export_requires_removable = m_options.export_requires_removable;
+    context.kept_alerts = m_kept_alerts;
+    context.kept_alerts_problem = m_kept_alerts_problem;
     return context;
 }
 
@@ -174,6 +194,7 @@ void App::DrawFrame() {
         RecheckWrites();
         PurgeIfDue();
     }
+    RefreshKeptAlerts();
     int language = m_default_language;
     if (m_session && m_session->State() != SessionState::Welcome) language = m_session->Language();
     Ui ui{m_theme, m_metrics, m_fonts, m_tappables, m_screening.get(), language, m_clock->Today()};
@@ -276,7 +297,26 @@ void App::RecheckWrites() {
     if (m_write_fault.empty() || !m_store || m_session->State() != SessionState::Welcome) return;
     if (m_clock->Monotonic() - m_write_checked < kWriteRecheck) return;
     m_write_checked = m_clock->Monotonic();
-    if (m_store->Audit("kiosk", "write check", "the database takes writes again: back in order").ok()) m_write_fault.clear();
+    if (!m_store->Audit("kiosk", "write check", "the database takes writes again: back in order").ok()) return;
+    // The write moved any kept alerts in (Store::Audit); asked again, so that a move that failed
+    // keeps the kiosk out of order with its reason.
+    store::Result<int64_t> moved = m_store->MoveKeptAlerts();
+    if (!moved.ok()) {
+        m_store_problem = moved.error->Describe();
+        return;
+    }
+    m_write_fault.clear();
+    RefreshKeptAlerts();
+}
+
+void App::RefreshKeptAlerts() {
+    m_kept_alerts.clear();
+    m_kept_alerts_problem.clear();
+    if (!m_store && m_options.database_path.empty()) return;
+    store::Result<std::vector<store::Alert>> kept =
+        m_store ? m_store->KeptAlerts() : store::ReadKeptAlerts(m_options.database_path);
+    if (kept.ok()) m_kept_alerts = std::move(*kept.value);
+    else m_kept_alerts_problem = kept.error->Describe();
 }
 
 // After every intent and tick: store alerts and counts, send a gate's result, and wipe the UI
@@ -284,12 +324,21 @@ void App::RecheckWrites() {
 void App::AfterIntent() {
     if (auto error = m_recorder->Drain(*m_session)) {
         m_store_problem = error->Describe();
-        // An urgent alert sent the patient to the desk all the same; it is tried again at every step.
-        // A result that could not be saved stays the reason shown: it is the one staff must act on.
-        if (m_write_fault.empty())
-            m_write_fault = "The database did not take a write (" + error->Describe() +
-                        "): an urgent alert is kept in memory and tried again; no new screening starts until the database "
-                        "takes a write.";
+        // An urgent alert sent the patient to the desk all the same (Recorder::Drain); it is kept
+        // in the file beside the database, or in memory and tried again at every step. A result
+        // that could not be saved stays the reason shown: it is the one staff must act on.
+        if (m_write_fault.empty()) {
+            RefreshKeptAlerts();
+            const size_t kept = m_kept_alerts.size();
+            std::string where;
+            if (m_recorder->AlertsInMemory() > 0)
+                where = "an urgent alert is kept in memory only (the file beside the database did not take it either) and tried again";
+            else if (kept > 0)
+                where = std::to_string(kept) + (kept == 1 ? " urgent alert is" : " urgent alerts are") + " kept in " +
+                        m_store->KeptAlertsPath() + " and will be moved into the database when it takes writes again";
+            m_write_fault = "The database did not take a write (" + error->Describe() + ")" + (where.empty() ? "" : "; " + where) +
+                            "; no new screening starts until the database takes a write.";
+        }
         m_write_checked = m_clock->Monotonic();
     }
     if (m_session->State() == SessionState::Ended) SubmitNow();
@@ -329,6 +378,7 @@ void App::StaffLongPress(Ui& ui) {
 void App::OpenStaff() {
     if (m_staff->IsOpen()) return;
     if (m_not_set_up) CheckSetUp();  // an administrator added a moment ago can sign in at once
+    RefreshKeptAlerts();
     StaffContext context = MakeStaffContext();
     m_staff->Enter(context);
     if (m_session) m_session->Touch();

@@ -126,6 +126,9 @@ private:
     // While a write fault stands, at the welcome screen: one audited write; when it is taken, the
     // kiosk is back in order.
     void RecheckWrites();
+    // Reads the alerts kept outside the database for the staff screens' banner (every frame: one
+    // small file, and they must show the moment they exist and go the moment they move in).
+    void RefreshKeptAlerts();
     // Asks the store whether an active administrator exists; a read that fails keeps the last answer.
     void CheckSetUp();
     // Runs the retention purge when it is due and no patient or staff member is at the screen.
@@ -144,6 +147,8 @@ private:
     std::string m_clock_fault;     // the wall clock is implausible: out of order until it is right (checked on the welcome screen)
     std::string m_write_fault;     // a result or an alert could not be saved: out of order until a write is taken again
     SteadyTime m_write_checked{};  // Clock::Monotonic() of the last write failure or recheck
+    std::vector<store::Alert> m_kept_alerts;  // Store::KeptAlerts() as of this frame
+    std::string m_kept_alerts_problem;        // why they could not be read
     bool m_not_set_up = true;      // until the store says an administrator exists (fail closed)
     SteadyTime m_set_up_checked{}; // Clock::Monotonic() of the last CheckSetUp()
     std::optional<SteadyTime> m_next_purge;  // Clock::Monotonic() when the purge is due; nullopt: at start-up

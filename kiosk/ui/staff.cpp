@@ -306,9 +306,13 @@ void StaffMode::State::Review(Ui& ui, const StaffContext& c, const std::string& 
 }
 
 void StaffMode::State::Acknowledge(const StaffContext& c, const std::string& id_text) {
-    std::optional<int64_t> id = ParseInt(id_text);
-    if (!c.store || !id || !May(store::Permission::AcknowledgeAlert)) return;
-    store::Result<bool> done = c.store->AcknowledgeAlert(*id, Actor());
+    if (!c.store || !May(store::Permission::AcknowledgeAlert)) return;
+    constexpr std::string_view kKept = "kept:";
+    const bool kept = id_text.compare(0, kKept.size(), kKept) == 0;
+    std::optional<int64_t> id = kept ? std::optional<int64_t>(0) : ParseInt(id_text);
+    if (!id) return;
+    store::Result<bool> done =
+        kept ? c.store->AcknowledgeKeptAlert(id_text.substr(kKept.size()), Actor()) : c.store->AcknowledgeAlert(*id, Actor());
     if (!done.ok()) {
         alerts_notice = "Not saved: " + Plain(*done.error);
         return;
@@ -438,6 +442,15 @@ StaffAction StaffMode::Draw(Ui& patient_ui, const StaffContext& context) {
     const staff::SessionSummary summary = staff::SummariseSession(context.session);
     Intent intent;
     BeginScreen(ui, "staff");
+    // Above every screen, the sign-in and PIN pads too: patients wait to be seen. Which red flag
+    // fired only on a signed-in screen with reading unlocked, like the alerts in the database.
+    const bool reasons = s.signed_in && context.store && context.store->CanRead() && s.screen != Screen::SignIn &&
+                         s.screen != Screen::Pin && s.screen != Screen::NotSetUp;
+    const std::string banner = staff::KeptAlertsBanner(context.screening, context.kept_alerts, context.kept_alerts_problem, reasons);
+    if (!banner.empty()) {
+        staff::UrgentPanel(ui, banner, ImGui::GetContentRegionAvail().x);
+        ImGui::Dummy(ImVec2(0, ui.metrics.gap * 0.5f));
+    }
     switch (s.screen) {
         case Screen::Closed: break;
         case Screen::NotSetUp: intent = staff::DrawNotSetUp(ui, context.fault, to_top); break;

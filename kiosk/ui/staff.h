@@ -34,6 +34,10 @@ struct StaffContext {
                                    // settings screen starts from these with the store's applied
     bool not_set_up = false;       // no active administrator: nobody can sign in, nothing is chosen here
     bool export_requires_removable = true;  // the export folder must be a removable stick (kiosk.toml)
+    // Urgent alerts kept outside the database (Store::KeptAlerts), shown in a red banner on every
+    // staff screen until they are moved in; the problem when the file cannot be read.
+    std::vector<store::Alert> kept_alerts{};
+    std::string kept_alerts_problem{};
 };
 
 // What the app must do after a staff frame.

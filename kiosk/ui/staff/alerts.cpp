@@ -20,10 +20,14 @@ Intent DrawAlerts(Ui& ui, const std::vector<AlertView>& alerts, std::string_view
         std::vector<RowLine> lines{{ui.fonts.small, "URGENT  \xC2\xB7  raised " + a.time, true},
                                    {ui.fonts.question, a.reason + (!a.rule.empty() && a.reason != a.rule ? " (rule " + a.rule + ")" : ""), false}};
         if (!a.staff_text.empty()) lines.push_back({ui.fonts.body, a.staff_text, false});
+        // Acknowledging it moves it into the database first; while that fails, it is refused.
+        if (!a.kept_id.empty())
+            lines.push_back({ui.fonts.small, "Kept outside the database, which could not take it: it moves in when the database works", true});
         lines.push_back({ui.fonts.small, "Tap to acknowledge: you saw the patient", true});
-        if (RowButton(ui, "staff:alert:ack:" + std::to_string(a.id), lines, ButtonLook::Urgent, width)) {
+        const std::string id = a.kept_id.empty() ? std::to_string(a.id) : "kept:" + a.kept_id;
+        if (RowButton(ui, "staff:alert:ack:" + id, lines, ButtonLook::Urgent, width)) {
             intent.kind = Intent::Kind::Acknowledge;
-            intent.id = std::to_string(a.id);
+            intent.id = id;
         }
     }
     EndStaffBody();

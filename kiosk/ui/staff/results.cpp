@@ -155,7 +155,34 @@ AlertView ReadAlert(const rules::Screening* screening, const store::Alert& alert
     a.time = LocalTime(alert.raised_at);
     int rule = screening ? screening->FindRule(a.rule) : -1;
     if (rule >= 0) a.staff_text = screening->rules[rule].staff_text;
+    if (alert.kept_outside) a.kept_id = alert.alert_id;
     return a;
+}
+
+std::string KeptAlertsBanner(const rules::Screening* screening, const std::vector<store::Alert>& kept, std::string_view problem,
+                             bool reasons) {
+    std::string out;
+    if (!kept.empty()) {
+        std::string earliest = kept.front().raised_at;
+        for (const store::Alert& alert : kept) earliest = std::min(earliest, alert.raised_at);
+        const std::string local = LocalTime(earliest);
+        const std::string from = local.size() == 16 ? local.substr(11) : local;  // "HH:MM" of "YYYY-MM-DD HH:MM"
+        const bool one = kept.size() == 1;
+        out = std::to_string(kept.size()) + (one ? " urgent alert from " : " urgent alerts from ") + from +
+              (one ? " is" : " are") + " kept outside the database because it could not take " + (one ? "it" : "them") +
+              ": see the " + (one ? "patient" : "patients") + " at once.";
+        for (const store::Alert& alert : kept) {
+            if (!reasons || alert.sealed) continue;
+            AlertView view = ReadAlert(screening, alert);
+            out += "\n" + view.time + "  " + view.reason + (!view.rule.empty() && view.reason != view.rule ? " (rule " + view.rule + ")" : "");
+        }
+    }
+    if (!problem.empty()) {
+        if (!out.empty()) out += "\n";
+        out += "The file of urgent alerts kept outside the database cannot be read (" + std::string(problem) +
+               "): there may be patients to see at once. Call IT.";
+    }
+    return out;
 }
 
 std::vector<std::pair<std::string, std::string>> SessionAnswers(Ui& ui, const Session& session) {

@@ -90,6 +90,7 @@ struct AlertView {
     int64_t id = 0;
     std::string time;        // local
     std::string rule, reason, staff_text;
+    std::string kept_id;     // kept outside the database (Store::KeptAlerts): its alert id; else empty
 };
 
 // The interrupted session as staff may see it without asking: where the patient is, not what they said.
@@ -268,6 +269,11 @@ std::string LocalTime(const std::string& iso);
 ResultView ReadResult(Ui& ui, const store::StoredSubmission& row, bool answers);
 // An open alert of Store::OpenAlerts(), with the rule's staff text from the screening.
 AlertView ReadAlert(const rules::Screening* screening, const store::Alert& alert);
+// The red banner of every staff screen while alerts are kept outside the database: how many and
+// since when (local HH:MM); with `reasons` (reading unlocked, a signed-in screen) also which red
+// flags fired. `problem`: the file could not be read. Empty when there is nothing to say.
+std::string KeptAlertsBanner(const rules::Screening* screening, const std::vector<store::Alert>& kept, std::string_view problem,
+                             bool reasons);
 // The interrupted session's answers (shown questions with an answer) as question, answer.
 std::vector<std::pair<std::string, std::string>> SessionAnswers(Ui& ui, const Session& session);
 // Where the session is, in one or two sentences, with no answer in them.
