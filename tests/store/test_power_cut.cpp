@@ -99,7 +99,7 @@ struct After {
         auto chain = db->CheckAuditChain();
         REQUIRE_MESSAGE(chain.ok(), chain.error->Describe());
         for (const store::ChainProblem& p : chain.value->problems)
-            FAIL_CHECK("audit chain: " << store::ChainProblemKindName(p.kind) << " at row " << p.row << ": " << p.what);
+            FAIL_CHECK("audit chain: " << std::string(store::ChainProblemKindName(p.kind)) << " at row " << p.row << ": " << p.what);
         auto read = db->Submissions(std::nullopt);
         REQUIRE_MESSAGE(read.ok(), read.error->Describe());
         for (store::StoredSubmission& s : *read.value) rows.emplace(s.id, std::move(s));
