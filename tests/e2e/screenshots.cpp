@@ -1,11 +1,15 @@
 // kiosk_screenshots OUTPUT_FOLDER: the README's pictures, taken from the real kiosk at 1920x1080
 // under a private Xvfb on a fresh database: welcome, a choice question, review, the thank-you
-// screen and the staff results queue. Each is the kiosk's own --screenshot, asked for with SIGUSR1.
+// screen, the staff results queue and one result opened (sealed in the database, readable after a
+// clinician's sign-in), the encrypted export, the urgent screen a red flag shows the patient, the
+// staff's urgent alerts, and the banner of an alert kept beside a database that could not take it.
+// Each is the kiosk's own --screenshot, asked for with SIGUSR1.
 #include <sys/stat.h>
 
 #include <cstdio>
 #include <iostream>
 
+#include "store/testing/write_lock.h"
 #include "x_session.h"
 
 using namespace x_session;
@@ -30,6 +34,13 @@ void Shot(Kiosk& k, const std::string& shot, const std::string& out) {
     }
     std::filesystem::copy_file(shot, out, std::filesystem::copy_options::overwrite_existing);
     std::cout << out << ": " << std::filesystem::file_size(out) / 1024 << " KiB, on '" << k.Current().name << "'\n";
+}
+
+// Locks staff mode; the patient's screen comes back, and a thank-you screen still showing is closed.
+void LockToWelcome(Kiosk& k) {
+    Screen s = k.Tap("staff:lock");
+    if (s.name == "done") k.Tap("nav:finish");
+    k.WaitForScreen("welcome");
 }
 
 int Run(const std::string& folder) {
@@ -65,8 +76,12 @@ int Run(const std::string& folder) {
             throw std::runtime_error("kiosk submit failed: " + ReadText(work + "/submit.txt"));
     }
 
+    // An export folder on this machine's disk (no stick in a screenshot run).
+    std::filesystem::create_directories(work + "/export");
+    std::ofstream(work + "/kiosk.toml") << "export_folder = \"" << work << "/export\"\nexport_requires_removable = false\n";
+
     Xvfb x(1920, 1080, work + "/xvfb.log");
-    Kiosk k(x, {kKiosk, {"run", "--db", db, "--screenshot", shot}, work, {}});  // fullscreen on the 1920x1080 screen
+    Kiosk k(x, {kKiosk, {"run", "--db", db, "--config", work + "/kiosk.toml", "--screenshot", shot}, work, {}});  // fullscreen
     k.WaitForScreen("welcome");
     Shot(k, shot, folder + "/welcome.png");
 
@@ -100,13 +115,63 @@ int Run(const std::string& folder) {
     Shot(k, shot, folder + "/thank-you.png");
 
     Screen menu = EnterStaff(k, kStaffName, kPin);
-    if (menu.Has("staff:menu:queue")) {
-        k.Tap("staff:menu:queue");
-        k.WaitForScreen("staff:queue");
-        Shot(k, shot, folder + "/staff-queue.png");
-    } else {
-        std::cout << "no results queue on the staff menu yet: the staff menu instead\n";
-        Shot(k, shot, folder + "/staff-menu.png");
+    k.Tap("staff:menu:queue");
+    Screen queue = k.WaitForScreen("staff:queue");
+    Shot(k, shot, folder + "/staff-queue.png");
+    // The first result opened: its answers and decision are sealed in the database; a clinician's
+    // sign-in unlocked reading them for this session.
+    for (const Target& t : queue.targets) {
+        if (t.key.rfind("staff:queue:row:", 0) != 0) continue;
+        k.Tap(t.key);
+        k.WaitForScreen("staff:result");
+        Shot(k, shot, folder + "/staff-result.png");
+        k.Tap("staff:back");
+        break;
+    }
+    k.WaitForScreen("staff:queue");
+    k.Tap("staff:back");
+    k.WaitForScreen("staff:menu");
+    k.Tap("staff:menu:export");
+    k.WaitForScreen("staff:export");
+    // The passphrase typed twice on the screen's own keyboard, shown as stars.
+    auto type = [&](const std::string& field, const std::string& text) {
+        k.Tap(field);
+        for (char c : text) k.Tap(c == ' ' ? std::string("key:space") : "key:" + std::string(1, c));
+    };
+    type("staff:export:passphrase", "correct horse battery");
+    type("staff:export:again", "correct horse battery");
+    Shot(k, shot, folder + "/staff-export.png");
+    LockToWelcome(k);
+
+    // A patient whose knee became hot and swollen: the urgent screen, and the alert at the desk.
+    auto red_flag = [&](const std::string& picture) {
+        return [&, picture](Kiosk& kiosk, const Screen& s) {
+            if (s.name != "question:hot_joint") return false;
+            kiosk.Tap("option:yes");
+            if (!kiosk.Current().Has("nav:continue")) kiosk.Tap("nav:next");
+            kiosk.WaitForScreen("urgent", 30);  // up to the database's busy timeout when it is held
+            if (!picture.empty()) Shot(kiosk, shot, picture);
+            return true;
+        };
+    };
+    TapThroughScreening(k, red_flag(folder + "/urgent.png"));
+    k.Tap("nav:submit");
+    k.WaitForScreen("done");
+    EnterStaff(k, kStaffName, kPin);
+    k.Tap("staff:menu:alerts");
+    k.WaitForScreen("staff:alerts");
+    Shot(k, shot, folder + "/staff-alerts.png");
+    LockToWelcome(k);
+
+    // The same red flag while another process holds the database's write lock (as a full or
+    // broken disk would refuse it): the alert is kept in the file beside the database, and every
+    // staff screen says so, starting with the sign-in list.
+    {
+        kiosk::store::testing::WriteLock held(db);
+        TapThroughScreening(k, red_flag(""));
+        k.Key("ctrl+alt+s");
+        k.WaitForScreen("staff:sign_in");
+        Shot(k, shot, folder + "/staff-kept-alert.png");
     }
     k.Process().Stop();
     return 0;

@@ -50,7 +50,7 @@ inline std::string Tail(const std::string& path, int lines = 15) {
     std::string text = ReadText(path);
     size_t at = text.size();
     for (int n = 0; n <= lines && at != std::string::npos && at > 0; ++n) at = text.rfind('\n', at - 1);
-    return at == std::string::npos ? text : text.substr(at + 1);
+    return at == std::string::npos || at >= text.size() ? text : text.substr(at + 1);  // an empty log as it is
 }
 
 // A program found on $PATH (or a path as is), resolved before fork: after fork only
