@@ -54,6 +54,16 @@ inline std::string ReadFile(const std::filesystem::path& path) {
     return buffer.str();
 }
 
+// How many 32-byte pieces of a sealed box (one every 48 bytes) the database file at `path` and its
+// WAL hold. Pieces, not the whole box: a box longer than a page is split over overflow pages.
+inline int SealedPiecesOnDisk(const std::string& path, const std::string& sealed) {
+    const std::string bytes = ReadFile(path) + ReadFile(path + "-wal");
+    int found = 0;
+    for (size_t at = 0; at + 32 <= sealed.size(); at += 48)
+        if (bytes.find(sealed.substr(at, 32)) != std::string::npos) ++found;
+    return found;
+}
+
 // The clinic key of every database the tests open with OpenStore: made once per test process.
 inline std::shared_ptr<const kiosk::store::ClinicKey> TestKey() {
     static const std::shared_ptr<const kiosk::store::ClinicKey> key = kiosk::store::ClinicKey::Generate();

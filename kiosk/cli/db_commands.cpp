@@ -63,7 +63,8 @@ const char* const kPurgeHelp =
     "  --dry-run   delete nothing: list each result that would go (id, status, since when) and\n"
     "              the counts; the listing is audited\n"
     "\n"
-    "Exit 0, 1 when the database cannot be used, 2 on wrong usage.\n";
+    "Exit 0 (with a warning when the deleted rows' sealed bytes are left in the database's log\n"
+    "until its next checkpoint), 1 when the database cannot be used, 2 on wrong usage.\n";
 
 const char* const kSubmitHelp =
     "Usage: kiosk submit --answers ANSWERS.json [--language CODE] [--today YYYY-MM-DD]\n"
@@ -259,6 +260,11 @@ int RunPurge(const std::vector<std::string>& args, std::ostream& out, std::ostre
     out << (dry_run ? "would delete " : "deleted ") << p.done << " reviewed or exported (after " << settings.retention_done.count()
         << " days), " << p.unreviewed << " unreviewed (after " << settings.retention_unreviewed.count() << " days), " << p.alerts
         << " acknowledged alerts\n";
+    // The deletion is committed: a log not emptied is a warning, not a failure.
+    if (!p.wal_not_emptied.empty())
+        err << "kiosk purge: warning: deleted " << p.done + p.unreviewed << (p.done + p.unreviewed == 1 ? " result and " : " results and ")
+            << p.alerts << (p.alerts == 1 ? " acknowledged alert" : " acknowledged alerts")
+            << "; the database's log still holds the deleted rows' sealed bytes until the next checkpoint: " << p.wal_not_emptied << "\n";
     return kExitOk;
 }
 

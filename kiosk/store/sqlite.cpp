@@ -102,6 +102,25 @@ void Connection::Exec(std::string_view sql, const char* context) {
     Check(sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, nullptr), context);
 }
 
+std::optional<std::string> Connection::EmptyWal(const char* context) {
+    {
+        // One row: busy (1 when a reader kept it from finishing), the WAL's frames, those copied.
+        Statement checkpoint(*this, "PRAGMA wal_checkpoint(TRUNCATE)", context);
+        if (checkpoint.Step() && checkpoint.Int(0) != 0)
+            return std::string("another connection was reading the database, so its log could not be emptied");
+    }
+    // The WAL's handle, open as long as the connection is in WAL mode; without one there is
+    // nothing to sync. Through SQLite's handle, so that a VFS under it sees the sync too.
+    sqlite3_file* wal = nullptr;
+    Check(sqlite3_file_control(m_db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal), context);
+    if (wal && wal->pMethods) {
+        const int rc = wal->pMethods->xSync(wal, SQLITE_SYNC_FULL);
+        // Not Check(): the connection's error message is not this call's.
+        if (rc != SQLITE_OK) throw DbException(DbError{KindOf(rc), rc, std::string("syncing the emptied log: ") + sqlite3_errstr(rc), context});
+    }
+    return std::nullopt;
+}
+
 int64_t Connection::LastInsertRowId() const { return sqlite3_last_insert_rowid(m_db); }
 int Connection::Changes() const { return sqlite3_changes(m_db); }
 

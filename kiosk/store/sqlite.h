@@ -37,6 +37,13 @@ public:
     void RememberFile();
     void CheckFileIsStillThere(const char* context) const;
 
+    // Copies the WAL into the file and truncates it (PRAGMA wal_checkpoint(TRUNCATE)), then syncs
+    // the truncated WAL through SQLite's own handle of it: SQLite does not, and a power cut would
+    // bring the old frames back. Returns why the WAL is not empty when another connection's
+    // reading kept the copy from finishing (not an error: the next checkpoint finishes it); throws
+    // DbException when the checkpoint or the sync fails.
+    std::optional<std::string> EmptyWal(const char* context);
+
 private:
     sqlite3* m_db = nullptr;
     std::string m_path;

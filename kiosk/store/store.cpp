@@ -408,6 +408,8 @@ Result<bool> Store::Audit(const std::string& actor, const std::string& action, c
         return true;
     });
     if (out.ok()) MoveKeptAlertsQuietly();
+    // The app's write check is an Audit: the database takes writes again, so a purge's WAL may empty now.
+    if (out.ok() && m_purge_wal_left) EmptyWalAfterPurge("writing the audit log");
     return out;
 }
 
@@ -759,8 +761,8 @@ Result<int64_t> Store::CountAudit() {
 
 Result<PurgeSummary> Store::Purge(std::chrono::system_clock::time_point now, std::chrono::days done_days,
                                   std::chrono::days unreviewed_days, const std::string& actor, bool dry_run) {
-    return Guard<PurgeSummary>([&] {
-        const char* context = dry_run ? "listing the results past their retention" : "deleting the results past their retention";
+    const char* context = dry_run ? "listing the results past their retention" : "deleting the results past their retention";
+    Result<PurgeSummary> purged = Guard<PurgeSummary>([&] {
         if (done_days.count() < 1 || unreviewed_days < done_days)
             throw DbException(DbError{DbErrorKind::Refused, 0,
                                       "results are kept at least a day, and unreviewed ones at least as long as reviewed ones", context});
@@ -818,13 +820,26 @@ Result<PurgeSummary> Store::Purge(std::chrono::system_clock::time_point now, std
             remove.Run();
         }
         t.Commit();
-        // secure_delete overwrote the rows in the pages; the WAL still holds the pages as they were
-        // until it is copied into the file and truncated. With another connection reading, the copy
-        // waits for it and the next checkpoint finishes it.
-        Statement checkpoint(*m_db, "PRAGMA wal_checkpoint(TRUNCATE)", context);
-        checkpoint.Step();
         return out;
     });
+    // Committed: the purge happened, whatever follows. secure_delete overwrote the rows in the
+    // pages; the WAL still holds the pages as they were until it is copied into the file and
+    // truncated. A failure here is the summary's to tell, not an error: reported as one, it would
+    // say that nothing was deleted.
+    if (purged.ok() && !dry_run && (purged.value->audit_row != 0 || m_purge_wal_left))
+        purged.value->wal_not_emptied = EmptyWalAfterPurge(context);
+    return purged;
+}
+
+std::string Store::EmptyWalAfterPurge(const char* context) {
+    std::string why;
+    try {
+        if (std::optional<std::string> busy = m_db->EmptyWal(context)) why = *busy;
+    } catch (const DbException& e) {
+        why = e.error().Describe();
+    }
+    m_purge_wal_left = !why.empty();
+    return why;
 }
 
 Result<std::optional<std::string>> Store::GetSetting(const std::string& key) {

@@ -133,6 +133,10 @@ struct PurgeSummary {
     std::vector<PurgedResult> results;
     std::string ids_hash;    // PurgedIdsHash of the results' ids
     int64_t audit_row = 0;   // the purge's audit row; 0 when nothing was written
+    // Empty: the WAL was emptied after the COMMIT. Else why not: the deletion is committed all the
+    // same, but the WAL still holds the deleted rows' sealed bytes until a checkpoint succeeds
+    // (the store tries again at the next purge and after the next Audit).
+    std::string wal_not_emptied;
     bool Empty() const { return done == 0 && unreviewed == 0 && alerts == 0; }
 };
 
@@ -222,9 +226,12 @@ public:
     // alerts `done_days` after they were acknowledged. One write transaction: one "purge" audit
     // row (counts and the ids' hash, PurgedIdsHash, never an id), each id into the purged table
     // under that row (which lets the submission_is_kept trigger pass it, and `kiosk db check`
-    // accept its absence), the rows deleted (secure_delete: overwritten), then the WAL emptied
-    // into the file. Nothing due: nothing is written. `dry_run`: nothing is deleted; one "purge
-    // dry run" row with the counts is written before the list is returned (it lists results).
+    // accept its absence), the rows deleted (secure_delete: overwritten). Once that COMMIT
+    // succeeded the purge did: the WAL is then emptied into the file and its truncation synced,
+    // and when that fails the summary says why (wal_not_emptied) instead of an error. Nothing
+    // due: nothing is written (a WAL an earlier purge left is emptied now). `dry_run`: nothing is
+    // deleted; one "purge dry run" row with the counts is written before the list is returned (it
+    // lists results).
     // Refused (DbErrorKind::Refused) when done_days < 1 or unreviewed_days < done_days, and for
     // a staff actor whose role may not change settings.
     Result<PurgeSummary> Purge(std::chrono::system_clock::time_point now, std::chrono::days done_days,
@@ -335,6 +342,9 @@ private:
     AlertFallback* Fallback(std::optional<DbError>& error);
     // After a write the database took: kept alerts move in; a failure waits for the next write.
     void MoveKeptAlertsQuietly();
+    // After a purge's COMMIT, and after later writes while a purge's WAL is left: empties the WAL
+    // (Connection::EmptyWal). Returns why it could not (empty: done); the purge stands either way.
+    std::string EmptyWalAfterPurge(const char* context);
 
     std::unique_ptr<Connection> m_db;
     SecretCost m_pin_cost;
@@ -343,6 +353,7 @@ private:
     std::unique_ptr<AlertFallback> m_fallback;
     // The clinic's public key as last read: seals a kept alert when the database cannot be read.
     std::optional<PublicKey> m_sealing_key;
+    bool m_purge_wal_left = false;  // a purge's WAL could not be emptied yet
 };
 
 // The alerts kept beside the database at `database_path` when no Store can be opened (the kiosk

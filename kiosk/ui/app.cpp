@@ -98,8 +98,19 @@ void App::PurgeIfDue() {
     if (m_next_purge && now < *m_next_purge) return;
     store::Result<store::PurgeSummary> purged =
         m_store->Purge(m_clock->Now(), m_settings.retention_done, m_settings.retention_unreviewed, "kiosk", false);
-    if (purged.ok()) {
+    if (purged.ok() && purged.value->wal_not_emptied.empty()) {
         m_next_purge = now + kPurgeEvery;
+        return;
+    }
+    if (purged.ok()) {
+        // Deleted all the same; the next purge, in an hour, empties the log.
+        const store::PurgeSummary& p = *purged.value;
+        m_next_purge = now + kPurgeRetry;
+        const int64_t results = p.done + p.unreviewed;
+        m_store_problem = "Deleted " + std::to_string(results) + (results == 1 ? " result and " : " results and ") +
+                          std::to_string(p.alerts) + (p.alerts == 1 ? " acknowledged alert" : " acknowledged alerts") +
+                          " past their retention; the database's log still holds the deleted rows' sealed bytes until the next "
+                          "checkpoint (tried again in an hour): " + p.wal_not_emptied;
         return;
     }
     m_next_purge = now + kPurgeRetry;

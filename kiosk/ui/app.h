@@ -87,7 +87,8 @@ public:
     static constexpr std::chrono::seconds kWriteRecheck{30};
     // Retention (Store::Purge): at start-up and then this often on the monotonic clock, and only at
     // the welcome screen with staff mode closed and a believable wall clock (the limits count on
-    // it); after a failure, which staff see, again after kPurgeRetry.
+    // it); after a failure, or a purge whose log could not be emptied, which staff see, again
+    // after kPurgeRetry.
     static constexpr std::chrono::hours kPurgeEvery{24};
     static constexpr std::chrono::hours kPurgeRetry{1};
 

@@ -6,6 +6,7 @@
 #include "run_kiosk.h"
 
 #include "cli/config.h"
+#include "store/sqlite.h"
 #include "store/store.h"
 
 namespace store = kiosk::store;
@@ -60,6 +61,32 @@ TEST_CASE("kiosk purge --dry-run lists what would go and deletes nothing, kiosk 
     Run again = Kiosk({"purge", "--db", c.db});
     CHECK(again.code == kiosk::kExitOk);
     CHECK(again.out.find("deleted 0 reviewed or exported") == 0);
+}
+
+TEST_CASE("kiosk purge that deleted says so with a warning when the database's log could not be emptied after it") {
+    Clinic c;
+    {
+        // Another connection in a read keeps the checkpoint after the purge's COMMIT from
+        // emptying the log (it waits the busy timeout, then answers busy).
+        store::Connection reader(c.db, false);
+        reader.Exec("BEGIN", "test");
+        store::Statement read(reader, "SELECT count(*) FROM submissions", "test");
+        REQUIRE(read.Step());
+        Run purge = Kiosk({"purge", "--db", c.db});
+        CHECK_MESSAGE(purge.code == kiosk::kExitOk, purge.err);
+        CHECK(purge.out == "deleted 0 reviewed or exported (after 30 days), 1 unreviewed (after 90 days), 0 acknowledged alerts\n");
+        CHECK(purge.err ==
+              "kiosk purge: warning: deleted 1 result and 0 acknowledged alerts; the database's log still holds the deleted "
+              "rows' sealed bytes until the next checkpoint: another connection was reading the database, so its log could not "
+              "be emptied\n");
+        read.Reset();
+        reader.Exec("COMMIT", "test");
+    }
+    CHECK(c.Stored() == 1);
+    // The next purge, with nothing due, empties the log and says nothing more.
+    Run again = Kiosk({"purge", "--db", c.db});
+    CHECK(again.code == kiosk::kExitOk);
+    CHECK(again.err.empty());
 }
 
 TEST_CASE("kiosk purge takes its limits from kiosk.toml, and kiosk.toml's limits are checked at their place") {

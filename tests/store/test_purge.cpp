@@ -217,18 +217,10 @@ TEST_CASE("a purged result's sealed bytes are in neither the database file nor i
         sealed = s.Blob(0);
     }
     REQUIRE(sealed.size() >= 128);
-    // Pieces, not the whole box: a box longer than a page is split over overflow pages.
-    auto on_disk = [&] {
-        const std::string bytes = test_support::ReadFile(c.path) + test_support::ReadFile(c.path + "-wal");
-        int found = 0;
-        for (size_t at = 0; at + 32 <= sealed.size(); at += 48)
-            if (bytes.find(sealed.substr(at, 32)) != std::string::npos) ++found;
-        return found;
-    };
-    REQUIRE(on_disk() > 0);  // the search finds the box while it is stored
+    REQUIRE(test_support::SealedPiecesOnDisk(c.path, sealed) > 0);  // the search finds the box while it is stored
     c.Purge(days{31});
     c.db.reset();  // closing checkpoints what is left
-    CHECK(on_disk() == 0);
+    CHECK(test_support::SealedPiecesOnDisk(c.path, sealed) == 0);
 }
 
 TEST_CASE("acknowledged alerts past the done limit go, open ones stay") {
