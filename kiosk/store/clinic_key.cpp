@@ -97,10 +97,10 @@ int64_t InstallClinicPublicKey(Connection& db, const PublicKey& key, const std::
 void CompactAfterSealing(Connection& db) {
     const char* context = "removing the clear copies of sealed rows";
     db.Exec("VACUUM", context);
-    // Copies the WAL into the file and truncates it; with another connection reading, the copy
-    // waits for it (PRAGMA answers busy, not an error) and the next checkpoint finishes it.
-    Statement checkpoint(db, "PRAGMA wal_checkpoint(TRUNCATE)", context);
-    checkpoint.Step();
+    // Copies the WAL into the file, truncates it and syncs the truncation, so that a power cut
+    // cannot bring back the log's old pages with the clear rows. With another connection reading,
+    // the copy waits for it and the next checkpoint finishes it (as after a purge).
+    db.EmptyWal(context);
 }
 
 void PutWrap(Connection& db, int64_t staff_id, std::string_view secret, std::string_view wrapped, const char* context) {
