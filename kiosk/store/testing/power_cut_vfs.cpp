@@ -83,22 +83,13 @@ int Close(sqlite3_file* file) {
     return f.real->pMethods->xClose(f.real);
 }
 
-int Read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
+// Once the power is cut the call fails with `kError`; before, it goes to the real file. The
+// methods written out below do more than this (Sync, FileControl, ShmLock, Fetch) or never fail.
+template <auto kMethod, int kError, class... Args>
+int CutOrReal(sqlite3_file* file, Args... args) {
     File& f = Of(file);
-    if (f.owner->cut) return SQLITE_IOERR_READ;
-    return f.real->pMethods->xRead(f.real, out, amount, offset);
-}
-
-int Write(sqlite3_file* file, const void* bytes, int amount, sqlite3_int64 offset) {
-    File& f = Of(file);
-    if (f.owner->cut) return SQLITE_IOERR_WRITE;
-    return f.real->pMethods->xWrite(f.real, bytes, amount, offset);
-}
-
-int Truncate(sqlite3_file* file, sqlite3_int64 size) {
-    File& f = Of(file);
-    if (f.owner->cut) return SQLITE_IOERR_TRUNCATE;
-    return f.real->pMethods->xTruncate(f.real, size);
+    if (f.owner->cut) return kError;
+    return (f.real->pMethods->*kMethod)(f.real, args...);
 }
 
 int Sync(sqlite3_file* file, int flags) {
@@ -120,27 +111,9 @@ int Sync(sqlite3_file* file, int flags) {
     return rc;
 }
 
-int FileSize(sqlite3_file* file, sqlite3_int64* size) {
-    File& f = Of(file);
-    if (f.owner->cut) return SQLITE_IOERR_FSTAT;
-    return f.real->pMethods->xFileSize(f.real, size);
-}
-
-int Lock(sqlite3_file* file, int level) {
-    File& f = Of(file);
-    if (f.owner->cut) return SQLITE_IOERR_LOCK;
-    return f.real->pMethods->xLock(f.real, level);
-}
-
 int Unlock(sqlite3_file* file, int level) {
     File& f = Of(file);
     return f.real->pMethods->xUnlock(f.real, level);  // releasing writes nothing
-}
-
-int CheckReservedLock(sqlite3_file* file, int* out) {
-    File& f = Of(file);
-    if (f.owner->cut) return SQLITE_IOERR_CHECKRESERVEDLOCK;
-    return f.real->pMethods->xCheckReservedLock(f.real, out);
 }
 
 int FileControl(sqlite3_file* file, int op, void* arg) {
@@ -163,12 +136,6 @@ int DeviceCharacteristics(sqlite3_file* file) {
            ~(SQLITE_IOCAP_ATOMIC | SQLITE_IOCAP_ATOMIC512 | SQLITE_IOCAP_ATOMIC1K | SQLITE_IOCAP_ATOMIC2K |
              SQLITE_IOCAP_ATOMIC4K | SQLITE_IOCAP_ATOMIC8K | SQLITE_IOCAP_ATOMIC16K | SQLITE_IOCAP_ATOMIC32K |
              SQLITE_IOCAP_ATOMIC64K | SQLITE_IOCAP_SAFE_APPEND | SQLITE_IOCAP_SEQUENTIAL | SQLITE_IOCAP_BATCH_ATOMIC);
-}
-
-int ShmMap(sqlite3_file* file, int region, int size, int extend, void volatile** out) {
-    File& f = Of(file);
-    if (f.owner->cut) return SQLITE_IOERR_SHMMAP;
-    return f.real->pMethods->xShmMap(f.real, region, size, extend, out);
 }
 
 int ShmLock(sqlite3_file* file, int offset, int n, int flags) {
@@ -202,8 +169,25 @@ int Unfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
 }
 
 const sqlite3_io_methods kMethods = {
-    3,         Close,      Read,     Write,   Truncate,   Sync,      FileSize,   Lock,  Unlock, CheckReservedLock,
-    FileControl, SectorSize, DeviceCharacteristics, ShmMap, ShmLock, ShmBarrier, ShmUnmap, Fetch, Unfetch,
+    3,
+    Close,
+    CutOrReal<&sqlite3_io_methods::xRead, SQLITE_IOERR_READ, void*, int, sqlite3_int64>,
+    CutOrReal<&sqlite3_io_methods::xWrite, SQLITE_IOERR_WRITE, const void*, int, sqlite3_int64>,
+    CutOrReal<&sqlite3_io_methods::xTruncate, SQLITE_IOERR_TRUNCATE, sqlite3_int64>,
+    Sync,
+    CutOrReal<&sqlite3_io_methods::xFileSize, SQLITE_IOERR_FSTAT, sqlite3_int64*>,
+    CutOrReal<&sqlite3_io_methods::xLock, SQLITE_IOERR_LOCK, int>,
+    Unlock,
+    CutOrReal<&sqlite3_io_methods::xCheckReservedLock, SQLITE_IOERR_CHECKRESERVEDLOCK, int*>,
+    FileControl,
+    SectorSize,
+    DeviceCharacteristics,
+    CutOrReal<&sqlite3_io_methods::xShmMap, SQLITE_IOERR_SHMMAP, int, int, int, void volatile**>,
+    ShmLock,
+    ShmBarrier,
+    ShmUnmap,
+    Fetch,
+    Unfetch,
 };
 
 // --- The VFS's methods ---------------------------------------------------------------------
