@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "store/testing/write_lock.h"
+#include "store/sqlite.h"
 #include "x_session.h"
 
 using namespace x_session;
@@ -167,11 +167,13 @@ int Run(const std::string& folder) {
     // broken disk would refuse it): the alert is kept in the file beside the database, and every
     // staff screen says so, starting with the sign-in list.
     {
-        kiosk::store::testing::WriteLock held(db);
+        kiosk::store::Connection other(db, false);
+        other.Exec("BEGIN IMMEDIATE", "holding the write lock");
         TapThroughScreening(k, red_flag(""));
         k.Key("ctrl+alt+s");
         k.WaitForScreen("staff:sign_in");
         Shot(k, shot, folder + "/staff-kept-alert.png");
+        other.Exec("ROLLBACK", "releasing the write lock");
     }
     k.Process().Stop();
     return 0;
