@@ -3,6 +3,8 @@
 // the retention settings on the staff settings screen.
 #include <doctest/doctest.h>
 
+#include <memory>
+
 #include "patient_taps.h"
 #include "staff_taps.h"
 #include "core/settings.h"
@@ -48,6 +50,16 @@ std::vector<std::string> Stored(const Headless& k) {
     REQUIRE(rows.ok());
     for (const store::StoredSubmission& s : *rows.value) ids.push_back(s.id);
     return ids;
+}
+
+// A day passes at the kiosk while a second connection to its database (another process) does
+// what `hold` starts; the function `hold` returns ends it afterwards.
+template <class Hold>
+void PassADayWhileAnotherConnection(Headless& k, const std::string& path, Hold hold) {
+    store::Connection other(path, false);
+    auto release = hold(other);
+    k.Wait(days(1));
+    release();
 }
 
 int PurgeRows(const Headless& k) {
@@ -105,13 +117,11 @@ TEST_CASE("a purge that fails is shown on the staff screen, never to the patient
     OldResults old;
     Headless k(1920, 1080, old.Options());
     REQUIRE(Stored(k).size() == 1);
-    {
-        // Another process holds the write lock past the busy timeout.
-        store::Connection other(old.path, false);
+    // Another process holds the write lock past the busy timeout.
+    PassADayWhileAnotherConnection(k, old.path, [](store::Connection& other) {
         other.Exec("BEGIN IMMEDIATE", "holding the write lock");
-        k.Wait(24h);
-        other.Exec("ROLLBACK", "releasing the write lock");
-    }
+        return [&other] { other.Exec("ROLLBACK", "releasing the write lock"); };
+    });
     CHECK(k.Screen() == "welcome");
     CHECK_FALSE(k.Shows("retention"));
     CHECK(Stored(k).size() == 1);
@@ -127,17 +137,17 @@ TEST_CASE("a purge that deleted but could not empty the database's log says so o
     OldResults old;
     Headless k(1920, 1080, old.Options());
     REQUIRE(Stored(k).size() == 1);
-    {
-        // Another process in a read keeps the checkpoint after the purge's COMMIT from emptying
-        // the log; the deletion is committed all the same.
-        store::Connection other(old.path, false);
+    // Another process in a read keeps the checkpoint after the purge's COMMIT from emptying the
+    // log; the deletion is committed all the same.
+    PassADayWhileAnotherConnection(k, old.path, [](store::Connection& other) {
         other.Exec("BEGIN", "reading");
-        store::Statement read(other, "SELECT count(*) FROM submissions", "reading");
-        REQUIRE(read.Step());
-        k.Wait(24h);
-        read.Reset();
-        other.Exec("COMMIT", "done reading");
-    }
+        auto read = std::make_shared<store::Statement>(other, "SELECT count(*) FROM submissions", "reading");
+        REQUIRE(read->Step());
+        return [&other, read] {
+            read->Reset();
+            other.Exec("COMMIT", "done reading");
+        };
+    });
     CHECK(Stored(k).empty());
     CHECK(k.app->SecondsUntilWake() == doctest::Approx(3600.0).epsilon(0.01));
     SignIn(k);
