@@ -42,6 +42,23 @@ void RetireSharedPin(Connection& db) {
                          "the shared staff PIN was retired; each person needs an account (kiosk staff add)", std::nullopt, std::nullopt});
 }
 
+// Migration 8: alerts stored before schema 7 have no unique id, and the server keys alerts by it.
+// Each gets a new one here (rows only, no content of the chain: the alerts table is not hashed).
+void GiveAlertsUids(Connection& db) {
+    const char* context = "migrating the database";
+    std::vector<int64_t> ids;
+    {
+        Statement s(db, "SELECT id FROM alerts WHERE alert_uid IS NULL ORDER BY id", context);
+        while (s.Step()) ids.push_back(s.Int(0));
+    }
+    Statement set(db, "UPDATE alerts SET alert_uid = ?2 WHERE id = ?1", context);
+    for (int64_t id : ids) {
+        set.Reset();
+        set.Bind(1, id).Bind(2, NewUuid());
+        set.Run();
+    }
+}
+
 // Migration 5 rebuilt the submissions table, which dropped its guards with it.
 void GuardSubmissions(Connection& db) {
     for (const char* guard : {"submission_content_is_fixed", "submission_is_kept"}) CreateGuard(db, guard, "migrating the database", 5);
@@ -218,6 +235,29 @@ CREATE TABLE purged (
 ALTER TABLE alerts ADD COLUMN alert_uid TEXT;
 CREATE UNIQUE INDEX alerts_by_uid ON alerts (alert_uid) WHERE alert_uid IS NOT NULL;
 )sql"},
+    // The outbox (store/outbox.h): what the clinic's server has not been sent yet. A result or
+    // alert waits while its sent_at is NULL (the partial indexes hold only those), a day's count
+    // while it is above the count sent; the audit log is append-only, so what was sent of it is a
+    // watermark in the one-row outbox table, with the last send's time and the last failure for
+    // staff. sent_at is no content of a result: the guard submission_content_is_fixed does not
+    // name it, and the audit chain does not hash it. Alerts from before schema 7 get their id
+    // (GiveAlertsUids).
+    {8, R"sql(
+ALTER TABLE submissions ADD COLUMN sent_at TEXT;
+ALTER TABLE alerts ADD COLUMN sent_at TEXT;
+CREATE INDEX submissions_unsent ON submissions (submitted_at, id) WHERE sent_at IS NULL;
+CREATE INDEX alerts_unsent ON alerts (id) WHERE sent_at IS NULL;
+ALTER TABLE abandoned_sessions ADD COLUMN sent_count INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE outbox (
+    id                 INTEGER PRIMARY KEY CHECK (id = 1),
+    audit_sent_through INTEGER NOT NULL DEFAULT 0,
+    last_sent_at       TEXT,
+    last_attempt_at    TEXT,
+    last_error         TEXT,
+    last_error_at      TEXT
+) STRICT;
+INSERT INTO outbox (id) VALUES (1);
+)sql", GiveAlertsUids},
 };
 
 constexpr int kLatest = sizeof kMigrations / sizeof kMigrations[0];

@@ -65,7 +65,7 @@ struct Alert {
     std::string reason;      // the rule's reason code (may be empty)
     std::string raised_at;   // ISO 8601 UTC
     bool sealed = false;     // rule and reason are sealed and reading is locked: both empty
-    std::string alert_id;    // unique (a UUID); empty for rows stored before schema 7
+    std::string alert_id;    // unique (a UUID); migration 8 gave one to the rows stored before schema 7
     // Kept in the file beside the database (it could not take the alert), not yet moved into it:
     // `id` is 0, and acknowledging it goes through AcknowledgeKeptAlert.
     bool kept_outside = false;
@@ -151,7 +151,7 @@ struct StoreOptions {
 
 class Store {
 public:
-    static constexpr int kSchemaVersion = 7;
+    static constexpr int kSchemaVersion = 8;
 
     // Opens or creates the database, applies migrations, refuses a newer schema. Also opens (and
     // preallocates) the kept-alerts file beside it and moves any alert it holds into the database;
