@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "store/db_error.h"
+#include "store/outbox.h"
 #include "store/sealing.h"
 #include "store/staff.h"
 
@@ -236,6 +237,28 @@ public:
     // a staff actor whose role may not change settings.
     Result<PurgeSummary> Purge(std::chrono::system_clock::time_point now, std::chrono::days done_days,
                                std::chrono::days unreviewed_days, const std::string& actor, bool dry_run);
+
+    // --- The outbox: rows owed to the clinic's server (store/outbox.h, store/outbox.cpp) ----
+    // A batch of the oldest rows waiting, at most `limit`, of the first kind that has any in the
+    // order alerts, results, counts, audit; empty (kind None) when nothing waits. Reads only.
+    // Results and alerts still in clear are not in it (batch.held_in_clear counts them); alerts
+    // kept in the file beside the database are not either, until they moved in.
+    Result<OutboxBatch> NextOutboxBatch(size_t limit);
+    // After the server committed `batch`: its results and alerts get sent_at (a row marked
+    // before keeps its first time), each day's count is marked sent up to the count the batch
+    // carried (a count that grew since stays waiting), the audit watermark moves to the batch's
+    // highest id (never back). Sets last_sent_at and last_attempt_at and clears the last error.
+    // One write transaction; idempotent. No audit row: see outbox.cpp.
+    Result<bool> MarkSent(const OutboxBatch& batch, const std::string& sent_at);
+    // A send that failed: why, and when, for staff (kiosk sync --status, the staff screen).
+    Result<bool> RecordSendFailure(const std::string& reason, const std::string& at);
+    // Rows waiting, the oldest one's age as of `now`, the last send and failure.
+    Result<OutboxStatus> OutboxState(std::chrono::system_clock::time_point now);
+    // The clinic has a server (the worker turns this on at its first run): from then on a purge
+    // keeps the results and acknowledged alerts not yet sent. Off, as on a kiosk without a server,
+    // nothing is ever sent and a purge deletes as without an outbox. Audited when it changes.
+    Result<bool> SetOutboxEnabled(bool enabled, const std::string& actor);
+    Result<bool> OutboxEnabled();
 
     // Settings (kiosk id, timeouts, language). SetSetting audits the change unless `audit_detail`
     // is empty; a staff actor needs a role that may change settings.
