@@ -131,6 +131,9 @@ struct PurgeSummary {
     int64_t done = 0;        // reviewed or exported, past the done limit
     int64_t unreviewed = 0;  // pending, past the unreviewed limit
     int64_t alerts = 0;      // acknowledged urgent alerts past the done limit
+    // With the outbox on (Store::SetOutboxEnabled): results and acknowledged alerts past their
+    // limit that were kept because the clinic's server has not been sent them yet.
+    int64_t kept_unsent = 0, kept_unsent_alerts = 0;
     std::vector<PurgedResult> results;
     std::string ids_hash;    // PurgedIdsHash of the results' ids
     int64_t audit_row = 0;   // the purge's audit row; 0 when nothing was written

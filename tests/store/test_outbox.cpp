@@ -1,7 +1,7 @@
 // The outbox on real SQLite files: batches in the order alerts, results, counts, audit, each one
 // kind and at most the limit; marking sent (twice too, and from a second process while the first
 // submits); counts that grow meanwhile; the audit watermark; rows held back while in clear; the
-// migration from a frozen schema-7 database; the figures staff see.
+// migration from a frozen schema-7 database; purges with and without a server; the figures staff see.
 #include <doctest/doctest.h>
 
 #include "../support.h"
@@ -394,6 +394,72 @@ TEST_CASE("results and alerts stored in clear are held back until the clinic key
     CHECK(Next(*db).kind == OutboxKind::Audit);
     DrainAll(*db);
     CheckChain(*db);
+}
+
+TEST_CASE("a purge keeps the results and alerts not yet sent only when the clinic has a server") {
+    Clinic c;
+    const auto now = std::chrono::system_clock::now();
+    SubmitAt(*c.db, store::UtcIso(now));
+    SubmitAt(*c.db, store::UtcIso(now));
+    const int64_t alert = *c.db->RaiseAlert("kiosk-1@x", "U1", "R-RF-HOTJOINT", store::UtcIso(now)).value;
+    REQUIRE(*c.db->AcknowledgeAlert(alert, "test").value);
+    const auto later = now + std::chrono::days{400};
+    const std::chrono::days done{30}, unreviewed{90};
+
+    SUBCASE("without a server a purge deletes as it always did") {
+        CHECK_FALSE(*c.db->OutboxEnabled().value);
+        auto purged = c.db->Purge(later, done, unreviewed, "kiosk", false);
+        REQUIRE(purged.ok());
+        CHECK(purged.value->unreviewed == 2);
+        CHECK(purged.value->alerts == 1);
+        CHECK(purged.value->kept_unsent == 0);
+        CHECK(purged.value->kept_unsent_alerts == 0);
+        CHECK(c.db->Submissions(std::nullopt).value->empty());
+    }
+    SUBCASE("with a server, what waits is kept until it was sent") {
+        REQUIRE(*c.db->SetOutboxEnabled(true, "kiosk").value);
+        CHECK_FALSE(*c.db->SetOutboxEnabled(true, "kiosk").value);  // on already: no second audit row
+        CHECK(c.db->RecentAudit(1).value->front().action == "setting");
+        CHECK(State(*c.db).enabled);
+        const int64_t audit_rows = *c.db->CountAudit().value;
+        auto kept = c.db->Purge(later, done, unreviewed, "kiosk", false);
+        REQUIRE(kept.ok());
+        CHECK(kept.value->Empty());
+        CHECK(kept.value->kept_unsent == 2);
+        CHECK(kept.value->kept_unsent_alerts == 1);
+        CHECK(*c.db->CountAudit().value == audit_rows);  // nothing deleted: nothing written
+        CHECK(c.db->Submissions(std::nullopt).value->size() == 2);
+        auto dry = c.db->Purge(later, done, unreviewed, "kiosk", true);
+        REQUIRE(dry.ok());
+        CHECK(c.db->RecentAudit(1).value->front().detail.find("2 results and 1 alerts kept until sent") != std::string::npos);
+
+        // One result sent: that one goes, the other stays.
+        store::OutboxBatch alerts = Next(*c.db);
+        REQUIRE(alerts.kind == OutboxKind::Alerts);
+        Sent(*c.db, alerts);
+        store::OutboxBatch one = Next(*c.db, 1);
+        REQUIRE(one.kind == OutboxKind::Results);
+        Sent(*c.db, one);
+        auto purged = c.db->Purge(later, done, unreviewed, "kiosk", false);
+        REQUIRE(purged.ok());
+        CHECK(purged.value->unreviewed == 1);
+        CHECK(purged.value->alerts == 1);
+        CHECK(purged.value->kept_unsent == 1);
+        CHECK(purged.value->kept_unsent_alerts == 0);
+        REQUIRE(purged.value->results.size() == 1);
+        CHECK(purged.value->results[0].id == one.results[0].id);
+        auto left = c.db->Submissions(std::nullopt);
+        REQUIRE(left.value->size() == 1);
+        CHECK(left.value->front().id != one.results[0].id);
+        CheckChain(*c.db);
+
+        REQUIRE(*c.db->SetOutboxEnabled(false, "kiosk").value);
+        auto off = c.db->Purge(later, done, unreviewed, "kiosk", false);
+        REQUIRE(off.ok());
+        CHECK(off.value->unreviewed == 1);
+        CHECK(c.db->Submissions(std::nullopt).value->empty());
+    }
+    CheckChain(*c.db);
 }
 
 TEST_CASE("the outbox's figures: rows waiting per kind, the oldest one's age, the last send and the last failure") {
