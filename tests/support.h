@@ -126,6 +126,13 @@ inline void SetUpClinic(const std::string& path) {
     AddAccount(*store, kClinicAdmin, kiosk::store::Role::Admin, kClinicAdminPin);
 }
 
+// Takes a database of today's schema back to schema 7, for the tests that make an older file from a
+// new one (each then undoes its own schema's additions): no outbox (migration 8).
+inline constexpr const char* kUndoSchema8 =
+    "DROP INDEX submissions_unsent; DROP INDEX alerts_unsent; ALTER TABLE submissions DROP COLUMN sent_at; "
+    "ALTER TABLE alerts DROP COLUMN sent_at; ALTER TABLE abandoned_sessions DROP COLUMN sent_count; DROP TABLE outbox; "
+    "PRAGMA user_version = 7";
+
 // A stored submission as a kiosk writes one, with `outcome` in its decision; tests change what they need.
 inline kiosk::store::SubmissionRecord SampleRecord(const std::string& outcome = "CLINICIAN_REVIEW") {
     kiosk::store::SubmissionRecord r;

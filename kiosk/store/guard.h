@@ -26,4 +26,8 @@ Result<T> Guard(F&& body) {
 std::optional<DbError> Refusal(Connection& db, Transaction& t, const std::string& actor, Permission permission,
                                const char* context);
 
+// The clinic has a server and its outbox is on (Store::SetOutboxEnabled; store/outbox.cpp): a
+// purge then keeps what was not sent yet.
+bool OutboxIsOn(Connection& db, const char* context);
+
 }  // namespace kiosk::store

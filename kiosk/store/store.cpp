@@ -42,6 +42,23 @@ void RetireSharedPin(Connection& db) {
                          "the shared staff PIN was retired; each person needs an account (kiosk staff add)", std::nullopt, std::nullopt});
 }
 
+// Migration 8: alerts stored before schema 7 have no unique id, and the server keys alerts by it.
+// Each gets a new one here (rows only, no content of the chain: the alerts table is not hashed).
+void GiveAlertsUids(Connection& db) {
+    const char* context = "migrating the database";
+    std::vector<int64_t> ids;
+    {
+        Statement s(db, "SELECT id FROM alerts WHERE alert_uid IS NULL ORDER BY id", context);
+        while (s.Step()) ids.push_back(s.Int(0));
+    }
+    Statement set(db, "UPDATE alerts SET alert_uid = ?2 WHERE id = ?1", context);
+    for (int64_t id : ids) {
+        set.Reset();
+        set.Bind(1, id).Bind(2, NewUuid());
+        set.Run();
+    }
+}
+
 // Migration 5 rebuilt the submissions table, which dropped its guards with it.
 void GuardSubmissions(Connection& db) {
     for (const char* guard : {"submission_content_is_fixed", "submission_is_kept"}) CreateGuard(db, guard, "migrating the database", 5);
@@ -218,6 +235,29 @@ CREATE TABLE purged (
 ALTER TABLE alerts ADD COLUMN alert_uid TEXT;
 CREATE UNIQUE INDEX alerts_by_uid ON alerts (alert_uid) WHERE alert_uid IS NOT NULL;
 )sql"},
+    // The outbox (store/outbox.h): what the clinic's server has not been sent yet. A result or
+    // alert waits while its sent_at is NULL (the partial indexes hold only those), a day's count
+    // while it is above the count sent; the audit log is append-only, so what was sent of it is a
+    // watermark in the one-row outbox table, with the last send's time and the last failure for
+    // staff. sent_at is no content of a result: the guard submission_content_is_fixed does not
+    // name it, and the audit chain does not hash it. Alerts from before schema 7 get their id
+    // (GiveAlertsUids).
+    {8, R"sql(
+ALTER TABLE submissions ADD COLUMN sent_at TEXT;
+ALTER TABLE alerts ADD COLUMN sent_at TEXT;
+CREATE INDEX submissions_unsent ON submissions (submitted_at, id) WHERE sent_at IS NULL;
+CREATE INDEX alerts_unsent ON alerts (id) WHERE sent_at IS NULL;
+ALTER TABLE abandoned_sessions ADD COLUMN sent_count INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE outbox (
+    id                 INTEGER PRIMARY KEY CHECK (id = 1),
+    audit_sent_through INTEGER NOT NULL DEFAULT 0,
+    last_sent_at       TEXT,
+    last_attempt_at    TEXT,
+    last_error         TEXT,
+    last_error_at      TEXT
+) STRICT;
+INSERT INTO outbox (id) VALUES (1);
+)sql", GiveAlertsUids},
 };
 
 constexpr int kLatest = sizeof kMigrations / sizeof kMigrations[0];
@@ -232,10 +272,10 @@ constexpr const char* kSelectSubmissions =
     "decision, outcome, source, status, reviewed_by, reviewed_at, sealed FROM submissions WHERE ?1 IS NULL OR status = ?1 ORDER BY submitted_at, id";
 
 // Results past their retention as of ?1 (reviewed or exported before it) and ?2 (pending, submitted
-// before it), oldest first. A reviewed row always has reviewed_at; submitted_at only backs up a
-// row of an old kiosk that lacks both.
+// before it), oldest first, and whether each still waits to be sent (the outbox). A reviewed row
+// always has reviewed_at; submitted_at only backs up a row of an old kiosk that lacks both.
 constexpr const char* kSelectExpired =
-    "SELECT id, status, since FROM (SELECT id, status, CASE WHEN status = 'pending' THEN submitted_at "
+    "SELECT id, status, since, unsent FROM (SELECT id, status, sent_at IS NULL AS unsent, CASE WHEN status = 'pending' THEN submitted_at "
     "ELSE coalesce(reviewed_at, exported_at, submitted_at) END AS since FROM submissions) "
     "WHERE since < CASE WHEN status = 'pending' THEN ?2 ELSE ?1 END ORDER BY since, id";
 
@@ -771,26 +811,45 @@ Result<PurgeSummary> Store::Purge(std::chrono::system_clock::time_point now, std
         if (auto refused = Refusal(*m_db, t, actor, Permission::Settings, context)) throw DbException(*refused);
         PurgeSummary out;
         std::vector<std::string> ids;
+        // A clinic with a server: what it has not been sent yet is kept, however old, until it is.
+        // Without one nothing is ever sent, and the limits alone decide.
+        const bool keep_unsent = OutboxIsOn(*m_db, context);
         {
             Statement s(*m_db, kSelectExpired, context);
             s.Bind(1, done_before).Bind(2, unreviewed_before);
             while (s.Step()) {
+                if (keep_unsent && s.Int(3) != 0) {
+                    ++out.kept_unsent;
+                    continue;
+                }
                 PurgedResult r{s.Text(0), ParseSubmissionStatus(s.Text(1)).value_or(SubmissionStatus::Pending), s.Text(2)};
                 ++(r.status == SubmissionStatus::Pending ? out.unreviewed : out.done);
                 ids.push_back(r.id);
                 out.results.push_back(std::move(r));
             }
         }
+        // ?2: the outbox is on, and an alert not sent yet is kept.
+        constexpr const char* kExpiredAlerts = "acknowledged_at IS NOT NULL AND acknowledged_at < ?1 AND (?2 = 0 OR sent_at IS NOT NULL)";
         {
-            Statement s(*m_db, "SELECT count(*) FROM alerts WHERE acknowledged_at IS NOT NULL AND acknowledged_at < ?1", context);
-            s.Bind(1, done_before);
+            Statement s(*m_db, std::string("SELECT count(*) FROM alerts WHERE ") + kExpiredAlerts, context);
+            s.Bind(1, done_before).Bind(2, int64_t{keep_unsent});
             s.Step();
             out.alerts = s.Int(0);
         }
+        if (keep_unsent) {
+            Statement s(*m_db, "SELECT count(*) FROM alerts WHERE acknowledged_at IS NOT NULL AND acknowledged_at < ?1 AND sent_at IS NULL",
+                        context);
+            s.Bind(1, done_before);
+            s.Step();
+            out.kept_unsent_alerts = s.Int(0);
+        }
         out.ids_hash = PurgedIdsHash(ids);
-        const std::string counts = std::to_string(out.done) + " reviewed/exported after " + DaysText(done_days) + ", " +
-                                   std::to_string(out.unreviewed) + " unreviewed after " + DaysText(unreviewed_days) + ", " +
-                                   std::to_string(out.alerts) + " acknowledged alerts after " + DaysText(done_days);
+        std::string counts = std::to_string(out.done) + " reviewed/exported after " + DaysText(done_days) + ", " +
+                             std::to_string(out.unreviewed) + " unreviewed after " + DaysText(unreviewed_days) + ", " +
+                             std::to_string(out.alerts) + " acknowledged alerts after " + DaysText(done_days);
+        if (out.kept_unsent + out.kept_unsent_alerts > 0)
+            counts += ", " + std::to_string(out.kept_unsent) + " results and " + std::to_string(out.kept_unsent_alerts) +
+                      " alerts kept until sent to the clinic's server";
         if (dry_run) {
             AppendAudit(*m_db, {UtcIso(now), actor, "purge dry run", counts, std::nullopt, std::nullopt});
             t.Commit();
@@ -815,8 +874,8 @@ Result<PurgeSummary> Store::Purge(std::chrono::system_clock::time_point now, std
                 throw DbException(DbError{DbErrorKind::Other, 0, "the purge did not delete the results it listed", context});
         }
         {
-            Statement remove(*m_db, "DELETE FROM alerts WHERE acknowledged_at IS NOT NULL AND acknowledged_at < ?1", context);
-            remove.Bind(1, done_before);
+            Statement remove(*m_db, std::string("DELETE FROM alerts WHERE ") + kExpiredAlerts, context);
+            remove.Bind(1, done_before).Bind(2, int64_t{keep_unsent});
             remove.Run();
         }
         t.Commit();

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "store/db_error.h"
+#include "store/outbox.h"
 #include "store/sealing.h"
 #include "store/staff.h"
 
@@ -65,7 +66,7 @@ struct Alert {
     std::string reason;      // the rule's reason code (may be empty)
     std::string raised_at;   // ISO 8601 UTC
     bool sealed = false;     // rule and reason are sealed and reading is locked: both empty
-    std::string alert_id;    // unique (a UUID); empty for rows stored before schema 7
+    std::string alert_id;    // unique (a UUID); migration 8 gave one to the rows stored before schema 7
     // Kept in the file beside the database (it could not take the alert), not yet moved into it:
     // `id` is 0, and acknowledging it goes through AcknowledgeKeptAlert.
     bool kept_outside = false;
@@ -130,6 +131,9 @@ struct PurgeSummary {
     int64_t done = 0;        // reviewed or exported, past the done limit
     int64_t unreviewed = 0;  // pending, past the unreviewed limit
     int64_t alerts = 0;      // acknowledged urgent alerts past the done limit
+    // With the outbox on (Store::SetOutboxEnabled): results and acknowledged alerts past their
+    // limit that were kept because the clinic's server has not been sent them yet.
+    int64_t kept_unsent = 0, kept_unsent_alerts = 0;
     std::vector<PurgedResult> results;
     std::string ids_hash;    // PurgedIdsHash of the results' ids
     int64_t audit_row = 0;   // the purge's audit row; 0 when nothing was written
@@ -151,7 +155,7 @@ struct StoreOptions {
 
 class Store {
 public:
-    static constexpr int kSchemaVersion = 7;
+    static constexpr int kSchemaVersion = 8;
 
     // Opens or creates the database, applies migrations, refuses a newer schema. Also opens (and
     // preallocates) the kept-alerts file beside it and moves any alert it holds into the database;
@@ -236,6 +240,28 @@ public:
     // a staff actor whose role may not change settings.
     Result<PurgeSummary> Purge(std::chrono::system_clock::time_point now, std::chrono::days done_days,
                                std::chrono::days unreviewed_days, const std::string& actor, bool dry_run);
+
+    // --- The outbox: rows owed to the clinic's server (store/outbox.h, store/outbox.cpp) ----
+    // A batch of the oldest rows waiting, at most `limit`, of the first kind that has any in the
+    // order alerts, results, counts, audit; empty (kind None) when nothing waits. Reads only.
+    // Results and alerts still in clear are not in it (batch.held_in_clear counts them); alerts
+    // kept in the file beside the database are not either, until they moved in.
+    Result<OutboxBatch> NextOutboxBatch(size_t limit);
+    // After the server committed `batch`: its results and alerts get sent_at (a row marked
+    // before keeps its first time), each day's count is marked sent up to the count the batch
+    // carried (a count that grew since stays waiting), the audit watermark moves to the batch's
+    // highest id (never back). Sets last_sent_at and last_attempt_at and clears the last error.
+    // One write transaction; idempotent. No audit row: see outbox.cpp.
+    Result<bool> MarkSent(const OutboxBatch& batch, const std::string& sent_at);
+    // A send that failed: why, and when, for staff (kiosk sync --status, the staff screen).
+    Result<bool> RecordSendFailure(const std::string& reason, const std::string& at);
+    // Rows waiting, the oldest one's age as of `now`, the last send and failure.
+    Result<OutboxStatus> OutboxState(std::chrono::system_clock::time_point now);
+    // The clinic has a server (the worker turns this on at its first run): from then on a purge
+    // keeps the results and acknowledged alerts not yet sent. Off, as on a kiosk without a server,
+    // nothing is ever sent and a purge deletes as without an outbox. Audited when it changes.
+    Result<bool> SetOutboxEnabled(bool enabled, const std::string& actor);
+    Result<bool> OutboxEnabled();
 
     // Settings (kiosk id, timeouts, language). SetSetting audits the change unless `audit_detail`
     // is empty; a staff actor needs a role that may change settings.

@@ -100,7 +100,9 @@ TEST_CASE("db check: the untouched chain holds, and each tampering is caught and
     }
     SUBCASE("a submission inserted") {
         c.Tamper([&](store::Connection& db) {
-            db.Exec("INSERT INTO submissions SELECT 'forged', kiosk_id, screening_id, screening_version, screening_hash, language, "
+            db.Exec("INSERT INTO submissions (id, kiosk_id, screening_id, screening_version, screening_hash, language, started_at, "
+                    "submitted_at, answers, decision, outcome, source, status, reviewed_by, reviewed_at, exported_at, sealed) "
+                    "SELECT 'forged', kiosk_id, screening_id, screening_version, screening_hash, language, "
                     "started_at, submitted_at, answers, decision, outcome, source, 'pending', NULL, NULL, NULL, sealed FROM submissions LIMIT 1",
                     "t");
         });

@@ -269,7 +269,7 @@ TEST_CASE("an alert survives a full database (its size limit) and a restart, and
     CHECK(AuditRows(*db, "urgent alerts moved") == 1);
 }
 
-TEST_CASE("a database of schema 6 is migrated to 7: its alerts keep their rows without an id, new ones get one") {
+TEST_CASE("a database of schema 6 is migrated: its alerts keep their rows (an id given at schema 8), new ones get theirs") {
     TempDir dir;
     const std::string path = dir.File("v6.db");
     {
@@ -278,13 +278,15 @@ TEST_CASE("a database of schema 6 is migrated to 7: its alerts keep their rows w
     }
     {
         store::Connection raw(path, false);
+        raw.Exec(test_support::kUndoSchema8, "making a schema 6 file");
         raw.Exec("DROP INDEX alerts_by_uid; ALTER TABLE alerts DROP COLUMN alert_uid; PRAGMA user_version = 6", "making a schema 6 file");
     }
     auto db = test_support::OpenStore({path});
     CHECK(db->SchemaVersion() == store::Store::kSchemaVersion);
     auto open = db->OpenAlerts();
     REQUIRE(open.value->size() == 1);
-    CHECK(open.value->front().alert_id.empty());
+    // Schema 7 left it without an id; migration 8 gave it one, so that the server can key it.
+    CHECK(open.value->front().alert_id.size() == 36);
     CHECK(open.value->front().reason == "R-RF-HOTJOINT");
     REQUIRE(db->RaiseAlert("kiosk-1@2026-06-15T09:10:00.000Z", "U2", "R-RF-SPINE", "2026-06-15T09:12:00.000Z", "b-1").ok());
     open = db->OpenAlerts();

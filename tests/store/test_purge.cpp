@@ -274,6 +274,7 @@ TEST_CASE("a database of schema 5 is migrated to 6: purged table, its guards, an
     SUBCASE("with the kept guard dropped by hand") { drop_guard = true; }
     {
         store::Connection raw(path, false);
+        raw.Exec(test_support::kUndoSchema8, "making a schema 5 file");
         raw.Exec("DROP TRIGGER purged_is_append_only_update; DROP TRIGGER purged_is_append_only_delete; DROP TABLE purged; "
                  "DROP TRIGGER submission_is_kept",
                  "making a schema 5 file");
