@@ -204,11 +204,11 @@ CREATE TRIGGER alerts_notify AFTER INSERT ON alerts FOR EACH ROW EXECUTE FUNCTIO
 constexpr std::array<const char*, kServerSchemaVersion> kMigrations = {kMigration1};
 
 // Every migration takes this transaction-level lock first, so two administrators migrating at once
-// apply each migration once. ('clinic' in ASCII.)
-constexpr const char* kLockMigrations = "SELECT pg_advisory_xact_lock(0x636c696e6963)";
-constexpr const char* kReadVersion =
-    "SELECT CASE WHEN to_regclass('public.clinic_schema') IS NULL THEN 0 "
-    "ELSE (SELECT version FROM public.clinic_schema) END";
+// apply each migration once. (0x636c696e6963: 'clinic' in ASCII.)
+constexpr const char* kLockMigrations = "SELECT pg_advisory_xact_lock(109317276461411)";
+// Two statements: a query naming a table that does not exist fails when parsed, whatever its CASE.
+constexpr const char* kHasSchema = "SELECT to_regclass('public.clinic_schema') IS NOT NULL";
+constexpr const char* kReadVersion = "SELECT version FROM public.clinic_schema";
 constexpr const char* kSetVersion = "UPDATE clinic_schema SET version = $1";
 
 constexpr const char* kAddSite = "INSERT INTO sites (site_id) VALUES ($1) ON CONFLICT DO NOTHING";
@@ -218,7 +218,9 @@ constexpr const char* kAddConsole = "INSERT INTO consoles (site_id, name, role_n
 // [SECTION] Helpers
 
 int ReadVersion(PgConnection& conn) {
-    PgResult r = conn.Exec(kReadVersion, "reading the server's schema version");
+    const char* context = "reading the server's schema version";
+    if (conn.Exec(kHasSchema, context).Text(0, 0) != "t") return 0;
+    PgResult r = conn.Exec(kReadVersion, context);
     return r.Rows() == 1 && !r.IsNull(0, 0) ? static_cast<int>(r.Int(0, 0)) : 0;
 }
 
