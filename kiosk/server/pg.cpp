@@ -161,6 +161,9 @@ PgConnection::PgConnection(const std::string& conninfo) {
         m_conn = nullptr;
         throw ServerException(ServerError{KindOfConnectFailure(message), "", message, "connecting to the clinic server"});
     }
+    // libpq prints the server's notices and warnings on stderr by default; the kiosk's errors
+    // arrive as ServerErrors instead, and a server shutting down says so through them.
+    PQsetNoticeProcessor(m_conn, [](void*, const char*) {}, nullptr);
 }
 
 PgConnection::~PgConnection() { PQfinish(m_conn); }

@@ -81,6 +81,12 @@ public:
         if (m_started) PgCtl({"stop", "-m", "immediate", "-w"});
         std::error_code ignored;
         std::filesystem::remove_all(m_dir, ignored);
+        if (m_watchdog > 0) {
+            // Done: the watchdog leaves at once, with nothing to clean.
+            (void)!::write(m_watchdog_pipe, "d", 1);
+            ::close(m_watchdog_pipe);
+            ::waitpid(m_watchdog, nullptr, 0);
+        }
     }
     PgCluster(const PgCluster&) = delete;
     PgCluster& operator=(const PgCluster&) = delete;
@@ -142,6 +148,7 @@ private:
             return;
         }
         m_started = true;
+        StartWatchdog();
         try {
             kiosk::server::PgConnection super(SuperUri());
             super.Exec(std::string("CREATE ROLE ") + kAdmin + " LOGIN CREATEROLE PASSWORD " + super.QuoteLiteral(admin_password),
@@ -149,6 +156,39 @@ private:
         } catch (const kiosk::server::ServerException& e) {
             m_problem = std::string("cannot set up the cluster: ") + e.what();
         }
+    }
+
+    // A test process that dies without its destructors (a crash, CTest's timeout) would leave a
+    // server running: a child process waits on a pipe from this one, and when the pipe closes
+    // without "done" it stops the server and removes the folder.
+    void StartWatchdog() {
+        int fds[2];
+        if (::pipe2(fds, O_CLOEXEC) != 0) return;
+        const pid_t pid = ::fork();
+        if (pid < 0) {
+            ::close(fds[0]);
+            ::close(fds[1]);
+            return;
+        }
+        if (pid == 0) {
+            ::close(fds[1]);
+            // Not CTest's output pipe: CTest waits for every holder of it to close it.
+            const int null = ::open("/dev/null", O_RDWR);
+            for (int fd : {0, 1, 2}) ::dup2(null, fd);
+            char done = 0;
+            while (::read(fds[0], &done, 1) < 0) {
+            }
+            if (done != 'd') {
+                std::string ignored;
+                Run({std::string(kPgBin) + "/pg_ctl", "-D", (m_dir / "data").string(), "stop", "-m", "immediate", "-w"}, ignored);
+                std::error_code error;
+                std::filesystem::remove_all(m_dir, error);
+            }
+            ::_exit(0);  // never the parent's exit handlers (this cluster's destructor among them)
+        }
+        ::close(fds[0]);
+        m_watchdog = pid;
+        m_watchdog_pipe = fds[1];
     }
 
     static std::string RandomText() {
@@ -230,6 +270,8 @@ private:
     std::string m_problem, m_passfile;
     int m_port = 0, m_databases = 0;
     bool m_as_postgres = false, m_started = false;
+    pid_t m_watchdog = 0;
+    int m_watchdog_pipe = -1;
     uid_t m_uid = 0;
     gid_t m_gid = 0;
 };
