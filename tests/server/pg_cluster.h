@@ -27,7 +27,12 @@
 
 namespace test_support {
 
-inline constexpr const char* kPgBin = "/usr/lib/postgresql/15/bin";
+// Debian's PostgreSQL 15 programs; $KIOSK_PG_BIN instead when set (the test that a missing
+// PostgreSQL fails the suite points it at a folder without them).
+inline std::string PgBin() {
+    const char* bin = std::getenv("KIOSK_PG_BIN");
+    return bin && *bin ? bin : "/usr/lib/postgresql/15/bin";
+}
 
 class PgCluster {
 public:
@@ -95,7 +100,7 @@ public:
 
 private:
     PgCluster() {
-        if (::access((std::string(kPgBin) + "/initdb").c_str(), X_OK) != 0) {
+        if (::access((PgBin() + "/initdb").c_str(), X_OK) != 0) {
             m_problem = "PostgreSQL 15 is not installed: run scripts/bootstrap";
             return;
         }
@@ -137,7 +142,7 @@ private:
         std::string out;
         // --no-sync: initdb's own files need not reach the disk (the tests cut no power); the
         // server itself runs with fsync on.
-        if (Run({std::string(kPgBin) + "/initdb", "-D", (m_dir / "data").string(), "-U", "postgres", "--auth=scram-sha-256",
+        if (Run({PgBin() + "/initdb", "-D", (m_dir / "data").string(), "-U", "postgres", "--auth=scram-sha-256",
                  "--pwfile=" + (m_dir / "pwfile").string(), "--no-sync", "-E", "UTF8", "--locale=C"},
                 out) != 0) {
             m_problem = "initdb failed:\n" + out;
@@ -180,7 +185,7 @@ private:
             }
             if (done != 'd') {
                 std::string ignored;
-                Run({std::string(kPgBin) + "/pg_ctl", "-D", (m_dir / "data").string(), "stop", "-m", "immediate", "-w"}, ignored);
+                Run({PgBin() + "/pg_ctl", "-D", (m_dir / "data").string(), "stop", "-m", "immediate", "-w"}, ignored);
                 std::error_code error;
                 std::filesystem::remove_all(m_dir, error);
             }
@@ -222,7 +227,7 @@ private:
     }
 
     std::string PgCtl(std::vector<std::string> args) {
-        args.insert(args.begin(), {std::string(kPgBin) + "/pg_ctl", "-D", (m_dir / "data").string()});
+        args.insert(args.begin(), {PgBin() + "/pg_ctl", "-D", (m_dir / "data").string()});
         std::string out;
         return Run(args, out) == 0 ? "" : out.empty() ? "pg_ctl failed" : out;
     }
