@@ -8,6 +8,7 @@
 #include <tuple>
 #include <utility>
 
+#include "cli/clinic_commands.h"
 #include "cli/db_commands.h"
 #include "cli/key_commands.h"
 #include "cli/mutate_command.h"
@@ -60,6 +61,9 @@ const char* const kUsage =
     "  db check [--db PATH]                integrity check and schema version of the clinic database\n"
     "  purge [--dry-run] [--db PATH]       delete results kept past the retention (kiosk.toml, staff\n"
     "                                      screen); --dry-run lists what would go\n"
+    "  clinic init|migrate --server URI    set up or migrate the clinic's PostgreSQL server\n"
+    "  clinic add-kiosk|add-console --server URI --site SITE --kiosk ID|--name NAME\n"
+    "                                      a kiosk's or console's login on it (printed once)\n"
     "\n"
     "The clinic database is --db PATH, else $KIOSK_DB, else the configuration file's database, else\n"
     "$XDG_DATA_HOME/screening-kiosk/clinic.db (~/.local/share/screening-kiosk/clinic.db).\n"
@@ -310,6 +314,7 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     if (command == "keys") return RunKeys(rest, in ? *in : std::cin, out, err);
     if (command == "queue") return RunQueue(rest, in ? *in : std::cin, out, err);
     if (command == "export") return RunExport(rest, in ? *in : std::cin, out, err);
+    if (command == "clinic") return RunClinic(rest, out, err);
     if (command == "export-questionnaire") return RunExportQuestionnaire(rest, out, err);
     err << "kiosk: unknown command '" << command << "'\n\n" << kUsage;
     return kExitUsage;
