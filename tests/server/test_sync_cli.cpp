@@ -58,7 +58,7 @@ TEST_CASE("kiosk sync sends what waits and exits 0, and sync --status then says 
     CHECK(test_support::CountRows(db.AdminUri(), "results") == 1);
 }
 
-TEST_CASE("kiosk sync without the server exits 5 with the reason, and sync --status shows it until a send works") {
+TEST_CASE("kiosk sync without the server, or refused by it, exits 5 with the reason, and sync --status shows that reason") {
     ClinicDb db;
     db.Init();
     const std::string site = db.Site("north");
