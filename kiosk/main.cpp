@@ -6,6 +6,8 @@
 
 #include "cli/commands.h"
 #include "platform/run_window.h"
+#include "rules/loader.h"
+#include "server/drain.h"
 #include "store/sealing.h"
 
 namespace {
@@ -15,6 +17,28 @@ static_assert(kiosk::kExitNoWindow == kiosk::platform::kExitNoWindow, "one exit 
 std::string Environment(const char* name) {
     const char* value = std::getenv(name);
     return value ? value : "";
+}
+
+// The heartbeat's screening: id, version and hash, or why it does not load (the window then shows
+// its out-of-order screen for the same reason).
+kiosk::server::HeartbeatInfo ScreeningForHeartbeat(const std::string& path) {
+    kiosk::server::HeartbeatInfo info;
+    rules::LoadResult loaded = rules::LoadScreeningFile(path);
+    if (loaded.screening && !loaded.diagnostics.HasErrors()) {
+        info.screening_id = loaded.screening->id;
+        info.screening_version = loaded.screening->version;
+        info.screening_hash = loaded.screening->content_hash;
+    } else {
+        info.out_of_order = "the screening file " + path + " does not load";
+    }
+    return info;
+}
+
+// The staff menu's line from the worker's last pass.
+std::string DescribeDrain(const kiosk::server::DrainStatus& status) {
+    if (status.outbox) return kiosk::store::DescribeOutbox(*status.outbox, std::chrono::system_clock::now());
+    if (!status.last_error.empty()) return "not reached yet; last failure: " + status.last_error;
+    return "connecting";
 }
 
 // The command line's resolved options as the window and the App take them.
@@ -34,7 +58,26 @@ int OpenWindow(const kiosk::RunOptions& run, std::ostream& err) {
     app.export_folder = run.config.export_folder;
     app.export_requires_removable = run.config.export_requires_removable;
     app.settings = run.config.settings;
-    return kiosk::platform::RunKioskWindow(window, std::move(app), err);
+
+    // With a clinic server, a worker thread drains the database into it; the window only wakes it
+    // and reads its status, so the patient never waits on the network.
+    std::unique_ptr<kiosk::server::DrainWorker> drain;
+    if (!run.config.clinic_server.empty()) {
+        kiosk::server::DrainWorkerOptions options;
+        options.store = {run.database};
+        options.conninfo = run.config.clinic_server;
+        options.drain = {run.config.site, run.config.kiosk_id};
+        options.heartbeat_interval = std::chrono::seconds(run.config.heartbeat_seconds);
+        options.heartbeat = ScreeningForHeartbeat(run.screening);
+        drain = std::make_unique<kiosk::server::DrainWorker>(std::move(options));
+        drain->Start();
+        kiosk::server::DrainWorker* worker = drain.get();
+        app.wake_outbox = [worker] { worker->Wake(); };
+        app.clinic_server_status = [worker] { return DescribeDrain(worker->Status()); };
+    }
+    const int code = kiosk::platform::RunKioskWindow(window, std::move(app), err);
+    if (drain) drain->Stop();
+    return code;
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "cli/options.h"
 #include "cli/properties_command.h"
 #include "cli/staff_commands.h"
+#include "cli/sync_command.h"
 #include "core/answers_json.h"
 #include "core/clock.h"
 #include "core/decision_json.h"
@@ -64,6 +65,8 @@ const char* const kUsage =
     "  clinic init|migrate --server URI    set up or migrate the clinic's PostgreSQL server\n"
     "  clinic add-kiosk|add-console --server URI --site SITE --kiosk ID|--name NAME\n"
     "                                      a kiosk's or console's login on it (printed once)\n"
+    "  sync [--status] [--db PATH]         send what the clinic server does not have yet, once;\n"
+    "                                      --status: last sent, rows waiting, the last failure\n"
     "\n"
     "The clinic database is --db PATH, else $KIOSK_DB, else the configuration file's database, else\n"
     "$XDG_DATA_HOME/screening-kiosk/clinic.db (~/.local/share/screening-kiosk/clinic.db).\n"
@@ -72,7 +75,8 @@ const char* const kUsage =
     "($KIOSK_SCREENING or assets/screenings/default.toml).\n"
     "'kiosk COMMAND --help' describes a command. Exit codes: 0 success, 1 invalid input or\n"
     "failed cases, 2 wrong usage, 3 the window could not open (no display, no OpenGL 3),\n"
-    "4 no active administrator (staff list --admins).\n";
+    "4 no active administrator (staff list --admins), 5 the clinic server could not be reached or\n"
+    "refused (sync).\n";
 
 const char* const kRunHelp =
     "Usage: kiosk run [--windowed WIDTHxHEIGHT] [--screenshot PATH] [--exit-after-first-frame]\n"
@@ -315,6 +319,7 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     if (command == "queue") return RunQueue(rest, in ? *in : std::cin, out, err);
     if (command == "export") return RunExport(rest, in ? *in : std::cin, out, err);
     if (command == "clinic") return RunClinic(rest, out, err);
+    if (command == "sync") return RunSync(rest, out, err);
     if (command == "export-questionnaire") return RunExportQuestionnaire(rest, out, err);
     err << "kiosk: unknown command '" << command << "'\n\n" << kUsage;
     return kExitUsage;

@@ -16,6 +16,7 @@ constexpr int kExitInvalid = 1;  // a screening file, answers file or test case 
 constexpr int kExitUsage = 2;    // the command line itself is wrong
 constexpr int kExitNoWindow = 3; // the kiosk window could not open (no display, no OpenGL 3)
 constexpr int kExitNotSetUp = 4; // `staff list --admins`: no active administrator (scripts/start asks for one)
+constexpr int kExitServer = 5;   // `sync`: the clinic server could not be reached or refused
 
 int RunCheck(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int RunTest(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

@@ -13,6 +13,9 @@
 
 #include <toml++/toml.h>
 
+#include "server/pg.h"
+#include "server/server_schema.h"
+
 #ifndef KIOSK_ASSETS_DIR
 #define KIOSK_ASSETS_DIR "assets"
 #endif
@@ -110,7 +113,8 @@ ConfigLoad ParseConfig(std::string_view text, const std::string& path) {
         std::string* target;
     };
     const Text texts[] = {{"database", &c.database}, {"screening", &c.screening}, {"kiosk_id", &c.kiosk_id},
-                          {"export_folder", &c.export_folder}, {kSettingDefaultLanguage, &c.settings.default_language}};
+                          {"export_folder", &c.export_folder}, {"clinic_server", &c.clinic_server},
+                          {"site", &c.site}, {kSettingDefaultLanguage, &c.settings.default_language}};
     struct Flag {
         const char* key;
         bool* target;
@@ -121,6 +125,7 @@ ConfigLoad ParseConfig(std::string_view text, const std::string& path) {
     for (const Flag& f : flags) known_keys += std::string(", ") + f.key;
     for (const IdleTime& time : kIdleTimes) known_keys += std::string(", ") + time.key;
     for (const RetentionTime& time : kRetentionTimes) known_keys += std::string(", ") + time.key;
+    known_keys += ", heartbeat_seconds";
     for (const auto& [key, value] : table) {
         std::string name(key.str());
         bool known = false;
@@ -138,10 +143,35 @@ ConfigLoad ParseConfig(std::string_view text, const std::string& path) {
             if (!value.is_boolean()) out.errors.push_back(Place(path, value.source()) + ": '" + name + "' must be true or false");
             else *f.target = value.as_boolean()->get();
         }
+        if (name == "heartbeat_seconds") {
+            known = true;
+            const std::optional<int64_t> seconds = value.value<int64_t>();
+            if (!value.is_integer() || !seconds || *seconds < kHeartbeatSecondsMin || *seconds > kHeartbeatSecondsMax)
+                out.errors.push_back(Place(path, value.source()) + ": 'heartbeat_seconds' must be a whole number of seconds from " +
+                                     std::to_string(kHeartbeatSecondsMin) + " to " + std::to_string(kHeartbeatSecondsMax));
+            else
+                c.heartbeat_seconds = static_cast<int>(*seconds);
+        }
+        // The server's address and the site, checked where they are written.
+        if (name == "clinic_server" && !c.clinic_server.empty()) {
+            if (auto why = server::CheckServerUri(c.clinic_server)) {
+                out.errors.push_back(Place(path, value.source()) + ": 'clinic_server': " + *why);
+                c.clinic_server.clear();
+            }
+        }
+        if (name == "site" && !c.site.empty()) {
+            if (auto why = server::CheckClinicId("site id", c.site)) {
+                out.errors.push_back(Place(path, value.source()) + ": 'site': " + *why);
+                c.site.clear();
+            }
+        }
         if (ReadTime(kIdleTimes, CheckIdleTime, name, value, path, c.settings, out.errors)) known = true;
         if (ReadTime(kRetentionTimes, CheckRetentionTime, name, value, path, c.settings, out.errors)) known = true;
         if (!known) out.errors.push_back(Place(path, key.source()) + ": unknown key '" + name + "' (" + known_keys + ")");
     }
+    if (const toml::node* server = table.get("clinic_server"); server && !table.contains("site"))
+        out.errors.push_back(Place(path, server->source()) +
+                             ": 'clinic_server' needs 'site' too (the site id the administrator's kiosk clinic add-kiosk used)");
     // Each time was checked at its place above (a bad one kept its default); what is left is the pairs.
     for (const SettingsProblem& problem : CheckSettings(c.settings, SettingsAuthor::File, nullptr))
         out.errors.push_back(path + ": " + problem.message);

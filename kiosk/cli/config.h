@@ -22,7 +22,17 @@ struct KioskConfig {
     // (store/export/removable.h). false: anywhere, for a network share or a test machine.
     bool export_requires_removable = true;
     KioskSettings settings;     // idle times and default language, within kFileLimits; retention days
+    // The clinic's server (server/drain.h): a postgresql:// URI that server::CheckServerUri accepts
+    // (no password in it), and the site every row carries. Empty: no server, nothing is sent and
+    // the kiosk works as without one. clinic_server needs site.
+    std::string clinic_server;
+    std::string site;
+    int heartbeat_seconds = 30;  // kHeartbeatSeconds's range
 };
+
+// The range of heartbeat_seconds: often enough for the console to see a kiosk go offline within
+// minutes, seldom enough to be nothing for the server.
+inline constexpr int kHeartbeatSecondsMin = 5, kHeartbeatSecondsMax = 3600;
 
 struct ConfigLoad {
     KioskConfig config;

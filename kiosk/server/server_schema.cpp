@@ -116,6 +116,8 @@ CREATE TABLE kiosk_audit (
   actor text NOT NULL,
   action text NOT NULL,
   detail text NOT NULL,
+  submission_id text,
+  submission_hash text,
   hash text NOT NULL,
   PRIMARY KEY (site_id, kiosk_id, kiosk_row),
   FOREIGN KEY (site_id, kiosk_id) REFERENCES kiosks
@@ -381,6 +383,13 @@ ServerResult<int> ServerSchemaVersion(const std::string& conninfo) {
 ServerResult<int> CheckServerSchema(const std::string& conninfo) {
     return Guarded<int>([&] {
         PgConnection conn(conninfo);
+        RequireCurrent(conn);
+        return kServerSchemaVersion;
+    });
+}
+
+ServerResult<int> CheckServerSchema(PgConnection& conn) {
+    return Guarded<int>([&] {
         RequireCurrent(conn);
         return kServerSchemaVersion;
     });

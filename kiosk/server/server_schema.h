@@ -29,6 +29,9 @@ ServerResult<int> ServerSchemaVersion(const std::string& conninfo);
 // Whether a kiosk or console may work with the server: its schema is exactly this code's
 // (TooNew above it; Other below it, "an administrator runs kiosk clinic migrate").
 ServerResult<int> CheckServerSchema(const std::string& conninfo);
+// The same on a connection already open (the kiosk's drain checks before each pass).
+class PgConnection;
+ServerResult<int> CheckServerSchema(PgConnection& conn);
 
 // `kiosk clinic init`: the group roles (once per PostgreSQL cluster) and every migration, on a
 // database the connecting role owns; it needs CREATEROLE. On an initialised database it only

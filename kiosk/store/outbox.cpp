@@ -8,6 +8,7 @@
 // result's content: the guard submission_content_is_fixed does not name it and the audit chain
 // does not hash it, so `kiosk db check` holds after any number of sends.
 #include <algorithm>
+#include <ctime>
 
 #include "store/guard.h"
 #include "store/outbox.h"
@@ -68,6 +69,20 @@ public:
 private:
     Connection& m_db;
 };
+
+// "2026-06-15T09:30:00.123Z" (UtcIso's form) as a time; nullopt when it is not one.
+std::optional<std::chrono::system_clock::time_point> ParseUtcIso(const std::string& text) {
+    std::tm tm{};
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute, &second) != 6) return std::nullopt;
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = second;
+    return std::chrono::system_clock::from_time_t(::timegm(&tm));
+}
 
 // The outbox table's one row, for databases where someone removed it.
 void EnsureOutboxRow(Connection& db, const char* context) { db.Exec("INSERT OR IGNORE INTO outbox (id) VALUES (1)", context); }
@@ -205,6 +220,19 @@ Result<bool> Store::RecordSendFailure(const std::string& reason, const std::stri
     });
 }
 
+Result<bool> Store::RecordSendWorked(const std::string& at) {
+    return Guard<bool>([&] {
+        const char* context = "recording that the clinic's server was reached";
+        Transaction t(*m_db, context);
+        EnsureOutboxRow(*m_db, context);
+        Statement s(*m_db, "UPDATE outbox SET last_error = NULL, last_error_at = NULL, last_attempt_at = ?1 WHERE id = 1", context);
+        s.Bind(1, at);
+        s.Run();
+        t.Commit();
+        return true;
+    });
+}
+
 Result<OutboxStatus> Store::OutboxState(std::chrono::system_clock::time_point now) {
     return Guard<OutboxStatus>([&] {
         const char* context = "reading the outbox";
@@ -250,6 +278,44 @@ Result<OutboxStatus> Store::OutboxState(std::chrono::system_clock::time_point no
         status.enabled = OutboxIsOn(*m_db, context);
         return status;
     });
+}
+
+std::string DescribeAge(int64_t seconds) {
+    seconds = std::max<int64_t>(seconds, 0);
+    if (seconds < 120) return std::to_string(seconds) + " s";
+    if (seconds < 120 * 60) return std::to_string(seconds / 60) + " min";
+    if (seconds < 48 * 3600) return std::to_string(seconds / 3600) + " h";
+    return std::to_string(seconds / 86400) + " days";
+}
+
+std::string DescribeOutbox(const OutboxStatus& status, std::chrono::system_clock::time_point now) {
+    using std::chrono::duration_cast;
+    using std::chrono::seconds;
+    std::string sent = "nothing sent yet";
+    if (status.last_sent_at)
+        if (auto at = ParseUtcIso(*status.last_sent_at)) sent = "last sent " + DescribeAge(duration_cast<seconds>(now - *at).count()) + " ago";
+    std::string line;
+    if (status.waiting == 0) {
+        line = sent + ", 0 waiting";
+    } else {
+        line = std::to_string(status.waiting) + " waiting";
+        if (status.oldest_waiting_seconds) line += ", oldest " + DescribeAge(*status.oldest_waiting_seconds);
+        line += "; " + sent;
+    }
+    if (status.held_in_clear > 0)
+        line += "; " + std::to_string(status.held_in_clear) + " held until the clinic key is made";
+    if (status.last_error && !status.last_error->empty()) {
+        std::string when;
+        if (status.last_error_at)
+            if (auto at = ParseUtcIso(*status.last_error_at)) {
+                const std::time_t t = std::chrono::system_clock::to_time_t(*at);
+                std::tm local{};
+                char text[16];
+                if (::localtime_r(&t, &local) && std::strftime(text, sizeof text, "%H:%M:%S", &local)) when = std::string(" ") + text;
+            }
+        line += "; last failure" + when + ": " + *status.last_error;
+    }
+    return line;
 }
 
 Result<bool> Store::OutboxEnabled() {

@@ -8,6 +8,7 @@
 // and reason stay in their sealed boxes; only what the server sorts and routes by is in clear.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -80,5 +81,12 @@ struct OutboxStatus {
     int64_t audit_sent_through = 0;  // the highest audit row id the server has
     bool enabled = false;            // Store::SetOutboxEnabled: a server is configured
 };
+
+// One line for staff (`kiosk sync --status`, the staff menu): "last sent 12 s ago, 0 waiting", or
+// "3 waiting, oldest 5 min; last failure 10:02:03: could not connect to server ..." (the failure's
+// time in local time; it is shown only while no send has worked since).
+std::string DescribeOutbox(const OutboxStatus& status, std::chrono::system_clock::time_point now);
+// "12 s", "5 min", "3 h", "2 days".
+std::string DescribeAge(int64_t seconds);
 
 }  // namespace kiosk::store

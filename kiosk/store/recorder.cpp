@@ -31,7 +31,10 @@ std::optional<store::DbError> Recorder::Drain(Session& session) {
         const rules::Rule& rule = m_screening.rules[alert.rule];
         const std::string session_id = SessionId(alert.session_started), raised_at = IsoTime(alert.time);
         auto r = m_store.RaiseAlert(session_id, rule.id, rule.reason, raised_at, pending.id);
-        if (r.ok()) continue;
+        if (r.ok()) {
+            ++m_alerts_stored;
+            continue;
+        }
         if (!first_error) first_error = r.error;
         // Durable in the file: not kept for a retry here (the store moves it in later).
         if (m_store.KeepAlertOutside(pending.id, session_id, m_kiosk_id, rule.id, rule.reason, raised_at).ok()) continue;

@@ -29,6 +29,8 @@ public:
 
     // Alerts neither the database nor the file took, held in memory until one does.
     size_t AlertsInMemory() const { return m_unsaved_alerts.size(); }
+    // Alerts stored in the database so far: one more than before means a new row for the outbox.
+    int64_t AlertsStored() const { return m_alerts_stored; }
 
     // Review or Ended: submits and makes the result durable, then tells the session. On success
     // the new id (empty when nothing is stored: consent declined); on failure the session keeps
@@ -47,6 +49,7 @@ private:
         std::string id;  // unique: every retry, and the move from the file, stores it once
     };
     std::vector<PendingAlert> m_unsaved_alerts;
+    int64_t m_alerts_stored = 0;
 };
 
 std::string IsoTime(SystemTime time);

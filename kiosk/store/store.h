@@ -255,6 +255,9 @@ public:
     Result<bool> MarkSent(const OutboxBatch& batch, const std::string& sent_at);
     // A send that failed: why, and when, for staff (kiosk sync --status, the staff screen).
     Result<bool> RecordSendFailure(const std::string& reason, const std::string& at);
+    // A pass that reached the server and found nothing (more) to send: the last error is cleared
+    // (MarkSent clears it only when it marks something), last_attempt_at set.
+    Result<bool> RecordSendWorked(const std::string& at);
     // Rows waiting, the oldest one's age as of `now`, the last send and failure.
     Result<OutboxStatus> OutboxState(std::chrono::system_clock::time_point now);
     // The clinic has a server (the worker turns this on at its first run): from then on a purge

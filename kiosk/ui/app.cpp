@@ -127,6 +127,7 @@ StaffContext App::MakeStaffContext() const {
     context.export_requires_removable = m_options.export_requires_removable;
     context.kept_alerts = m_kept_alerts;
     context.kept_alerts_problem = m_kept_alerts_problem;
+    context.clinic_server_status = m_options.clinic_server_status;
     return context;
 }
 
@@ -301,6 +302,7 @@ void App::SubmitNow() {
         m_write_checked = m_clock->Monotonic();
     } else {
         m_write_fault.clear();
+        if (!result.value->empty() && m_options.wake_outbox) m_options.wake_outbox();
     }
 }
 
@@ -333,7 +335,11 @@ void App::RefreshKeptAlerts() {
 // After every intent and tick: store alerts and counts, send a gate's result, and wipe the UI
 // state whenever the session was wiped (idle, staff, start over, after the closing screen).
 void App::AfterIntent() {
-    if (auto error = m_recorder->Drain(*m_session)) {
+    const int64_t alerts_before = m_recorder->AlertsStored();
+    std::optional<store::DbError> drained = m_recorder->Drain(*m_session);
+    // An urgent alert is on the clinic's server the moment it can be: the worker sends it now.
+    if (m_recorder->AlertsStored() != alerts_before && m_options.wake_outbox) m_options.wake_outbox();
+    if (auto error = drained) {
         m_store_problem = error->Describe();
         // An urgent alert sent the patient to the desk all the same (Recorder::Drain); it is kept
         // in the file beside the database, or in memory and tried again at every step. A result

@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,6 +38,12 @@ struct AppOptions {
     // time stamp in the database. A clock that is fast cannot be told from a right one this way.
     std::optional<SystemTime> clock_not_before;
     bool clock_after_stored_rows = true;
+    // With a clinic server (kiosk.toml's clinic_server): called right after a result or an alert
+    // is committed, on the UI thread; it must return at once (DrainWorker::Wake). Empty: no server.
+    std::function<void()> wake_outbox;
+    // One line for the staff menu ("last sent 12 s ago, 0 waiting", or why sending fails); read
+    // when the menu opens; it must not block. Empty: no server, no line.
+    std::function<std::string()> clinic_server_status;
 };
 
 // Patient-side UI state that is not the session's: wiped with the session (no patient data may

@@ -129,6 +129,7 @@ void StaffMode::State::LoadMenu(const StaffContext& c) {
     menu.kiosk_id = c.kiosk_id;
     menu.fault = c.fault;
     menu.store_problem = c.store_problem;
+    if (c.clinic_server_status) menu.clinic_server = "Clinic server: " + c.clinic_server_status();
     if (!c.store) return;
     // Counts only, no patient data: not audited reads.
     auto alerts_read = c.store->OpenAlerts();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +39,8 @@ struct StaffContext {
     // staff screen until they are moved in; the problem when the file cannot be read.
     std::vector<store::Alert> kept_alerts{};
     std::string kept_alerts_problem{};
+    // The clinic server's line for the menu (AppOptions::clinic_server_status); empty: no server.
+    std::function<std::string()> clinic_server_status{};
 };
 
 // What the app must do after a staff frame.

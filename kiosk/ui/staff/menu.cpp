@@ -25,6 +25,11 @@ Intent DrawMenu(Ui& ui, const MenuView& view, bool to_top) {
     auto may = [&](store::Permission permission) { return store::Allows(view.role, permission); };
     Paragraph(ui, ui.fonts.small, ui.theme.muted_text, "Kiosk " + view.kiosk_id + "  \xC2\xB7  signed in: " + view.who, width);
     if (!view.notice.empty()) Paragraph(ui, ui.fonts.body, ui.theme.text, view.notice, width);
+    // A failure to send is staff's to notice (the results are safe here, but the desk sees none).
+    if (!view.clinic_server.empty())
+        Paragraph(ui, ui.fonts.small,
+                  view.clinic_server.find("last failure") != std::string::npos ? ui.theme.error_text : ui.theme.muted_text,
+                  view.clinic_server, width);
     if (!view.fault.empty()) {
         Paragraph(ui, ui.fonts.body, ui.theme.error_text, "The kiosk is out of order: patients cannot use it.", width);
         if (TouchButton(ui, "Why the kiosk is out of order", "staff:menu:fault", width)) intent = Open(Screen::Fault);

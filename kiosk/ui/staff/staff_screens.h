@@ -108,6 +108,7 @@ struct MenuView {
     std::string who;             // "Ana Ruiz, clinician"
     std::string kiosk_id;
     std::string fault, store_problem, load_problem;
+    std::string clinic_server;   // "Clinic server: last sent 12 s ago, 0 waiting"; empty: no server configured
     int open_alerts = 0, to_review = 0;
     SessionSummary session;
     std::string notice;          // what the last action did ("3 results exported ...")
