@@ -153,23 +153,6 @@ std::map<std::string, std::string> SubmissionHashes(Connection& db, const char* 
     return out;
 }
 
-// A read transaction: every row the check reads comes from one snapshot.
-class ReadSnapshot {
-public:
-    ReadSnapshot(Connection& db, const char* context) : m_db(db) { m_db.Exec("BEGIN", context); }
-    ~ReadSnapshot() {
-        try {
-            m_db.Exec("ROLLBACK", "ending a read");
-        } catch (const DbException&) {
-        }
-    }
-    ReadSnapshot(const ReadSnapshot&) = delete;
-    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
-
-private:
-    Connection& m_db;
-};
-
 std::string Id(int64_t id) { return std::to_string(id); }
 
 }  // namespace

@@ -53,23 +53,6 @@ int64_t CountOf(Connection& db, const char* sql, const char* context) {
     return s.Int(0);
 }
 
-// A read transaction: what one call returns comes from one snapshot of the database.
-class ReadSnapshot {
-public:
-    ReadSnapshot(Connection& db, const char* context) : m_db(db) { m_db.Exec("BEGIN", context); }
-    ~ReadSnapshot() {
-        try {
-            m_db.Exec("ROLLBACK", "ending a read");
-        } catch (const DbException&) {
-        }
-    }
-    ReadSnapshot(const ReadSnapshot&) = delete;
-    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
-
-private:
-    Connection& m_db;
-};
-
 // "2026-06-15T09:30:00.123Z" (UtcIso's form) as a time; nullopt when it is not one.
 std::optional<std::chrono::system_clock::time_point> ParseUtcIso(const std::string& text) {
     std::tm tm{};

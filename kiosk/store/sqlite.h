@@ -80,6 +80,24 @@ private:
     const char* m_context;
 };
 
+// BEGIN ... ROLLBACK around reads: every row one call reads comes from one snapshot of the database,
+// and nothing is written. Ending it cannot lose anything, so a failure to end it is ignored.
+class ReadSnapshot {
+public:
+    ReadSnapshot(Connection& db, const char* context) : m_db(db) { m_db.Exec("BEGIN", context); }
+    ~ReadSnapshot() {
+        try {
+            m_db.Exec("ROLLBACK", "ending a read");
+        } catch (const DbException&) {
+        }
+    }
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+private:
+    Connection& m_db;
+};
+
 // BEGIN IMMEDIATE ... COMMIT; rolls back in the destructor unless committed.
 class Transaction {
 public:
