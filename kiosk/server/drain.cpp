@@ -233,17 +233,27 @@ bool DrainWorker::Pass(std::unique_ptr<store::Store>& store, std::unique_ptr<PgC
         // From now on a purge keeps what the server has not been sent (audited once, when it changes).
         if (auto on = store->OutboxEnabled(); on.ok() && !*on.value) (void)store->SetOutboxEnabled(true, "kiosk");
     }
-    auto refresh = [&](int64_t sent) {
+    // The status staff read changes in one step: a failure is never shown without the queue it
+    // left, nor a success with the failure before it.
+    auto report_pass = [&](int64_t sent, const ServerError* error) {
         auto state = store->OutboxState(std::chrono::system_clock::now());
         std::lock_guard lock(m_mutex);
+        if (error) {
+            ++m_status.failures;
+            m_status.last_error = error->Describe();
+            m_status.connected = false;
+        } else {
+            m_status.failures = 0;
+            m_status.last_error.clear();
+            m_status.connected = true;
+        }
         if (state.ok()) m_status.outbox = *state.value;
         m_status.rows_sent += sent;
         ++m_status.passes;
     };
     auto failed = [&](const ServerError& error, int64_t sent) {
         conn.reset();  // made again on the next pass: the connection may be broken
-        Fail(error.Describe());
-        refresh(sent);
+        report_pass(sent, &error);
         return false;
     };
     if (!conn) {
@@ -264,13 +274,7 @@ bool DrainWorker::Pass(std::unique_ptr<store::Store>& store, std::unique_ptr<PgC
         }
         if (auto beat = SendHeartbeat(*store, *conn, m_options.drain, info); !beat.ok()) return failed(*beat.error, report.Rows());
     }
-    {
-        std::lock_guard lock(m_mutex);
-        m_status.failures = 0;
-        m_status.last_error.clear();
-        m_status.connected = true;
-    }
-    refresh(report.Rows());
+    report_pass(report.Rows(), nullptr);
     return true;
 }
 
