@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "platform/alarm.h"
 #include "platform/run_window.h"
 #include "rules/loader.h"
 #include "server/drain.h"
@@ -41,6 +42,21 @@ std::string DescribeDrain(const kiosk::server::DrainStatus& status) {
     return "connecting";
 }
 
+// `kiosk console`: the console's window, with the alarm on the sound device when there is one.
+int OpenConsole(const kiosk::RunOptions& run, kiosk::platform::WindowOptions window, std::ostream& err) {
+    kiosk::platform::Alarm alarm;
+    kiosk::ui::ConsoleOptions console;
+    console.conninfo = run.console_server;
+    console.screening_path = run.screening;
+    console.export_folder = run.console_export_folder;
+    console.escalation_command = run.escalation_command;
+    console.lock_after = std::chrono::seconds(run.lock_after_seconds);
+    console.escalate_after = std::chrono::seconds(run.escalate_after_seconds);
+    console.sound_problem = alarm.Problem();
+    if (alarm.Problem().empty()) console.alarm = [&alarm](kiosk::ui::console::AlarmLevel level) { alarm.Set(level); };
+    return kiosk::platform::RunConsoleWindow(window, std::move(console), err);
+}
+
 // The command line's resolved options as the window and the App take them.
 int OpenWindow(const kiosk::RunOptions& run, std::ostream& err) {
     kiosk::platform::WindowOptions window;
@@ -50,6 +66,7 @@ int OpenWindow(const kiosk::RunOptions& run, std::ostream& err) {
     window.exit_after_first_frame = run.exit_after_first_frame;
     window.tappables_path = Environment("KIOSK_TAPPABLES");
     window.frame_log_path = Environment("KIOSK_FRAME_LOG");
+    if (run.console) return OpenConsole(run, window, err);
 
     kiosk::ui::AppOptions app;
     app.screening_path = run.screening;

@@ -67,6 +67,8 @@ const char* const kUsage =
     "                                      a kiosk's or console's login on it (printed once)\n"
     "  sync [--status] [--db PATH]         send what the clinic server does not have yet, once;\n"
     "                                      --status: last sent, rows waiting, the last failure\n"
+    "  console --server URI [...]          the front desk's console: every kiosk's results, urgent\n"
+    "                                      alerts that ring, the kiosks' health, export\n"
     "\n"
     "The clinic database is --db PATH, else $KIOSK_DB, else the configuration file's database, else\n"
     "$XDG_DATA_HOME/screening-kiosk/clinic.db (~/.local/share/screening-kiosk/clinic.db).\n"
@@ -93,6 +95,28 @@ const char* const kRunHelp =
     "$KIOSK_TAPPABLES=FILE keeps FILE up to date with the screen and its touch targets as JSON\n"
     "(for the end-to-end test); $KIOSK_FRAME_LOG=FILE logs each frame's CPU time.\n"
     "Exit 0 when closed, 1 invalid configuration, 2 wrong usage, 3 no display or no OpenGL 3.\n";
+
+const char* const kConsoleHelp =
+    "Usage: kiosk console --server URI [--windowed WIDTHxHEIGHT] [--screenshot PATH]\n"
+    "                     [--screening FILE] [--export-folder PATH] [--lock-after SECONDS]\n"
+    "                     [--escalate-after SECONDS] [--escalation-command CMD]\n"
+    "\n"
+    "Opens the front-desk console, a desktop window (1280x800 unless --windowed says otherwise),\n"
+    "on the clinic server. URI is the console's login as `kiosk clinic add-console` printed it (its\n"
+    "password in ~/.pgpass). Staff sign in by name and PIN with accounts kept on the server\n"
+    "(`kiosk clinic add-staff`); reasons and answers open for accounts granted the clinic key\n"
+    "(`kiosk clinic grant-key`).\n"
+    "\n"
+    "  --screening FILE           the screening the kiosks run: outcome labels and reason texts\n"
+    "  --export-folder PATH       where an administrator's exports are written (none: no export)\n"
+    "  --lock-after SECONDS       lock when untouched this long (default 300)\n"
+    "  --escalate-after SECONDS   an urgent alert unacknowledged this long escalates (default 120):\n"
+    "                             a louder alarm, and CMD runs\n"
+    "  --escalation-command CMD   run by /bin/sh -c when an alert escalates, with ALERT_ID,\n"
+    "                             ALERT_KIOSK and ALERT_SITE in its environment (a pager, a message)\n"
+    "\n"
+    "The alarm plays on ALSA's default device ($KIOSK_SOUND_DEVICE for another); with none, the\n"
+    "console says so on screen. Exit 0 when closed, 2 wrong usage, 3 no display or no OpenGL 3.\n";
 
 const char* const kCheckHelp =
     "Usage: kiosk check FILE...\n"
@@ -299,6 +323,52 @@ int RunWindowCommand(const std::vector<std::string>& args, std::ostream& out, st
     return window(run, err);
 }
 
+int RunConsoleCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const WindowRunner& window) {
+    constexpr Option kServer{"--server", "a postgresql:// URI"}, kWindowed{"--windowed", "a size such as 1280x800"},
+        kScreenshot{"--screenshot", "a file"}, kExportFolder{"--export-folder", "a folder"}, kLockAfter{"--lock-after", "seconds"},
+        kEscalateAfter{"--escalate-after", "seconds"}, kEscalationCommand{"--escalation-command", "a command"};
+    auto seconds = [](const std::optional<std::string>& text, int low, int high) -> std::optional<int> {
+        if (!text || text->empty() || text->size() > 6) return std::nullopt;
+        int value = 0;
+        for (char c : *text) {
+            if (c < '0' || c > '9') return std::nullopt;
+            value = value * 10 + (c - '0');
+        }
+        return value >= low && value <= high ? std::optional<int>(value) : std::nullopt;
+    };
+    CommandStart start = StartCommand(
+        {"console", {kServer, kWindowed, kScreenshot, kScreeningOption, kExportFolder, kLockAfter, kEscalateAfter, kEscalationCommand}, 0,
+         kConsoleHelp,
+         [&seconds](const ParsedArgs& a) -> std::optional<std::string> {
+             if (!a.Has("--server")) return "console needs --server URI (the console's login)";
+             if (auto size = a.Value("--windowed"); size && !ParseWindowSize(*size))
+                 return "--windowed needs WIDTHxHEIGHT (320x240 at least), not '" + *size + "'";
+             if (a.Has("--lock-after") && !seconds(a.Value("--lock-after"), 15, 86400))
+                 return "--lock-after needs a number of seconds from 15 to 86400";
+             if (a.Has("--escalate-after") && !seconds(a.Value("--escalate-after"), 10, 3600))
+                 return "--escalate-after needs a number of seconds from 10 to 3600";
+             return std::nullopt;
+         }},
+        args, out, err);
+    if (start.exit) return *start.exit;
+    RunOptions run;
+    run.console = true;
+    if (std::optional<std::string> size = start.args.Value("--windowed")) std::tie(run.width, run.height) = *ParseWindowSize(*size);
+    run.screenshot_path = start.args.ValueOr("--screenshot");
+    run.console_server = start.args.ValueOr("--server");
+    run.console_export_folder = start.args.ValueOr("--export-folder");
+    run.escalation_command = start.args.ValueOr("--escalation-command");
+    if (start.args.Has("--lock-after")) run.lock_after_seconds = *seconds(start.args.Value("--lock-after"), 15, 86400);
+    if (start.args.Has("--escalate-after")) run.escalate_after_seconds = *seconds(start.args.Value("--escalate-after"), 10, 3600);
+    run.config = std::move(start.files.config);
+    run.screening = std::move(start.files.screening);
+    if (!window) {
+        err << "kiosk: this program has no window; 'kiosk --help' lists the commands\n";
+        return kExitNoWindow;
+    }
+    return window(run, err);
+}
+
 int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const WindowRunner& window,
                    std::istream* in) {
     if (args.empty()) return RunWindowCommand({}, out, err, window);
@@ -320,6 +390,7 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     if (command == "export") return RunExport(rest, in ? *in : std::cin, out, err);
     if (command == "clinic") return RunClinic(rest, out, err);
     if (command == "sync") return RunSync(rest, out, err);
+    if (command == "console") return RunConsoleCommand(rest, out, err, window);
     if (command == "export-questionnaire") return RunExportQuestionnaire(rest, out, err);
     err << "kiosk: unknown command '" << command << "'\n\n" << kUsage;
     return kExitUsage;

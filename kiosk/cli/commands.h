@@ -31,6 +31,14 @@ struct RunOptions {
     std::string database;                 // ResolveDatabasePath; its folder exists (EnsureDataFolder)
     std::string screening;                // ResolveScreeningPath
     KioskConfig config;                   // kiosk id, export folder, and the settings (idle times, language)
+
+    // `kiosk console`: the front-desk console's window instead of the kiosk's.
+    bool console = false;
+    std::string console_server;           // --server URI: the console's login
+    std::string console_export_folder;    // --export-folder PATH
+    std::string escalation_command;       // --escalation-command CMD
+    int lock_after_seconds = 300;         // --lock-after SECONDS
+    int escalate_after_seconds = 120;     // --escalate-after SECONDS
 };
 
 // Opens the kiosk window and runs it; returns the exit code. The window lives above the command

@@ -136,11 +136,11 @@ class TappablesFile {
 public:
     explicit TappablesFile(std::string path) : m_path(std::move(path)) {}
 
-    bool Changed(const ui::App& app) const {
+    bool Changed(const ui::Frontend& app) const {
         return app.CurrentScreen() != m_screen || !SameTargets(app.Tappables(), m_targets);
     }
 
-    void Write(const ui::App& app, const Window& window, int frame, int clicks, bool settled) {
+    void Write(const ui::Frontend& app, const Window& window, int frame, int clicks, bool settled) {
         m_screen = app.CurrentScreen();
         m_targets = app.Tappables();
         if (m_path.empty()) return;
@@ -246,7 +246,7 @@ uint64_t HashDrawData(const ImDrawData& data) {
 
 class EventLoop {
 public:
-    EventLoop(const WindowOptions& options, Window& window, ui::App& app, SignalThread& signals, std::ostream& err)
+    EventLoop(const WindowOptions& options, Window& window, ui::Frontend& app, SignalThread& signals, std::ostream& err)
         : m_options(options), m_window(window), m_app(app), m_signals(signals), m_err(err),
           m_tappables(options.tappables_path), m_log(options.frame_log_path) {
         if (!options.frame_log_path.empty() && !m_log.Open())
@@ -364,7 +364,7 @@ private:
 
     const WindowOptions& m_options;
     Window& m_window;
-    ui::App& m_app;
+    ui::Frontend& m_app;
     SignalThread& m_signals;
     std::ostream& m_err;
     TappablesFile m_tappables;
@@ -376,36 +376,54 @@ private:
     int m_clicks_written = -1;    // the clicks count last written to the tappables file
 };
 
-}  // namespace
-
-int RunKioskWindow(const WindowOptions& options, ui::AppOptions app_options, std::ostream& err) {
+// Opens the window and runs `frontend` (made by `make` on another thread while the window opens)
+// until it quits or a signal arrives.
+template <class Make>
+int RunWindow(const WindowOptions& options, const char* title, const char* no_display_hint, Make make, std::ostream& err) {
     const char* display = std::getenv("DISPLAY");
     if (!display || !*display) {
-        err << "kiosk: no display: set DISPLAY, or run `kiosk run --windowed 1280x800` under a desktop; "
-               "`kiosk --help` lists the commands\n";
+        err << "kiosk: no display: set DISPLAY, or " << no_display_hint << "; `kiosk --help` lists the commands\n";
         return kExitNoWindow;
     }
     SignalMask mask;  // before any thread exists, so that every thread inherits it
-    // Start-up in parallel: while the window and GL context are made, another thread loads the
-    // screening, opens the database and builds the fonts for the window's size.
+    // Start-up in parallel: while the window and GL context are made, another thread makes the
+    // frontend (the kiosk loads the screening and opens the database) and builds the fonts.
     ImFontAtlas atlas;  // outlives the window, whose ImGui context shares it
-    std::unique_ptr<ui::App> app;
+    std::unique_ptr<ui::Frontend> frontend;
     auto prepare = [&](ImVec2 size) {
-        return std::async(std::launch::async, [&app, &atlas, &app_options, size] {
-            app = std::make_unique<ui::App>(std::move(app_options));
-            app->BuildFonts(atlas, size);
+        return std::async(std::launch::async, [&frontend, &atlas, &make, size] {
+            frontend = make();
+            frontend->BuildFonts(atlas, size);
             return &atlas;
         });
     };
     std::string problem;
-    std::unique_ptr<Window> window = Window::Open({options.width, options.height, "Screening kiosk"}, problem, prepare);
+    std::unique_ptr<Window> window = Window::Open({options.width, options.height, title}, problem, prepare);
     if (!window) {
         err << "kiosk: " << problem << " (DISPLAY=" << display << ")\n" << kDisplayHint;
         return kExitNoWindow;
     }
     SignalThread signals(mask);  // stopped before the window closes: it wakes the window's wait
-    EventLoop loop(options, *window, *app, signals, err);
+    EventLoop loop(options, *window, *frontend, signals, err);
     return loop.Run();
+}
+
+}  // namespace
+
+int RunKioskWindow(const WindowOptions& options, ui::AppOptions app_options, std::ostream& err) {
+    return RunWindow(options, "Screening kiosk", "run `kiosk run --windowed 1280x800` under a desktop",
+                     [&app_options] { return std::make_unique<ui::App>(std::move(app_options)); }, err);
+}
+
+int RunConsoleWindow(const WindowOptions& options, ui::ConsoleOptions console_options, std::ostream& err) {
+    WindowOptions windowed = options;
+    if (windowed.width == 0 || windowed.height == 0) {
+        // A normal desktop window on the front desk's computer, never fullscreen.
+        windowed.width = 1280;
+        windowed.height = 800;
+    }
+    return RunWindow(windowed, "Clinic console", "run `kiosk console` under the front desk's desktop",
+                     [&console_options] { return std::make_unique<ui::ConsoleApp>(std::move(console_options)); }, err);
 }
 
 }  // namespace kiosk::platform

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ui/app.h"
+#include "ui/console/console_app.h"
 
 namespace kiosk::platform {
 
@@ -24,5 +25,9 @@ constexpr int kExitNoWindow = 3;
 // while it runs (a helper thread waits for them), so call it from the main thread before any other
 // thread exists.
 int RunKioskWindow(const WindowOptions& options, ui::AppOptions app_options, std::ostream& err);
+
+// The front-desk console (`kiosk console`) in a normal resizable window (1280 x 800 unless
+// --windowed says otherwise), with the same loop, signals and screenshot as the kiosk's.
+int RunConsoleWindow(const WindowOptions& options, ui::ConsoleOptions console_options, std::ostream& err);
 
 }  // namespace kiosk::platform

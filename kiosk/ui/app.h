@@ -19,6 +19,7 @@
 #include "rules/screening.h"
 #include "store/store.h"
 #include "ui/fonts.h"
+#include "ui/frontend.h"
 #include "ui/staff.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
@@ -59,32 +60,32 @@ struct QuestionUi {
     std::optional<rules::AnswerProblem> problem;  // why the session refused the last answer; shown until the patient types
 };
 
-class App {
+class App final : public Frontend {
 public:
     explicit App(AppOptions options);
-    ~App();
+    ~App() override;
     App(const App&) = delete;
     App& operator=(const App&) = delete;
 
     // Builds the fonts for a display of `display_size` into `atlas` (the atlas the ImGui context
     // will use), so that the first PrepareFrame need not. Needs no ImGui context: the platform
     // runs it on another thread while the window opens.
-    void BuildFonts(ImFontAtlas& atlas, ImVec2 display_size);
+    void BuildFonts(ImFontAtlas& atlas, ImVec2 display_size) override;
     // Before ImGui::NewFrame(): sizes fonts and style for the display. Returns true when the font
     // atlas was rebuilt, so the renderer must upload it again. Requires a current ImGui context.
-    bool PrepareFrame(ImVec2 display_size);
+    bool PrepareFrame(ImVec2 display_size) override;
     // Between ImGui::NewFrame() and ImGui::Render(): draws the screen and applies what was tapped.
-    void DrawFrame();
+    void DrawFrame() override;
 
     // How long the platform may sleep before a timer needs a frame (idle countdown, the closing
     // screen, staff auto-lock): seconds, or a negative number when only input can change the screen.
-    double SecondsUntilWake() const;
+    double SecondsUntilWake() const override;
 
     // The window manager asked to close: honoured only from staff mode (a patient cannot quit).
-    void RequestClose();
-    bool QuitRequested() const { return m_quit; }
+    void RequestClose() override;
+    bool QuitRequested() const override { return m_quit; }
     // The keyboard chord for staff (Ctrl+Alt+S): opens staff sign-in.
-    void OpenStaff();
+    void OpenStaff() override;
     // No active administrator in the database: the kiosk serves no patient (see CheckSetUp()).
     bool NotSetUp() const { return m_not_set_up; }
     // While not set up, how often the database is asked again, so an administrator added on the
@@ -100,8 +101,8 @@ public:
     static constexpr std::chrono::hours kPurgeRetry{1};
 
     // For tests and the e2e driver: the touch targets of the last frame, by key.
-    const std::vector<Tappable>& Tappables() const { return m_tappables; }
-    std::string CurrentScreen() const;  // "welcome", "question:dob", "review", "staff:queue", "out_of_order", "not_set_up", ...
+    const std::vector<Tappable>& Tappables() const override { return m_tappables; }
+    std::string CurrentScreen() const override;  // "welcome", "question:dob", "review", "staff:queue", "out_of_order", "not_set_up", ...
     const std::string& Fault() const { return m_fault; }  // why the kiosk is out of order; empty when it works
     const std::string& ClockFault() const { return m_clock_fault; }  // why the wall clock is not believed; empty when it is
     const std::string& WriteFault() const { return m_write_fault; }  // why no new screening starts after a failed write; empty when none
