@@ -21,7 +21,7 @@ inline std::string AddAccount(Headless& k, const std::string& name, kiosk::store
     return *added.value;
 }
 
-inline void TypePin(Headless& k, const std::string& pin) {
+inline void TypePin(FrontendDriver& k, const std::string& pin) {
     for (char c : pin) k.Tap("pad:" + std::string(1, c));
 }
 
