@@ -37,9 +37,11 @@ struct Clinic {
         site = db.Site("front");
         kiosk_uri = db.AddKiosk(site, "kiosk-ui");
         console_uri = db.AddConsole(site, "desk");
-        auto desk = kiosk::server::AddConsoleStaff(db.AdminUri(), {site, kDesk, kiosk::store::Role::FrontDesk, kDeskPin});
+        using kiosk::store::Role;
+        auto desk = kiosk::server::AddConsoleStaff(db.AdminUri(), {site, kDesk, Role::FrontDesk, kDeskPin, test_support::kTestPinCost});
         REQUIRE_MESSAGE(desk.ok(), desk.error->Describe());
-        auto clinician = kiosk::server::AddConsoleStaff(db.AdminUri(), {site, kClinician, kiosk::store::Role::Clinician, kClinicianPin});
+        auto clinician =
+            kiosk::server::AddConsoleStaff(db.AdminUri(), {site, kClinician, Role::Clinician, kClinicianPin, test_support::kTestPinCost});
         REQUIRE_MESSAGE(clinician.ok(), clinician.error->Describe());
         auto granted = kiosk::server::GrantConsoleKey(db.AdminUri(), site, kClinician, kClinicianPin, *test_support::TestKey());
         REQUIRE_MESSAGE(granted.ok(), granted.error->Describe());
