@@ -65,6 +65,10 @@ const char* const kUsage =
     "  clinic init|migrate --server URI    set up or migrate the clinic's PostgreSQL server\n"
     "  clinic add-kiosk|add-console --server URI --site SITE --kiosk ID|--name NAME\n"
     "                                      a kiosk's or console's login on it (printed once)\n"
+    "  clinic add-staff --server URI --site SITE --name NAME --role front_desk|clinician|admin\n"
+    "                                      a person's account at the site's consoles (PIN typed twice)\n"
+    "  clinic grant-key --server URI --site SITE --name NAME --db PATH --by ADMIN\n"
+    "                                      a console account gets the clinic key of kiosk database PATH\n"
     "  sync [--status] [--db PATH]         send what the clinic server does not have yet, once;\n"
     "                                      --status: last sent, rows waiting, the last failure\n"
     "  console --server URI [...]          the front desk's console: every kiosk's results, urgent\n"
@@ -388,7 +392,7 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     if (command == "keys") return RunKeys(rest, in ? *in : std::cin, out, err);
     if (command == "queue") return RunQueue(rest, in ? *in : std::cin, out, err);
     if (command == "export") return RunExport(rest, in ? *in : std::cin, out, err);
-    if (command == "clinic") return RunClinic(rest, out, err);
+    if (command == "clinic") return RunClinic(rest, in ? *in : std::cin, out, err);
     if (command == "sync") return RunSync(rest, out, err);
     if (command == "console") return RunConsoleCommand(rest, out, err, window);
     if (command == "export-questionnaire") return RunExportQuestionnaire(rest, out, err);

@@ -111,24 +111,30 @@ public:
     // Checks `pin` for account `name` (audited: "sign_in" / "sign_in_failed" / "sign_in_locked").
     ServerResult<ConsoleSignIn> SignIn(const std::string& name, const std::string& pin);
 
-    // Results of the site for `filter`, unsealed with `keys` (empty: sealed).
+    // Results of the site for `filter`, unsealed with `keys` (empty: sealed), oldest first (the
+    // longest waiting; the screen ranks the urgent first by the screening's outcomes). The day is
+    // turned into UTC bounds here with this process's time zone (mktime, TZ), so the server's
+    // TimeZone setting plays no part. BadInput for a day that is not YYYY-MM-DD.
     ServerResult<std::vector<BoardResult>> Board(const BoardFilter& filter, const KeyRing& keys);
     // Every result of the site submitted between two UTC instants (ISO 8601, from inclusive, to
     // exclusive), unsealed, oldest first: what an export writes.
     ServerResult<std::vector<store::StoredSubmission>> ResultsBetween(const std::string& from_utc, const std::string& to_utc,
                                                                       const KeyRing& keys);
     // Marks a result reviewed by `actor` ("staff:<name>"), audited in the same transaction; false
-    // when it was reviewed already (nothing changes, nothing audited).
+    // when it was reviewed already, or no result of the site has that id (nothing changes, nothing
+    // audited). reviewed_by keeps the account's name. Refused when the actor is a staff account
+    // whose role may not mark results reviewed (store::Allows), or is no active account of the site.
     ServerResult<bool> MarkReviewed(const std::string& result_id, const std::string& actor);
 
     // The site's alerts not yet acknowledged, oldest first; one alert by id (nullopt: none such).
     ServerResult<std::vector<ServerAlert>> OpenAlerts(const KeyRing& keys);
     ServerResult<std::optional<ServerAlert>> AlertById(const std::string& alert_id, const KeyRing& keys);
-    // Acknowledged by `actor`, audited in the same transaction; false when it was already.
+    // Acknowledged by `actor`, audited in the same transaction; false when it was already (or no
+    // alert of the site has that id). acknowledged_by keeps the account's name; Refused as MarkReviewed.
     ServerResult<bool> Acknowledge(const std::string& alert_id, const std::string& actor);
     // Records that an open alert escalated (escalated_at = now()) and what was run, audited
-    // ("escalate", detail: the command and how it ended); false when it had escalated already or
-    // was acknowledged meanwhile.
+    // ("escalate" by actor "console", detail: the alert id, the command and how it ended); false
+    // when it had escalated already or was acknowledged meanwhile.
     ServerResult<bool> MarkEscalated(const std::string& alert_id, const std::string& detail);
 
     // Every kiosk registered for the site, with its heartbeat.
@@ -159,6 +165,9 @@ struct NewConsoleStaff {
     std::string site, name;
     store::Role role = store::Role::FrontDesk;
     std::string pin;
+    // The Argon2id cost of the PIN's hash: always kPinCost but in the tests that sign in dozens of
+    // times (a PIN is checked at the cost stored with it), as StoreOptions::pin_cost.
+    store::SecretCost pin_cost = store::kPinCost;
 };
 ServerResult<bool> AddConsoleStaff(const std::string& admin_conninfo, const NewConsoleStaff& staff);
 

@@ -202,8 +202,86 @@ REVOKE ALL ON FUNCTION clinic_notify_alert() FROM PUBLIC;
 CREATE TRIGGER alerts_notify AFTER INSERT ON alerts FOR EACH ROW EXECUTE FUNCTION clinic_notify_alert();
 )SQL";
 
+// Migration 2: the front-desk console's staff accounts, the clinic keys they hold, the console's
+// own audit log, and when an alert escalated.
+// - console_staff: per-person accounts of a site. The console checks the PIN itself (Argon2id,
+//   store::CheckSecret), so its role reads the hash; it may change only the failure counter and
+//   the lockout, never a hash, a role or whether the account is active (the administrator's).
+//   Names are unique at a site whatever their case, as on a kiosk.
+// - console_staff_keys: a copy of a kiosk database's clinic key (by fingerprint) wrapped under the
+//   account's PIN (store::WrapClinicKey); a console reads them, only the administrator adds them.
+// - console_audit: append-only for consoles: INSERT of rows naming their own site and console
+//   (clinic_my_console), SELECT of their site's; no UPDATE or DELETE is granted, and id and at are
+//   the server's (no INSERT grant on them).
+// - alerts.escalated_at: set by the console when an unacknowledged alert escalated.
+// A kiosk's role is granted nothing here: it reads none of these tables.
+constexpr const char* kMigration2 = R"SQL(
+CREATE TABLE console_staff (
+  site_id text NOT NULL REFERENCES sites,
+  name text NOT NULL CHECK (name <> ''),
+  role text NOT NULL CHECK (role IN ('front_desk', 'clinician', 'admin')),
+  pin_hash text NOT NULL CHECK (pin_hash LIKE 'kiosk-secret-v1$%'),
+  active boolean NOT NULL DEFAULT true,
+  failures integer NOT NULL DEFAULT 0 CHECK (failures >= 0),
+  last_failure_at timestamptz,
+  locked_until timestamptz,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (site_id, name)
+);
+CREATE UNIQUE INDEX console_staff_name_any_case ON console_staff (site_id, lower(name));
+
+CREATE TABLE console_staff_keys (
+  site_id text NOT NULL,
+  name text NOT NULL,
+  fingerprint text NOT NULL CHECK (fingerprint <> ''),
+  public_key bytea NOT NULL CHECK (length(public_key) = 32),
+  wrapped bytea NOT NULL,
+  granted_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (site_id, name, fingerprint),
+  FOREIGN KEY (site_id, name) REFERENCES console_staff ON DELETE CASCADE
+);
+
+CREATE TABLE console_audit (
+  id bigserial PRIMARY KEY,
+  site_id text NOT NULL REFERENCES sites,
+  console text NOT NULL,
+  at timestamptz NOT NULL DEFAULT now(),
+  actor text NOT NULL,
+  action text NOT NULL,
+  detail text NOT NULL DEFAULT ''
+);
+CREATE INDEX console_audit_site ON console_audit (site_id, id);
+
+ALTER TABLE alerts ADD COLUMN escalated_at timestamptz;
+
+CREATE VIEW clinic_my_console AS SELECT site_id, name FROM consoles WHERE role_name = current_user;
+
+ALTER TABLE console_staff ENABLE ROW LEVEL SECURITY;
+ALTER TABLE console_staff_keys ENABLE ROW LEVEL SECURITY;
+ALTER TABLE console_audit ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY console_reads_site ON console_staff FOR SELECT TO clinic_console
+  USING (site_id IN (SELECT site_id FROM clinic_my_sites));
+CREATE POLICY console_counts_site ON console_staff FOR UPDATE TO clinic_console
+  USING (site_id IN (SELECT site_id FROM clinic_my_sites))
+  WITH CHECK (site_id IN (SELECT site_id FROM clinic_my_sites));
+CREATE POLICY console_reads_site ON console_staff_keys FOR SELECT TO clinic_console
+  USING (site_id IN (SELECT site_id FROM clinic_my_sites));
+CREATE POLICY console_reads_site ON console_audit FOR SELECT TO clinic_console
+  USING (site_id IN (SELECT site_id FROM clinic_my_sites));
+CREATE POLICY console_appends_own ON console_audit FOR INSERT TO clinic_console
+  WITH CHECK ((site_id, console) IN (SELECT site_id, name FROM clinic_my_console));
+
+GRANT SELECT ON clinic_my_console TO clinic_console;
+GRANT SELECT ON console_staff, console_staff_keys, console_audit TO clinic_console;
+GRANT UPDATE (failures, last_failure_at, locked_until) ON console_staff TO clinic_console;
+GRANT INSERT (site_id, console, actor, action, detail) ON console_audit TO clinic_console;
+GRANT USAGE ON SEQUENCE console_audit_id_seq TO clinic_console;
+GRANT UPDATE (escalated_at) ON alerts TO clinic_console;
+)SQL";
+
 // Migration N is kMigrations[N - 1]; a new one is appended, never edited once released.
-constexpr std::array<const char*, kServerSchemaVersion> kMigrations = {kMigration1};
+constexpr std::array<const char*, kServerSchemaVersion> kMigrations = {kMigration1, kMigration2};
 
 // Every migration takes this transaction-level lock first, so two administrators migrating at once
 // apply each migration once. (0x636c696e6963: 'clinic' in ASCII.)
@@ -242,11 +320,11 @@ ServerResult<T> Guarded(F&& body) {
     }
 }
 
-MigrateReport ApplyMigrations(PgConnection& conn) {
+MigrateReport ApplyMigrations(PgConnection& conn, int up_to = kServerSchemaVersion) {
     MigrateReport report;
     report.from = report.to = ReadVersion(conn);
     if (report.from > kServerSchemaVersion) throw ServerException(TooNewError(report.from));
-    for (int version = report.from + 1; version <= kServerSchemaVersion; ++version) {
+    for (int version = report.from + 1; version <= up_to; ++version) {
         const std::string context = "applying migration " + std::to_string(version);
         PgTransaction transaction(conn, context.c_str());
         conn.Exec(kLockMigrations, context.c_str());
@@ -395,13 +473,16 @@ ServerResult<int> CheckServerSchema(PgConnection& conn) {
     });
 }
 
-ServerResult<MigrateReport> InitServer(const std::string& conninfo) {
+ServerResult<MigrateReport> InitServer(const std::string& conninfo, int up_to) {
     return Guarded<MigrateReport>([&] {
+        if (up_to < 1 || up_to > kServerSchemaVersion)
+            throw ServerException(ServerError{ServerErrorKind::BadInput, "", "no schema version " + std::to_string(up_to),
+                                              "initialising the server"});
         PgConnection conn(conninfo);
         const int version = ReadVersion(conn);
         if (version > kServerSchemaVersion) throw ServerException(TooNewError(version));
         conn.ExecScript(kCreateGroupRoles, "creating the roles clinic_kiosk and clinic_console");
-        return ApplyMigrations(conn);
+        return ApplyMigrations(conn, up_to);
     });
 }
 

@@ -11,7 +11,7 @@
 namespace kiosk::server {
 
 // The schema version this code writes and reads. A server above it is refused.
-constexpr int kServerSchemaVersion = 1;
+constexpr int kServerSchemaVersion = 2;
 
 // The group roles (NOLOGIN) every kiosk's and console's login role is a member of.
 inline constexpr const char* kKioskGroupRole = "clinic_kiosk";
@@ -35,8 +35,9 @@ ServerResult<int> CheckServerSchema(PgConnection& conn);
 
 // `kiosk clinic init`: the group roles (once per PostgreSQL cluster) and every migration, on a
 // database the connecting role owns; it needs CREATEROLE. On an initialised database it only
-// applies the pending migrations, as MigrateServer.
-ServerResult<MigrateReport> InitServer(const std::string& conninfo);
+// applies the pending migrations, as MigrateServer. `up_to` below kServerSchemaVersion stops at
+// that version: a server as an older release left it, for the tests of the migrations after it.
+ServerResult<MigrateReport> InitServer(const std::string& conninfo, int up_to = kServerSchemaVersion);
 
 // `kiosk clinic migrate`: the migrations above the server's version, each in its own
 // transaction. Refuses a database that was never initialised (Other) or is newer (TooNew).

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "../cli/run_kiosk.h"
+#include "server/console_client.h"
 #include "server_fixture.h"
 
 using test_support::ClinicDb;
@@ -115,4 +116,103 @@ TEST_CASE("kiosk clinic: wrong usage exits 2 with the reason, an unreachable ser
     CHECK(r.code == kiosk::kExitInvalid);
     CHECK(r.err.find("connecting to the clinic server") != std::string::npos);
     CHECK(r.err.find("Connection refused") != std::string::npos);
+}
+
+TEST_CASE("kiosk clinic migrate takes a server at schema 1 to 2") {
+    ClinicDb db;
+    REQUIRE(kiosk::server::InitServer(db.AdminUri(), 1).ok());
+    auto r = Kiosk({"clinic", "migrate", "--server", db.AdminUri()});
+    CHECK_MESSAGE(r.code == kiosk::kExitOk, r.err);
+    CHECK(r.out.find("now version 2 (it was 1)") != std::string::npos);
+}
+
+TEST_CASE("kiosk clinic add-staff reads the PIN twice and keeps only its hash, and grant-key gives a clinician the kiosk's clinic key") {
+    test_support::CleanEnvironment env;
+    ClinicDb db;
+    db.Init();
+    const std::string site = db.Site("north");
+    db.AddKiosk(site, "k1");
+    const std::string console_uri = db.AddConsole(site, "desk");
+    const std::string pin = "31415926";
+    auto add = [&](const std::string& name, const std::string& role, const std::string& input) {
+        return Kiosk({"clinic", "add-staff", "--server", db.AdminUri(), "--site", site, "--name", name, "--role", role}, input);
+    };
+    auto added = add("Dr Carla", "clinician", pin + "\n" + pin + "\n");
+    REQUIRE_MESSAGE(added.code == kiosk::kExitOk, added.err);
+    CHECK(added.out.find("Added Dr Carla (clinician) to the consoles of site " + site) != std::string::npos);
+    CHECK(added.out.find("grant-key") != std::string::npos);
+    CHECK(added.out.find(pin) == std::string::npos);
+    REQUIRE(add("Dan Desk", "front_desk", "27182818\n27182818\n").code == kiosk::kExitOk);
+    {
+        kiosk::server::PgConnection admin(db.AdminUri());
+        auto rows = admin.Exec("SELECT pin_hash FROM console_staff WHERE name = 'Dr Carla'", "reading");
+        REQUIRE(rows.Rows() == 1);
+        CHECK(rows.Text(0, 0).rfind("kiosk-secret-v1$", 0) == 0);
+        CHECK(rows.Text(0, 0).find(pin) == std::string::npos);
+    }
+    // Refusals: PINs that differ, a short PIN, a name taken, a site the server does not have.
+    auto differ = add("Eve", "clinician", "31415926\n31415927\n");
+    CHECK(differ.code == kiosk::kExitInvalid);
+    CHECK(differ.err.find("the two PINs differ") != std::string::npos);
+    auto short_pin = add("Eve", "clinician", "1234\n1234\n");
+    CHECK(short_pin.code == kiosk::kExitInvalid);
+    CHECK(short_pin.err.find("8 digits") != std::string::npos);
+    auto taken = add("Dr Carla", "admin", pin + "\n" + pin + "\n");
+    CHECK(taken.code == kiosk::kExitInvalid);
+    CHECK(taken.err.find("has an account named Dr Carla already") != std::string::npos);
+    auto nowhere = Kiosk({"clinic", "add-staff", "--server", db.AdminUri(), "--site", "nowhere", "--name", "Eve", "--role", "admin"},
+                         pin + "\n" + pin + "\n");
+    CHECK(nowhere.code == kiosk::kExitInvalid);
+    CHECK(nowhere.err.find("has no site nowhere") != std::string::npos);
+    auto bad_role = add("Eve", "janitor", "");
+    CHECK(bad_role.code == kiosk::kExitUsage);
+    CHECK(bad_role.err.find("the role 'janitor' is none of") != std::string::npos);
+
+    // grant-key: the kiosk database's administrator's PIN, then the console account's.
+    test_support::TempDir dir("clinic-grant");
+    const std::string kiosk_db = dir.File("kiosk/clinic.db");
+    test_support::SetUpClinic(kiosk_db);
+    auto grant = [&](const std::string& name, const std::string& input) {
+        return Kiosk({"clinic", "grant-key", "--server", db.AdminUri(), "--site", site, "--name", name, "--db", kiosk_db, "--by",
+                      test_support::kClinicAdmin},
+                     input);
+    };
+    const std::string admin_pin = test_support::kClinicAdminPin;
+    auto wrong_console_pin = grant("Dr Carla", admin_pin + "\n99999999\n");
+    CHECK(wrong_console_pin.code == kiosk::kExitInvalid);
+    CHECK(wrong_console_pin.err.find("wrong PIN for Dr Carla") != std::string::npos);
+    auto wrong_admin_pin = grant("Dr Carla", "99999999\n" + pin + "\n");
+    CHECK(wrong_admin_pin.code == kiosk::kExitInvalid);
+    CHECK(wrong_admin_pin.err.find("wrong PIN for " + std::string(test_support::kClinicAdmin)) != std::string::npos);
+    auto desk = grant("Dan Desk", admin_pin + "\n27182818\n");
+    CHECK(desk.code == kiosk::kExitInvalid);
+    CHECK(desk.err.find("front desk account, which reads no results") != std::string::npos);
+    CHECK(test_support::CountRows(db.AdminUri(), "console_staff_keys") == 0);
+
+    auto granted = grant("Dr Carla", admin_pin + "\n" + pin + "\n");
+    REQUIRE_MESSAGE(granted.code == kiosk::kExitOk, granted.err);
+    const std::string fingerprint = kiosk::store::KeyFingerprint(test_support::TestKey()->Public());
+    CHECK(granted.out.find("Dr Carla can now read") != std::string::npos);
+    CHECK(granted.out.find(fingerprint) != std::string::npos);
+    auto again = grant("Dr Carla", admin_pin + "\n" + pin + "\n");
+    CHECK(again.code == kiosk::kExitOk);
+    CHECK(again.out.find("already") != std::string::npos);
+
+    // At the console, Dr Carla's PIN now opens that kiosk's clinic key.
+    auto console = kiosk::server::ConsoleClient::Connect(console_uri);
+    REQUIRE_MESSAGE(console.ok(), console.error->Describe());
+    auto signed_in = (*console.value)->SignIn("Dr Carla", pin);
+    REQUIRE_MESSAGE(signed_in.ok(), signed_in.error->Describe());
+    REQUIRE(signed_in.value->outcome == kiosk::server::ConsoleSignIn::Outcome::SignedIn);
+    REQUIRE(signed_in.value->keys.size() == 1);
+    CHECK(signed_in.value->keys[0]->Public() == test_support::TestKey()->Public());
+    auto log = (*console.value)->AuditLog(10);
+    REQUIRE(log.ok());
+    int grants = 0, staff_added = 0;
+    for (const auto& e : *log.value) {
+        grants += e.action == "grant_key";
+        staff_added += e.action == "add_staff";
+    }
+    CHECK(grants == 1);
+    CHECK(staff_added == 2);
 }

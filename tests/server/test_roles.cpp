@@ -146,3 +146,80 @@ TEST_CASE("neither a console nor a kiosk can create, alter or drop: only the adm
     }
     CHECK(*ServerSchemaVersion(db.AdminUri()).value == kServerSchemaVersion);
 }
+
+TEST_CASE("the console's accounts and audit (migration 2): a kiosk reads none of them, a console only its site's and changes only the counters") {
+    ClinicDb db;
+    db.Init();
+    const std::string north = db.Site("north"), south = db.Site("south");
+    PgConnection kiosk(db.AddKiosk(north, "k1"));
+    db.AddKiosk(south, "k1");
+    PgConnection console(db.AddConsole(north, "desk"));
+    PgConnection admin(db.AdminUri());
+    for (const std::string& site : {north, south}) {
+        admin.Exec("INSERT INTO console_staff (site_id, name, role, pin_hash) VALUES ($1, 'Dr A', 'clinician', 'kiosk-secret-v1$x')",
+                   PgParams().Text(site), "adding staff");
+        admin.Exec("INSERT INTO console_staff_keys (site_id, name, fingerprint, public_key, wrapped) VALUES ($1, 'Dr A', 'f1', $2, 'w')",
+                   PgParams().Text(site).Bytes(std::string(32, 'k')), "adding a key");
+        admin.Exec("INSERT INTO console_audit (site_id, console, actor, action, detail) VALUES ($1, 'desk', 'cli', 'add_staff', 'Dr A')",
+                   PgParams().Text(site), "auditing");
+    }
+
+    // A kiosk reads none of the new tables, and changes none of them.
+    for (const char* sql : {"SELECT * FROM console_staff", "SELECT * FROM console_staff_keys", "SELECT * FROM console_audit",
+                            "UPDATE console_staff SET failures = 0", "INSERT INTO console_audit (site_id, console, actor, action) "
+                                                                     "VALUES ('x', 'desk', 'kiosk', 'x')",
+                            "UPDATE alerts SET escalated_at = now()"})
+        CheckRefused(ServerErrorOf([&] { kiosk.Exec(sql, "as a kiosk"); }), sql);
+
+    // A console reads its own site's accounts (with the hash it checks PINs against) and keys only.
+    PgResult staff = console.Exec("SELECT site_id, pin_hash FROM console_staff", "reading accounts");
+    REQUIRE(staff.Rows() == 1);
+    CHECK(staff.Text(0, 0) == north);
+    CHECK(console.Exec("SELECT site_id FROM console_staff_keys", "reading keys").Rows() == 1);
+    CHECK(console.Exec("SELECT site_id FROM console_audit", "reading the audit").Rows() == 1);
+    // It may change the failure counter and lockout, of its own site's accounts only.
+    CHECK(console.Exec("UPDATE console_staff SET failures = 3, last_failure_at = now(), locked_until = now()", "counting").AffectedRows() == 1);
+    for (const char* sql : {"UPDATE console_staff SET pin_hash = 'kiosk-secret-v1$y'", "UPDATE console_staff SET role = 'admin'",
+                            "UPDATE console_staff SET active = false", "DELETE FROM console_staff",
+                            "INSERT INTO console_staff (site_id, name, role, pin_hash) VALUES ('x', 'y', 'admin', 'kiosk-secret-v1$z')",
+                            "UPDATE console_staff_keys SET wrapped = ''", "DELETE FROM console_staff_keys",
+                            "UPDATE alerts SET acknowledged_at = NULL, escalated_at = now(), sealed = ''"})
+        CheckRefused(ServerErrorOf([&] { console.Exec(sql, "as a console"); }), sql);
+    CheckRefused(ServerErrorOf([&] {
+                     console.Exec("INSERT INTO console_staff_keys (site_id, name, fingerprint, public_key, wrapped) VALUES ($1, 'Dr A', 'f2', $2, 'w')",
+                                  PgParams().Text(north).Bytes(std::string(32, 'k')), "adding a key");
+                 }),
+                 "a console adding a key");
+
+    // console_audit is append-only for a console: its own site and name, the server's id and time.
+    CHECK(console.Exec("INSERT INTO console_audit (site_id, console, actor, action, detail) VALUES ($1, 'desk', 'staff:Dr A', 'lock', '')",
+                       PgParams().Text(north), "appending")
+              .AffectedRows() == 1);
+    for (const char* sql : {"UPDATE console_audit SET detail = 'nothing happened'", "DELETE FROM console_audit", "TRUNCATE console_audit"})
+        CheckRefused(ServerErrorOf([&] { console.Exec(sql, "altering the audit"); }), sql);
+    CheckRefused(ServerErrorOf([&] {
+                     console.Exec("INSERT INTO console_audit (site_id, console, actor, action) VALUES ($1, 'desk', 'x', 'x')",
+                                  PgParams().Text(south), "another site's row");
+                 }),
+                 "an audit row of another site");
+    CheckRefused(ServerErrorOf([&] {
+                     console.Exec("INSERT INTO console_audit (site_id, console, actor, action) VALUES ($1, 'desk2', 'x', 'x')",
+                                  PgParams().Text(north), "another console's row");
+                 }),
+                 "an audit row of another console");
+    CheckRefused(ServerErrorOf([&] {
+                     console.Exec("INSERT INTO console_audit (site_id, console, actor, action, at) VALUES ($1, 'desk', 'x', 'x', '2000-01-01')",
+                                  PgParams().Text(north), "a row dated by the console");
+                 }),
+                 "an audit row with its own time");
+
+    PgResult after = admin.Exec("SELECT site_id, pin_hash, role, active, failures FROM console_staff ORDER BY site_id", "reading");
+    REQUIRE(after.Rows() == 2);
+    CHECK(after.Text(0, 1) == "kiosk-secret-v1$x");
+    CHECK(after.Text(0, 2) == "clinician");
+    CHECK(after.Text(0, 3) == "t");
+    CHECK(after.Int(0, 4) == 3);
+    CHECK(after.Int(1, 4) == 0);
+    CHECK(test_support::CountRows(db.AdminUri(), "console_audit") == 3);
+    CHECK(admin.Exec("SELECT count(*) FROM console_audit WHERE detail = 'nothing happened'", "reading").Int(0, 0) == 0);
+}

@@ -192,3 +192,34 @@ TEST_CASE("CheckServerUri: no password in it, and TLS verified for a host that i
         }
     }
 }
+
+TEST_CASE("a server at schema 1, with rows, migrates to 2: the rows stay, the console's tables and escalated_at are added") {
+    ClinicDb db;
+    auto one = InitServer(db.AdminUri(), 1);
+    REQUIRE_MESSAGE(one.ok(), one.error->Describe());
+    CHECK(one.value->to == 1);
+    const std::string site = db.Site("north");
+    PgConnection admin(db.AdminUri());
+    // Schema 1's code registered a kiosk and it sent an alert (kiosk clinic add-kiosk refuses an old schema now).
+    admin.Exec("INSERT INTO sites VALUES ($1)", PgParams().Text(site), "a site");
+    admin.Exec("INSERT INTO kiosks VALUES ($1, 'k1', 'nobody')", PgParams().Text(site), "a kiosk");
+    CHECK(test_support::InsertAlert(admin, "c3e1a9d0-6b2f-4e57-8a1c-0f9d7b5e3a24", site, "k1") == 1);
+    CHECK(admin.Exec("SELECT to_regclass('console_staff') IS NULL", "before").Text(0, 0) == "t");
+    auto check = CheckServerSchema(db.AdminUri());
+    REQUIRE_FALSE(check.ok());
+    CHECK(check.error->message.find("kiosk clinic migrate") != std::string::npos);
+
+    auto r = MigrateServer(db.AdminUri());
+    REQUIRE_MESSAGE(r.ok(), r.error->Describe());
+    CHECK(r.value->from == 1);
+    CHECK(r.value->to == 2);
+    CHECK(*ServerSchemaVersion(db.AdminUri()).value == 2);
+    PgResult alert = admin.Exec("SELECT site_id, escalated_at IS NULL FROM alerts", "after");
+    REQUIRE(alert.Rows() == 1);
+    CHECK(alert.Text(0, 0) == site);
+    CHECK(alert.Text(0, 1) == "t");
+    for (const char* table : {"console_staff", "console_staff_keys", "console_audit"})
+        CHECK(test_support::CountRows(db.AdminUri(), table) == 0);
+    // Everything is still the administrator's.
+    CHECK(admin.Exec("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner <> current_user", "owners").Int(0, 0) == 0);
+}
