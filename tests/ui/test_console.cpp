@@ -174,7 +174,7 @@ TEST_CASE("a red flag tapped on a kiosk rings on the console the frame after the
     CHECK(clinic.Audited("acknowledge", "staff:" + std::string(kDesk)));
 }
 
-TEST_CASE("a clinician's board: the day's results of every kiosk, urgent first, with reasons; the front desk sees outcomes only") {
+TEST_CASE("a clinician's board: the day's results of every kiosk, urgent first, with reasons, while the front desk sees outcomes only") {
     Clinic clinic;
     Headless kiosk;
     Submit(kiosk, "V2");
